@@ -1,0 +1,283 @@
+"""API objects held by the store: Node, Lease, Pod, ReplicaSet, Deployment.
+
+Objects are mutable (the store bumps ``resource_version`` on every write) and slotted, because a
+large run holds hundreds of thousands of pods. Specs shared between pods are immutable.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field
+
+from clustersim.api.types import PodPhase, PodSpec, ResourceList, Taint
+
+__all__ = [
+    "ConditionStatus",
+    "Deployment",
+    "DeploymentSpec",
+    "DeploymentStatus",
+    "DeploymentStrategy",
+    "Lease",
+    "Node",
+    "ObjectMeta",
+    "OwnerRef",
+    "Pod",
+    "PodStatus",
+    "PodTemplate",
+    "ReplicaSet",
+    "ReplicaSetSpec",
+    "ReplicaSetStatus",
+    "LABEL_HOSTNAME",
+    "LABEL_ZONE",
+    "LABEL_REGION",
+    "TAINT_NOT_READY",
+    "TAINT_UNREACHABLE",
+    "TAINT_UNSCHEDULABLE",
+    "TAINT_OUT_OF_SERVICE",
+]
+
+LABEL_ZONE = "topology.kubernetes.io/zone"
+LABEL_REGION = "topology.kubernetes.io/region"
+LABEL_HOSTNAME = "kubernetes.io/hostname"
+# staging/src/k8s.io/api/core/v1/well_known_taints.go
+TAINT_NOT_READY = "node.kubernetes.io/not-ready"
+TAINT_UNREACHABLE = "node.kubernetes.io/unreachable"
+TAINT_UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
+TAINT_OUT_OF_SERVICE = "node.kubernetes.io/out-of-service"
+
+
+class ConditionStatus(str, enum.Enum):
+    """``v1.ConditionStatus``."""
+
+    TRUE = "True"
+    FALSE = "False"
+    UNKNOWN = "Unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerRef:
+    """The controller ``ownerReference`` of an object."""
+
+    kind: str
+    name: str
+    uid: str
+
+
+@dataclass(slots=True, eq=False)
+class ObjectMeta:
+    """``metav1.ObjectMeta``: times are simulated seconds."""
+
+    name: str
+    namespace: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    owner: OwnerRef | None = None
+    uid: str = ""
+    resource_version: int = 0
+    generation: int = 1
+    creation_s: float = 0.0
+    deletion_s: float | None = None
+    deletion_grace_s: float | None = None
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``, or ``name`` for cluster-scoped objects."""
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
+
+
+@dataclass(slots=True, eq=False)
+class PodStatus:
+    """``v1.PodStatus`` reduced to what controllers read."""
+
+    phase: PodPhase = PodPhase.PENDING
+    scheduled: bool = False
+    ready: bool = False
+    ready_since_s: float | None = None
+    restart_count: int = 0
+    reason: str = ""
+    start_s: float | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Pod:
+    """``v1.Pod``; ``node_name`` is ``spec.nodeName`` (set by binding), ``workload`` names the top owner."""
+
+    meta: ObjectMeta
+    spec: PodSpec
+    node_name: str = ""
+    status: PodStatus = field(default_factory=PodStatus)
+    workload: str = ""
+
+    KIND = "Pod"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key
+
+    @property
+    def terminating(self) -> bool:
+        """Has a deletion timestamp."""
+        return self.meta.deletion_s is not None
+
+    @property
+    def terminal(self) -> bool:
+        """Succeeded or Failed."""
+        return self.status.phase in (PodPhase.SUCCEEDED, PodPhase.FAILED)
+
+
+@dataclass(slots=True, eq=False)
+class Node:
+    """``v1.Node``: capacity and allocatable, labels, taints, the Ready condition and cordon."""
+
+    meta: ObjectMeta
+    capacity: ResourceList
+    allocatable: ResourceList
+    unschedulable: bool = False
+    taints: tuple[Taint, ...] = ()
+    ready: ConditionStatus = ConditionStatus.TRUE
+    ready_transition_s: float = 0.0
+    ever_ready: bool = True
+
+    KIND = "Node"
+
+    @property
+    def key(self) -> str:
+        """The node name."""
+        return self.meta.name
+
+    @property
+    def zone(self) -> str:
+        """Zone key as ``nodetopology.GetZoneKey`` builds it (region and zone), '' when unlabelled."""
+        labels = self.meta.labels
+        region, zone = labels.get(LABEL_REGION, ""), labels.get(LABEL_ZONE, "")
+        if not region and not zone:
+            return ""
+        return f"{region}:\x00:{zone}" if region else zone
+
+
+@dataclass(slots=True, eq=False)
+class Lease:
+    """``coordination/v1`` Lease of a node, stored as its renewal schedule.
+
+    The kubelet renews every ``period_s`` from ``first_renew_s`` until ``stopped_s``; ``renew_time``
+    gives the ``spec.renewTime`` that stepping every renewal would have produced, without an event
+    per renewal.
+    """
+
+    meta: ObjectMeta
+    duration_s: float
+    period_s: float
+    first_renew_s: float
+    stopped_s: float | None = None
+
+    KIND = "Lease"
+
+    @property
+    def key(self) -> str:
+        """``kube-node-lease/<node>``."""
+        return self.meta.key
+
+    def renew_time(self, t: float) -> float | None:
+        """Latest renewal at or before ``t`` (None before the first)."""
+        end = t if self.stopped_s is None else min(t, self.stopped_s)
+        if end < self.first_renew_s:
+            return None
+        return self.first_renew_s + math.floor((end - self.first_renew_s) / self.period_s + 1e-9) * self.period_s
+
+
+@dataclass(frozen=True, slots=True)
+class PodTemplate:
+    """``v1.PodTemplateSpec``: labels plus a shared spec."""
+
+    labels: tuple[tuple[str, str], ...]
+    spec: PodSpec
+
+
+@dataclass(slots=True, eq=False)
+class ReplicaSetSpec:
+    """``apps/v1`` ReplicaSetSpec."""
+
+    replicas: int
+    selector: tuple[tuple[str, str], ...]
+    template: PodTemplate
+    min_ready_s: float = 0.0
+
+
+@dataclass(slots=True, eq=False)
+class ReplicaSetStatus:
+    """``apps/v1`` ReplicaSetStatus."""
+
+    replicas: int = 0
+    ready_replicas: int = 0
+    available_replicas: int = 0
+    observed_generation: int = 0
+
+
+@dataclass(slots=True, eq=False)
+class ReplicaSet:
+    """``apps/v1`` ReplicaSet."""
+
+    meta: ObjectMeta
+    spec: ReplicaSetSpec
+    status: ReplicaSetStatus = field(default_factory=ReplicaSetStatus)
+
+    KIND = "ReplicaSet"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentStrategy:
+    """``apps/v1`` DeploymentStrategy; surge and unavailability are ints or ``"NN%"`` strings."""
+
+    type: str = "RollingUpdate"
+    max_surge: int | str | None = "25%"
+    max_unavailable: int | str | None = "25%"
+
+
+@dataclass(slots=True, eq=False)
+class DeploymentSpec:
+    """``apps/v1`` DeploymentSpec; defaults from ``pkg/apis/apps/v1/defaults.go``."""
+
+    replicas: int
+    selector: tuple[tuple[str, str], ...]
+    template: PodTemplate
+    strategy: DeploymentStrategy = DeploymentStrategy()
+    min_ready_s: float = 0.0
+    revision_history_limit: int = 10
+    progress_deadline_s: float | None = 600.0
+    paused: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class DeploymentStatus:
+    """``apps/v1`` DeploymentStatus; conditions map type to (status, reason, last_update_s)."""
+
+    replicas: int = 0
+    updated_replicas: int = 0
+    ready_replicas: int = 0
+    available_replicas: int = 0
+    unavailable_replicas: int = 0
+    observed_generation: int = 0
+    conditions: dict[str, tuple[str, str, float]] = field(default_factory=dict)
+
+
+@dataclass(slots=True, eq=False)
+class Deployment:
+    """``apps/v1`` Deployment."""
+
+    meta: ObjectMeta
+    spec: DeploymentSpec
+    status: DeploymentStatus = field(default_factory=DeploymentStatus)
+
+    KIND = "Deployment"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key

@@ -1,0 +1,260 @@
+"""Value types of the Kubernetes API that the simulator models: resources, taints, probes, pod specs.
+
+These are immutable and shared: every pod of a ReplicaSet points at the same ``PodSpec``.
+Field names follow the Kubernetes API, with units in the name (``_s`` seconds, ``cpu_m`` millicores,
+memory in bytes).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+__all__ = [
+    "DEFAULT_MEMORY_REQUEST",
+    "DEFAULT_MILLI_CPU_REQUEST",
+    "AppBehavior",
+    "Container",
+    "PodPhase",
+    "PodSpec",
+    "Probe",
+    "Requests",
+    "ResourceList",
+    "RestartPolicy",
+    "Taint",
+    "TaintEffect",
+    "Toleration",
+    "find_untolerated",
+    "tolerates",
+]
+
+# pkg/scheduler/util/pod_resources.go: DefaultMilliCPURequest, DefaultMemoryRequest.
+DEFAULT_MILLI_CPU_REQUEST = 100
+DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024
+
+
+class PodPhase(str, enum.Enum):
+    """``PodStatus.phase``."""
+
+    PENDING = "Pending"
+    RUNNING = "Running"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+    UNKNOWN = "Unknown"
+
+
+class RestartPolicy(str, enum.Enum):
+    """``PodSpec.restartPolicy``."""
+
+    ALWAYS = "Always"
+    ON_FAILURE = "OnFailure"
+    NEVER = "Never"
+
+
+class TaintEffect(str, enum.Enum):
+    """``Taint.effect``."""
+
+    NO_SCHEDULE = "NoSchedule"
+    PREFER_NO_SCHEDULE = "PreferNoSchedule"
+    NO_EXECUTE = "NoExecute"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceList:
+    """A set of resource amounts: CPU in millicores, memory in bytes, the rest as integer counts.
+
+    ``None`` means the key is absent (for container requests, "not requested"), which matters for the
+    scheduler's non-zero defaults.
+    """
+
+    cpu_m: int | None = None
+    memory: int | None = None
+    pods: int | None = None
+    scalar: tuple[tuple[str, int], ...] = ()
+
+    def get(self, name: str) -> int | None:
+        """Amount of resource ``name`` (``cpu`` in millicores), or None when absent."""
+        if name == "cpu":
+            return self.cpu_m
+        if name == "memory":
+            return self.memory
+        if name == "pods":
+            return self.pods
+        for key, value in self.scalar:
+            if key == name:
+                return value
+        return None
+
+    def names(self) -> list[str]:
+        """Names of the resources present."""
+        out = [n for n, v in (("cpu", self.cpu_m), ("memory", self.memory), ("pods", self.pods)) if v is not None]
+        return out + [k for k, _ in self.scalar]
+
+
+@dataclass(frozen=True, slots=True)
+class Taint:
+    """``v1.Taint``; ``time_added_s`` is set only for NoExecute taints the controllers add."""
+
+    key: str
+    effect: TaintEffect
+    value: str = ""
+    time_added_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Toleration:
+    """``v1.Toleration``; an empty operator means ``Equal``, ``None`` seconds means forever."""
+
+    key: str = ""
+    operator: str = "Equal"
+    value: str = ""
+    effect: str = ""
+    toleration_seconds: int | None = None
+
+    def tolerates(self, taint: Taint) -> bool:
+        """``Toleration.ToleratesTaint`` (staging/src/k8s.io/api/core/v1/toleration.go)."""
+        if self.effect and self.effect != taint.effect.value:
+            return False
+        if self.key and self.key != taint.key:
+            return False
+        if self.operator in ("", "Equal"):
+            return self.value == taint.value
+        return self.operator == "Exists"
+
+
+def tolerates(tolerations: tuple[Toleration, ...], taint: Taint) -> bool:
+    """True when any toleration tolerates ``taint``."""
+    return any(t.tolerates(taint) for t in tolerations)
+
+
+def find_untolerated(
+    taints: tuple[Taint, ...], tolerations: tuple[Toleration, ...], effects: tuple[TaintEffect, ...]
+) -> Taint | None:
+    """First taint with one of ``effects`` that no toleration tolerates (v1helper.FindMatchingUntoleratedTaint)."""
+    for taint in taints:
+        if taint.effect in effects and not tolerates(tolerations, taint):
+            return taint
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """``v1.Probe`` timing; defaults from ``pkg/apis/core/v1/defaults.go`` ``SetDefaults_Probe``."""
+
+    period_s: float = 10.0
+    timeout_s: float = 1.0
+    success_threshold: int = 1
+    failure_threshold: int = 3
+    initial_delay_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class AppBehavior:
+    """What the process in a container does; not part of the Kubernetes API.
+
+    Attributes:
+        ready_after_s: time after start until the app passes its readiness probe.
+        crash_after_s: the app exits with ``exit_code`` this long after each start (None: never).
+        hang_after_s: the app stops answering probes this long after each start (None: never).
+        shutdown_s: time the app takes to exit after SIGTERM (capped by the grace period).
+        exit_code: exit code used when it crashes.
+    """
+
+    ready_after_s: float = 0.0
+    crash_after_s: float | None = None
+    hang_after_s: float | None = None
+    shutdown_s: float = 0.0
+    exit_code: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    """``v1.Container`` with the fields the simulator uses."""
+
+    name: str
+    image: str
+    requests: ResourceList = ResourceList()
+    readiness_probe: Probe | None = None
+    liveness_probe: Probe | None = None
+    behavior: AppBehavior = AppBehavior()
+
+
+@dataclass(frozen=True, slots=True)
+class Requests:
+    """A pod's effective requests, computed once per spec (resourcehelper.PodRequests)."""
+
+    cpu_m: int
+    memory: int
+    scalar: tuple[tuple[str, int], ...]
+    nonzero_cpu_m: int
+    nonzero_memory: int
+
+    def get(self, name: str) -> int:
+        """Requested amount of ``name``; 0 when absent."""
+        if name == "cpu":
+            return self.cpu_m
+        if name == "memory":
+            return self.memory
+        for key, value in self.scalar:
+            if key == name:
+                return value
+        return 0
+
+
+def _pod_requests(containers: tuple[Container, ...], init: tuple[Container, ...], overhead: ResourceList,
+                  defaults: dict[str, int] | None) -> dict[str, int]:
+    """max(sum of containers, max of init containers) + overhead, per resource.
+
+    ``defaults`` is resourcehelper's NonMissingContainerRequests: values for absent keys.
+    """
+
+    def reqs(c: Container) -> dict[str, int]:
+        out = {name: c.requests.get(name) or 0 for name in c.requests.names()}
+        if defaults:
+            for name, value in defaults.items():
+                if c.requests.get(name) is None:
+                    out[name] = value
+        return out
+
+    total: dict[str, int] = {}
+    for c in containers:
+        for name, value in reqs(c).items():
+            total[name] = total.get(name, 0) + value
+    for c in init:
+        for name, value in reqs(c).items():
+            total[name] = max(total.get(name, 0), value)
+    for name in overhead.names():
+        total[name] = total.get(name, 0) + (overhead.get(name) or 0)
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class PodSpec:
+    """``v1.PodSpec`` with the fields the simulator uses; shared by all pods of one template."""
+
+    containers: tuple[Container, ...]
+    init_containers: tuple[Container, ...] = ()
+    restart_policy: RestartPolicy = RestartPolicy.ALWAYS
+    termination_grace_period_s: float = 30.0
+    tolerations: tuple[Toleration, ...] = ()
+    node_selector: tuple[tuple[str, str], ...] = ()
+    node_name: str = ""
+    priority: int = 0
+    scheduler_name: str = "default-scheduler"
+    overhead: ResourceList = ResourceList()
+    requests: Requests = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        real = _pod_requests(self.containers, self.init_containers, self.overhead, None)
+        nonzero = _pod_requests(
+            self.containers,
+            self.init_containers,
+            self.overhead,
+            {"cpu": DEFAULT_MILLI_CPU_REQUEST, "memory": DEFAULT_MEMORY_REQUEST},
+        )
+        scalar = tuple(sorted((k, v) for k, v in real.items() if k not in ("cpu", "memory", "pods")))
+        object.__setattr__(
+            self,
+            "requests",
+            Requests(real.get("cpu", 0), real.get("memory", 0), scalar, nonzero.get("cpu", 0), nonzero.get("memory", 0)),
+        )

@@ -1,0 +1,115 @@
+"""Load a YAML config, apply ``--set`` overrides, validate once, and name the file and field on error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from clustersim.config.models import SimConfig
+
+__all__ = ["ConfigError", "load_config", "parse_overrides", "validate_dict"]
+
+
+class ConfigError(Exception):
+    """Bad input; ``str(e)`` is one line: ``<file>: <field>: <message>``."""
+
+    def __init__(self, source: str, field: str, message: str) -> None:
+        self.source, self.field, self.message = source, field, message
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: {message}")
+
+
+def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """``["a.b=1", "c=x"]`` to ``{"a.b": 1, "c": "x"}``; values are parsed as YAML scalars."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise ConfigError("--set", item, "expected dotted.key=value")
+        try:
+            out[key] = yaml.safe_load(raw) if raw else ""
+        except yaml.YAMLError:
+            raise ConfigError("--set", key, f"cannot parse value {raw!r}") from None
+    return out
+
+
+def _apply(data: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    node: Any = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ConfigError("--set", dotted, f"no list item {part!r}")
+            if last:
+                node[int(part)] = value
+            else:
+                node = node[int(part)]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+        else:
+            raise ConfigError("--set", dotted, f"{'.'.join(parts[:i])} is not a mapping")
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc if not (isinstance(p, str) and p.startswith(("function-", "str", "int", "float"))))
+
+
+def validate_dict(data: Any, source: str) -> SimConfig:
+    """Validate a parsed config (pydantic, then names and references); raise ConfigError."""
+    if not isinstance(data, dict):
+        raise ConfigError(source, "", "top level must be a mapping")
+    try:
+        cfg = SimConfig.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        loc = _loc(err["loc"])
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif ": " in msg and msg.split(": ", 1)[0].replace(".", "").replace("_", "").isalnum() and not loc:
+            loc, msg = msg.split(": ", 1)
+        elif ": " in msg and err["type"] == "value_error" and "." in msg.split(": ", 1)[0]:
+            sub, msg = msg.split(": ", 1)
+            loc = f"{loc}.{sub}" if loc else sub
+        raise ConfigError(source, loc, msg) from None
+    from clustersim.validation import check_references  # late import: the registries import config
+
+    check_references(cfg, source)
+    return cfg
+
+
+def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> SimConfig:
+    """Read YAML (``yaml.safe_load``), apply dotted overrides, validate.
+
+    Args:
+        path: the config file.
+        overrides: ``{"controller_manager.node_monitor_grace_period_s": 40}``.
+
+    Raises:
+        ConfigError: unreadable file, bad YAML, unknown key, bad value or dangling reference.
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text()
+    except OSError as e:
+        raise ConfigError(source, "", e.strerror or "cannot read file") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "yaml"
+        problem = getattr(e, "problem", None) or "invalid YAML"
+        raise ConfigError(source, where, problem) from None
+    if data is None:
+        data = {}
+    for key, value in (overrides or {}).items():
+        if isinstance(data, dict):
+            _apply(data, key, value)
+    return validate_dict(data, source)

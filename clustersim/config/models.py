@@ -1,0 +1,268 @@
+"""The configuration schema: a tree of frozen pydantic models that reject unknown keys.
+
+Every default is Kubernetes' own where the parameter is a Kubernetes one; the source is named in the
+field description, which is also what ``docs/config-reference.md`` shows.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from clustersim.api.quantity import QuantityError, parse_quantity
+
+__all__ = [
+    "ApiServerConfig", "ClusterConfig", "ContainerConfig", "ControllerManagerConfig", "DeploymentConfig",
+    "FaultConfig", "ImagesConfig", "KubeletConfig", "NodePoolConfig", "PluginConfig", "ProbeConfig",
+    "SchedulerConfig", "SimConfig", "TaintConfig", "TolerationConfig", "WorkloadConfig",
+]
+
+
+def _quantity(value: Any) -> Any:
+    try:
+        q = parse_quantity(value)
+    except QuantityError as e:
+        raise ValueError(str(e)) from None
+    if q < 0:
+        raise ValueError(f"negative quantity {value!r}")
+    return value
+
+
+Quantity = Annotated[str | int | float, AfterValidator(_quantity)]
+NonNeg = Annotated[float, Field(ge=0)]
+Pos = Annotated[float, Field(gt=0)]
+IntOrPercent = int | str | None
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors; configs are immutable once validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ApiServerConfig(Strict):
+    """kube-apiserver: watch delivery and admission."""
+
+    watch_latency_s: NonNeg = Field(0.05, description="Delay between a write and its watch notification (simulator parameter).")
+    default_not_ready_toleration_seconds: int = Field(300, ge=0, description="DefaultTolerationSeconds admission, --default-not-ready-toleration-seconds (plugin/pkg/admission/defaulttolerationseconds).")
+    default_unreachable_toleration_seconds: int = Field(300, ge=0, description="DefaultTolerationSeconds admission, --default-unreachable-toleration-seconds.")
+
+
+class KubeletConfig(Strict):
+    """kubelet and container runtime timings."""
+
+    node_status_update_frequency_s: Pos = Field(10.0, description="nodeStatusUpdateFrequency (pkg/kubelet/apis/config/v1beta1/defaults.go).")
+    node_lease_duration_s: Pos = Field(40.0, description="nodeLeaseDurationSeconds; the lease is renewed every 0.25 x this (pkg/kubelet/kubelet.go nodeLeaseRenewIntervalFraction).")
+    container_backoff_initial_s: Pos = Field(10.0, description="CrashLoopBackOff initial delay (pkg/kubelet/kubelet.go containerBackOffPeriod).")
+    container_backoff_max_s: Pos = Field(300.0, description="CrashLoopBackOff cap (MaxContainerBackOff); an entry resets after 2 x this without a restart.")
+    image_backoff_initial_s: Pos = Field(10.0, description="ImagePullBackOff initial delay (pkg/kubelet/kubelet.go imageBackOffPeriod).")
+    image_backoff_max_s: Pos = Field(300.0, description="ImagePullBackOff cap (MaxImageBackOff).")
+    serialize_image_pulls: bool = Field(True, description="serializeImagePulls: one image pull at a time per node.")
+    max_pods: int = Field(110, gt=0, description="maxPods: node allocatable pods when a pool does not set it.")
+    pleg_relist_period_s: Pos = Field(1.0, description="genericPlegRelistPeriod: a container exit is noticed at the next relist.")
+    image_pull_bandwidth_mib_s: Pos = Field(50.0, description="Registry download speed per node, MiB/s (simulator parameter).")
+    image_pull_overhead_s: NonNeg = Field(0.5, description="Fixed cost of a pull: resolve, auth, unpack start (simulator parameter).")
+    container_start_s: NonNeg = Field(0.5, description="Runtime time to create and start a container (simulator parameter).")
+
+
+class ControllerManagerConfig(Strict):
+    """kube-controller-manager: which controllers run and their flags."""
+
+    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC"), description="Controllers to run, by name.")
+    node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
+    node_monitor_grace_period_s: Pos = Field(50.0, description="--node-monitor-grace-period: 50 s since v1.32, 40 s before (kubernetes/kubernetes#126287).")
+    node_startup_grace_period_s: Pos = Field(60.0, description="--node-startup-grace-period.")
+    node_eviction_rate: NonNeg = Field(0.1, description="--node-eviction-rate, nodes/s tainted per healthy zone.")
+    secondary_node_eviction_rate: NonNeg = Field(0.01, description="--secondary-node-eviction-rate, for partially disrupted zones larger than the threshold.")
+    large_cluster_size_threshold: int = Field(50, ge=0, description="--large-cluster-size-threshold (nodes in a zone).")
+    unhealthy_zone_threshold: Annotated[float, Field(gt=0, le=1)] = Field(0.55, description="--unhealthy-zone-threshold: fraction of NotReady nodes (at least 3) that makes a zone unhealthy.")
+    terminated_pod_gc_threshold: int = Field(12500, ge=0, description="--terminated-pod-gc-threshold (0 disables).")
+    pod_gc_period_s: Pos = Field(20.0, description="PodGC check period (pkg/controller/podgc/gc_controller.go gcCheckPeriod).")
+    pod_gc_orphan_quarantine_s: NonNeg = Field(40.0, description="Time a node must be missing before PodGC deletes its pods (quarantineTime).")
+    replicaset_burst_replicas: int = Field(500, gt=0, description="Pods a ReplicaSet creates or deletes per sync (pkg/controller/replicaset BurstReplicas).")
+
+
+class PluginConfig(Strict):
+    """A scheduler score plugin with its weight and args."""
+
+    name: str
+    weight: int = Field(1, ge=1, le=100)
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+def _default_scores() -> tuple[PluginConfig, ...]:
+    # pkg/scheduler/apis/config/v1/default_plugins.go: TaintToleration 3, NodeResourcesFit 1.
+    return (PluginConfig(name="TaintToleration", weight=3), PluginConfig(name="NodeResourcesFit", weight=1))
+
+
+class SchedulerConfig(Strict):
+    """kube-scheduler: one profile, the scheduling queue, and throughput."""
+
+    filters: tuple[str, ...] = Field(("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodeResourcesFit"), description="Filter plugins, in order.")
+    scores: tuple[PluginConfig, ...] = Field(default_factory=_default_scores, description="Score plugins with weights (default weights from default_plugins.go).")
+    pod_initial_backoff_s: Pos = Field(1.0, description="podInitialBackoffSeconds (pkg/scheduler/apis/config/v1/defaults.go).")
+    pod_max_backoff_s: Pos = Field(10.0, description="podMaxBackoffSeconds.")
+    pod_max_in_unschedulable_pods_duration_s: Pos = Field(300.0, description="DefaultPodMaxInUnschedulablePodsDuration: unschedulable pods are retried at least this often.")
+    percentage_of_nodes_to_score: Annotated[int, Field(ge=0, le=100)] = Field(0, description="percentageOfNodesToScore, 0 = adaptive (schedule_one.go numFeasibleNodesToFind).")
+    pod_scheduling_s: NonNeg = Field(0.0, description="Simulated time one scheduling cycle takes (simulator parameter; 0 = instantaneous).")
+    binding_latency_s: NonNeg = Field(0.0, description="Delay between choosing a node and the binding being stored (simulator parameter).")
+
+
+class TaintConfig(Strict):
+    """A node taint."""
+
+    key: str
+    value: str = ""
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
+
+
+class TolerationConfig(Strict):
+    """A pod toleration (``v1.Toleration``)."""
+
+    key: str = ""
+    operator: Literal["Equal", "Exists"] = "Equal"
+    value: str = ""
+    effect: Literal["", "NoSchedule", "PreferNoSchedule", "NoExecute"] = ""
+    toleration_seconds: int | None = None
+
+
+class NodePoolConfig(Strict):
+    """Identical nodes, spread round-robin over ``zones``; names are ``<name>-<i>``."""
+
+    name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    count: int = Field(ge=0)
+    zones: tuple[str, ...] = Field((), description="Zones to spread over (default: all cluster zones).")
+    capacity: dict[str, Quantity] = Field(default_factory=lambda: {"cpu": "4", "memory": "16Gi"})
+    allocatable: dict[str, Quantity] | None = Field(None, description="Default: capacity.")
+    labels: dict[str, str] = Field(default_factory=dict)
+    taints: tuple[TaintConfig, ...] = ()
+
+
+class ClusterConfig(Strict):
+    """The nodes."""
+
+    region: str = ""
+    zones: tuple[str, ...] = ("zone-a",)
+    node_pools: tuple[NodePoolConfig, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _zones_known(self) -> ClusterConfig:
+        known = set(self.zones)
+        for i, pool in enumerate(self.node_pools):
+            for zone in pool.zones:
+                if zone not in known:
+                    raise ValueError(f"node_pools.{i}.zones: unknown zone {zone!r} (cluster.zones: {', '.join(self.zones)})")
+        names = [p.name for p in self.node_pools]
+        if len(set(names)) != len(names):
+            raise ValueError("node_pools: pool names must be unique")
+        return self
+
+
+class ImagesConfig(Strict):
+    """Image sizes feeding the pull model, and images whose pulls fail."""
+
+    default_size_mib: Pos = Field(100.0, description="Size of an image not listed in sizes_mib.")
+    sizes_mib: dict[str, Pos] = Field(default_factory=dict)
+    failing: tuple[str, ...] = Field((), description="Images whose pulls fail (ErrImagePull, then ImagePullBackOff).")
+    preloaded: tuple[str, ...] = Field((), description="Images already on every node at t=0.")
+
+
+class ProbeConfig(Strict):
+    """``v1.Probe`` timing; defaults from pkg/apis/core/v1/defaults.go SetDefaults_Probe."""
+
+    initial_delay_s: NonNeg = 0.0
+    period_s: Pos = 10.0
+    timeout_s: Pos = 1.0
+    success_threshold: int = Field(1, ge=1)
+    failure_threshold: int = Field(3, ge=1)
+
+
+class BehaviorConfig(Strict):
+    """What the app in a container does (not Kubernetes API)."""
+
+    ready_after_s: NonNeg = Field(0.0, description="App passes readiness this long after start.")
+    crash_after_s: Pos | None = Field(None, description="App exits this long after each start.")
+    hang_after_s: Pos | None = Field(None, description="App stops answering probes this long after each start.")
+    shutdown_s: NonNeg = Field(0.0, description="Time to exit after SIGTERM.")
+    exit_code: int = 1
+
+
+class ContainerConfig(Strict):
+    """A container of a pod template."""
+
+    name: str
+    image: str
+    requests: dict[str, Quantity] = Field(default_factory=dict)
+    readiness_probe: ProbeConfig | None = None
+    liveness_probe: ProbeConfig | None = None
+    behavior: BehaviorConfig = BehaviorConfig()
+
+
+class DeploymentConfig(Strict):
+    """An ``apps/v1`` Deployment created at t=0; defaults from pkg/apis/apps/v1/defaults.go."""
+
+    name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    namespace: str = "default"
+    replicas: int = Field(1, ge=0)
+    labels: dict[str, str] = Field(default_factory=dict, description="Pod labels and selector (default app=<name>).")
+    strategy: Literal["RollingUpdate", "Recreate"] = "RollingUpdate"
+    max_surge: IntOrPercent = "25%"
+    max_unavailable: IntOrPercent = "25%"
+    min_ready_s: NonNeg = 0.0
+    revision_history_limit: int = Field(10, ge=0)
+    progress_deadline_s: Pos | None = 600.0
+    restart_policy: Literal["Always"] = "Always"
+    termination_grace_period_s: NonNeg = 30.0
+    priority: int = 0
+    tolerations: tuple[TolerationConfig, ...] = ()
+    node_selector: dict[str, str] = Field(default_factory=dict)
+    containers: tuple[ContainerConfig, ...] = Field(min_length=1)
+
+    @field_validator("max_surge", "max_unavailable")
+    @classmethod
+    def _int_or_percent(cls, v: IntOrPercent) -> IntOrPercent:
+        if isinstance(v, str) and not (v.endswith("%") and v[:-1].isdigit()):
+            raise ValueError(f"must be an integer or a percentage like '25%', got {v!r}")
+        if isinstance(v, int) and v < 0:
+            raise ValueError("must not be negative")
+        return v
+
+
+class FaultConfig(Strict):
+    """A fault injector by name, with its args (see the fault catalogue)."""
+
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class WorkloadConfig(Strict):
+    """A workload generator by name, with its args."""
+
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class SimConfig(Strict):
+    """One simulation run."""
+
+    seed: int = Field(1, ge=0)
+    duration_s: Pos = 900.0
+    apiserver: ApiServerConfig = ApiServerConfig()
+    kubelet: KubeletConfig = KubeletConfig()
+    controller_manager: ControllerManagerConfig = ControllerManagerConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
+    cluster: ClusterConfig
+    images: ImagesConfig = ImagesConfig()
+    deployments: tuple[DeploymentConfig, ...] = ()
+    workloads: tuple[WorkloadConfig, ...] = ()
+    faults: tuple[FaultConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_deployments(self) -> SimConfig:
+        seen: set[tuple[str, str]] = set()
+        for i, d in enumerate(self.deployments):
+            if (d.namespace, d.name) in seen:
+                raise ValueError(f"deployments.{i}.name: duplicate Deployment {d.namespace}/{d.name}")
+            seen.add((d.namespace, d.name))
+        return self

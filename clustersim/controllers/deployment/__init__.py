@@ -1,0 +1,1 @@
+"""Deployment controller: rollout math (``util``) and the reconcile loop (``controller``)."""

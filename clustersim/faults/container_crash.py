@@ -1,0 +1,63 @@
+"""ContainerCrash: at ``at_s``, the containers of running pods of a Deployment exit with ``exit_code``.
+
+The kubelet restarts them per ``restartPolicy`` with CrashLoopBackOff (10 s doubling to 300 s).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from clustersim.config.models import SimConfig
+from clustersim.faults.base import FAULTS, FaultArgs, FaultContext
+
+__all__ = ["ContainerCrash"]
+
+
+class ContainerCrashArgs(FaultArgs):
+    """Which pods' containers crash and when."""
+
+    at_s: float = Field(ge=0)
+    deployment: str = Field(description="Deployment whose pods are hit.")
+    namespace: str = "default"
+    count: int = Field(1, ge=1, description="Pods hit (at most the running ones).")
+    exit_code: int = 1
+
+    def check(self, cfg: SimConfig) -> str | None:
+        """Dangling Deployment reference, or None."""
+        if not any(d.name == self.deployment and d.namespace == self.namespace for d in cfg.deployments):
+            return f"deployment: unknown Deployment {self.namespace}/{self.deployment}"
+        if self.at_s >= cfg.duration_s:
+            return f"at_s: {self.at_s} is not before the end of the run ({cfg.duration_s})"
+        return None
+
+
+@FAULTS.register("ContainerCrash")
+class ContainerCrash:
+    """Crash the containers of some pods."""
+
+    Args = ContainerCrashArgs
+
+    def __init__(self, index: int, args: ContainerCrashArgs, ctx: FaultContext) -> None:
+        self.index, self.args, self.ctx = index, args, ctx
+
+    def start(self) -> None:
+        """Schedule the crash."""
+        self.ctx.env.timeout(self.args.at_s).callbacks.append(lambda _e: self._crash())
+
+    def _crash(self) -> None:
+        ctx, a = self.ctx, self.args
+        pods = sorted((p for p in ctx.state.list("Pod")
+                       if p.workload == a.deployment and p.meta.namespace == a.namespace and p.node_name
+                       and not p.terminating and p.status.start_s is not None), key=lambda p: p.key)
+        if not pods:
+            return
+        rng = ctx.env.rng(f"fault/{self.index}/ContainerCrash")
+        picks = rng.choice(len(pods), size=min(a.count, len(pods)), replace=False)
+        for i in sorted(int(i) for i in picks):
+            pod = pods[i]
+            host = ctx.infra.hosts.get(pod.node_name)
+            if host is not None and host.kill_container(pod.key, a.exit_code):
+                ctx.rec.faults.append({"fault": "ContainerCrash", "index": self.index, "target": pod.key,
+                                       "t_inject": ctx.env.now, "t_recover": None})
+                ctx.rec.event("Pod", pod.meta.namespace, pod.meta.name, "FaultInjected",
+                              f"ContainerCrash: containers exited with code {a.exit_code}", pod.node_name, "Warning")

@@ -1,0 +1,47 @@
+"""Rows to DataFrames with fixed column schemas (the only pandas import on the simulation path)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from clustersim.metrics.recorder import POD_FIELDS, Recorder
+
+__all__ = ["EVENT_COLUMNS", "FAULT_COLUMNS", "SERIES_COLUMNS", "events", "faults", "pods", "timeseries"]
+
+SERIES_COLUMNS = ["t", "metric", "namespace", "name", "zone", "value"]
+EVENT_COLUMNS = ["t", "kind", "namespace", "name", "reason", "message", "node", "type"]
+FAULT_COLUMNS = ["fault", "index", "target", "t_inject", "t_recover"]
+
+
+def timeseries(rec: Recorder) -> pd.DataFrame:
+    """Tidy step series: one row per change of a metric's value."""
+    df = pd.DataFrame.from_records(rec.series, columns=SERIES_COLUMNS)
+    for col in ("metric", "namespace", "name", "zone"):
+        df[col] = df[col].astype("string")
+    return df
+
+
+def events(rec: Recorder) -> pd.DataFrame:
+    """Kubernetes-style events in time order."""
+    df = pd.DataFrame.from_records(rec.events, columns=EVENT_COLUMNS)
+    df = df.sort_values("t", kind="stable").reset_index(drop=True)
+    for col in EVENT_COLUMNS[1:]:
+        df[col] = df[col].astype("string")
+    return df
+
+
+def pods(rec: Recorder) -> pd.DataFrame:
+    """One lifecycle row per pod."""
+    df = pd.DataFrame.from_records(rec.pod_rows(), columns=list(POD_FIELDS))
+    for col in ("created_s", "scheduled_s", "started_s", "ready_s", "deletion_s", "deleted_s"):
+        df[col] = df[col].astype("float64")
+    df["restarts"] = df["restarts"].astype("int64")
+    return df
+
+
+def faults(rec: Recorder) -> pd.DataFrame:
+    """One row per injected fault and target."""
+    df = pd.DataFrame.from_records(rec.faults, columns=FAULT_COLUMNS)
+    df["t_recover"] = df["t_recover"].astype("float64")
+    df["t_inject"] = df["t_inject"].astype("float64")
+    return df

@@ -1,0 +1,161 @@
+"""The run summary: availability per Deployment and the recovery critical path per fault.
+
+Availability uses the ground truth ``serving_replicas`` (pods that are Ready, really running on a
+powered host and not terminating), not the API's ``readyReplicas``, which stays high until the
+node lifecycle controller notices a dead node. Convergence after a fault is the time from injection
+until every Deployment again serves its desired replicas and no pod is Pending, and stays so.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from clustersim.config.models import SimConfig
+
+__all__ = ["Step", "summarize"]
+
+
+class Step:
+    """A right-continuous step function from change rows (value 0 before the first row)."""
+
+    def __init__(self, t: np.ndarray, v: np.ndarray) -> None:
+        self.t, self.v = t, v
+
+    @classmethod
+    def of(cls, ts: pd.DataFrame, metric: str, namespace: str = "", name: str = "") -> Step:
+        """The series of ``metric`` with these labels, summed over zones."""
+        rows = ts[(ts["metric"] == metric) & (ts["namespace"] == namespace) & (ts["name"] == name)]
+        if rows["zone"].nunique() > 1:
+            parts = [cls(g["t"].to_numpy(float), g["value"].to_numpy(float)) for _, g in rows.groupby("zone")]
+            grid = np.unique(np.concatenate([p.t for p in parts]))
+            return cls(grid, sum(p.at(grid) for p in parts))
+        # the last row at a given time wins
+        rows = rows.drop_duplicates("t", keep="last")
+        return cls(rows["t"].to_numpy(float), rows["value"].to_numpy(float))
+
+    def at(self, t: np.ndarray) -> np.ndarray:
+        """Values at times ``t``."""
+        i = np.searchsorted(self.t, t, side="right") - 1
+        out = np.where(i >= 0, self.v[np.clip(i, 0, None)] if len(self.v) else 0.0, 0.0)
+        return out.astype(float)
+
+
+def _intervals(steps: list[Step], start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Breakpoints in [start, end) and the interval lengths after each."""
+    pts = [np.array([start])] + [s.t[(s.t > start) & (s.t < end)] for s in steps]
+    grid = np.unique(np.concatenate(pts))
+    return grid, np.diff(np.append(grid, end))
+
+
+def _deployment(ts: pd.DataFrame, ns: str, name: str, end: float) -> dict[str, Any]:
+    desired, serving = Step.of(ts, "desired_replicas", ns, name), Step.of(ts, "serving_replicas", ns, name)
+    grid, dt = _intervals([desired, serving], 0.0, end)
+    d, s = desired.at(grid), serving.at(grid)
+    whole = (s >= d) & (d > 0)
+    out: dict[str, Any] = {"desired": int(d[-1]) if len(d) else 0, "initial_ready_s": None,
+                           "availability": None, "mean_ready_ratio": None, "min_serving_after_ready": None}
+    if not whole.any():
+        return out
+    first = int(np.argmax(whole))
+    w = dt[first:]
+    total = w.sum()
+    out["initial_ready_s"] = float(grid[first])
+    if total > 0:
+        ratio = np.where(d[first:] > 0, np.minimum(s[first:] / np.maximum(d[first:], 1), 1.0), 1.0)
+        out["availability"] = float((w * whole[first:]).sum() / total)
+        out["mean_ready_ratio"] = float((w * ratio).sum() / total)
+    out["min_serving_after_ready"] = int(s[first:].min())
+    return out
+
+
+def _good(ts: pd.DataFrame, deployments: list[tuple[str, str]], end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Breakpoints and whether the cluster is converged on each interval."""
+    steps = [Step.of(ts, "pods_pending")]
+    for ns, name in deployments:
+        steps += [Step.of(ts, "desired_replicas", ns, name), Step.of(ts, "serving_replicas", ns, name)]
+    grid, _ = _intervals(steps, 0.0, end)
+    ok = steps[0].at(grid) == 0
+    for k in range(1, len(steps), 2):
+        ok &= steps[k + 1].at(grid) >= steps[k].at(grid)
+    return grid, ok
+
+
+def _convergence(grid: np.ndarray, ok: np.ndarray, t_inject: float) -> float | None:
+    after = grid >= t_inject
+    if not ok[-1]:
+        return None
+    bad = np.flatnonzero(~ok & after)
+    if len(bad) == 0:
+        return 0.0
+    j = bad[-1] + 1  # first good interval after the last bad one
+    return float(grid[j] - t_inject)
+
+
+def _first(df: pd.DataFrame, t_min: float) -> float | None:
+    rows = df[df["t"] >= t_min]
+    return float(rows["t"].iloc[0]) if len(rows) else None
+
+
+def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame) -> None:
+    node, t0 = row["target"], row["t_inject"]
+    not_ready = ev[(ev["kind"] == "Node") & (ev["name"] == node) & (ev["reason"] == "NodeNotReady")]
+    row["t_not_ready"] = _first(not_ready, t0)
+    taint = ts[(ts["metric"] == "node_noexecute_taint") & (ts["name"] == node) & (ts["value"] == 1.0)]
+    row["t_tainted"] = _first(taint, t0)
+    evicted = ev[(ev["reason"] == "TaintManagerEviction") & (ev["node"] == node)
+                 & ev["message"].str.startswith("Marking") & (ev["t"] >= t0)]
+    row["evicted_pods"] = len(evicted)
+    row["t_evicted"] = float(evicted["t"].min()) if len(evicted) else None
+    row["t_replacements_created"] = row["t_replacements_scheduled"] = row["t_replacements_ready"] = None
+    if len(evicted):
+        victims = pods[pods["name"].isin(set(evicted["name"]))]
+        need = victims.groupby("workload").size()
+        reps = []
+        for workload, n in need.items():
+            if not workload:
+                continue
+            cand = pods[(pods["workload"] == workload) & (pods["created_s"] >= row["t_evicted"])].sort_values("created_s")
+            reps.append(cand.head(int(n)))
+        if reps:
+            rep = pd.concat(reps)
+            if len(rep) == int(need[need.index != ""].sum()):
+                row["t_replacements_created"] = float(rep["created_s"].max())
+                row["t_replacements_scheduled"] = None if rep["scheduled_s"].isna().any() else float(rep["scheduled_s"].max())
+                row["t_replacements_ready"] = None if rep["ready_s"].isna().any() else float(rep["ready_s"].max())
+
+    def gap(a: str, b: str) -> float | None:
+        return None if row.get(a) is None or row.get(b) is None else float(row[b] - row[a])
+
+    row["detection_s"] = gap("t_inject", "t_not_ready")
+    row["taint_s"] = gap("t_not_ready", "t_tainted")
+    row["toleration_s"] = gap("t_tainted", "t_evicted")
+    row["replacement_s"] = gap("t_evicted", "t_replacements_ready")
+
+
+def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame,
+              faults: pd.DataFrame) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Summary dict and the faults frame extended with the critical-path columns."""
+    deployments = [(d.namespace, d.name) for d in cfg.deployments]
+    summary: dict[str, Any] = {
+        "seed": cfg.seed,
+        "duration_s": end,
+        "deployments": {f"{ns}/{name}": _deployment(ts, ns, name, end) for ns, name in deployments},
+        "pods_created": int(len(pods)),
+        "pods_pending_at_end": int(Step.of(ts, "pods_pending").at(np.array([end]))[0]),
+        "faults": [],
+    }
+    grid, ok = _good(ts, deployments, end)
+    rows = []
+    for rec in faults.to_dict("records"):
+        row = dict(rec)
+        row["t_recover"] = None if row["t_recover"] is None or math.isnan(row["t_recover"]) else row["t_recover"]
+        if row["fault"] == "NodeCrash":
+            _node_crash_path(row, ts, ev, pods)
+        row["convergence_s"] = _convergence(grid, ok, row["t_inject"])
+        rows.append(row)
+    summary["faults"] = rows
+    return summary, pd.DataFrame(rows) if rows else faults

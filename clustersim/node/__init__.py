@@ -1,0 +1,1 @@
+"""The node agent: kubelet, pod workers, image service and probe timing."""

@@ -1,0 +1,202 @@
+"""The kubelet: registers its node, keeps its Lease, runs a worker per bound pod, reports status.
+
+Upstream: ``pkg/kubelet``. The Lease is renewed every 0.25 x ``nodeLeaseDurationSeconds`` (10 s)
+(``pkg/kubelet/kubelet.go`` nodeLeaseRenewIntervalFraction); it is stored as a renewal schedule, so
+renewals cost no events (see ``api.objects.Lease``). When the host loses power the kubelet stops:
+its watch is gone, its containers are dead, its Lease stops. When power returns it re-registers,
+relists the pods bound to it, finishes deletions and restarts the rest (restartCount + 1).
+
+Simplified: node status heartbeats are folded into the Lease (the controller reads either); the
+kubelet posts Ready=True on start and never reports Ready=False (no PLEG or runtime health faults);
+container state changes are noticed at the next PLEG relist.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from clustersim.api.objects import ConditionStatus, Lease, Node, ObjectMeta, Pod
+from clustersim.api.types import PodPhase
+from clustersim.backoff import Backoff
+from clustersim.config.models import KubeletConfig
+from clustersim.env import ClusterEnv
+from clustersim.infra import Host, Infrastructure
+from clustersim.metrics.recorder import Recorder
+from clustersim.node.images import ImageService
+from clustersim.node.pod_worker import POWER_OFF, REMOVED, TERMINATE, Crash, PodWorker
+from clustersim.state import DELETED, ClusterState
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+__all__ = ["Kubelet", "LEASE_NAMESPACE"]
+
+LEASE_NAMESPACE = "kube-node-lease"
+LEASE_RENEW_FRACTION = 0.25
+
+
+class Kubelet:
+    """The node agent of one node."""
+
+    def __init__(self, env: ClusterEnv, state: ClusterState, rec: Recorder, cfg: KubeletConfig,
+                 infra: Infrastructure, node: Node, images: ImageService) -> None:
+        self.env, self.state, self.rec, self.cfg = env, state, rec, cfg
+        self.infra = infra
+        self.node = node
+        self.name = node.meta.name
+        self.host: Host = infra.hosts[self.name]
+        self.images = images
+        self.workers: dict[str, PodWorker] = {}
+        self.container_backoff = Backoff(cfg.container_backoff_initial_s, cfg.container_backoff_max_s)
+        self.image_backoff = Backoff(cfg.image_backoff_initial_s, cfg.image_backoff_max_s)
+        self.lease: Lease | None = None
+        self._rng: np.random.Generator = env.rng(f"kubelet/{self.name}")
+        self.renew_period_s = cfg.node_lease_duration_s * LEASE_RENEW_FRACTION
+
+    # ---- lifecycle
+    def start(self) -> None:
+        """Register the node and its Lease, watch bound pods, follow the host's power."""
+        self.state.create(self.node)
+        phase = float(self._rng.uniform(0.0, self.renew_period_s))
+        self.lease = Lease(ObjectMeta(self.name, LEASE_NAMESPACE), self.cfg.node_lease_duration_s,
+                           self.renew_period_s, self.env.now + phase - self.renew_period_s)
+        self.state.create(self.lease)
+        self.state.watch_node_pods(self.name, self._on_pod)
+        self.host.subscribe(self._on_power, self._on_kill)
+
+    def _on_power(self, on: bool) -> None:
+        lease = self.lease
+        assert lease is not None
+        if not on:
+            lease.stopped_s = self.env.now
+            self.state.update(lease)
+            for worker in list(self.workers.values()):
+                worker.signal(POWER_OFF)
+            return
+        # boot: renew the lease now and every period after, post Ready, relist pods
+        lease.first_renew_s, lease.stopped_s = self.env.now, None
+        self.state.update(lease)
+        node = self.node
+        if node.ready is not ConditionStatus.TRUE:
+            node.ready, node.ready_transition_s, node.ever_ready = ConditionStatus.TRUE, self.env.now, True
+            self.rec.event("Node", "", self.name, "NodeReady", f"Node {self.name} status is now: NodeReady", self.name)
+            self.state.update(node)
+        self.rec.event("Node", "", self.name, "Rebooted", f"Node {self.name} has been rebooted, boot id changed", self.name, "Warning")
+        for pod in self.state.pods_on_node(self.name):
+            self._sync(pod)
+
+    def _on_pod(self, etype: str, pod: Pod) -> None:
+        if not self.host.powered:
+            return  # the watch died with the kubelet; the relist at boot catches up
+        if etype == DELETED:
+            worker = self.workers.pop(pod.meta.uid, None)
+            if worker is not None:
+                worker.signal(REMOVED)
+            return
+        self._sync(pod)
+
+    def _sync(self, pod: Pod) -> None:
+        if self.state.get("Pod", pod.key) is not pod:
+            return
+        worker = self.workers.get(pod.meta.uid)
+        if pod.terminating:
+            if worker is not None:
+                worker.signal(TERMINATE)
+            else:
+                self.finalize_deletion(pod)
+            return
+        if worker is None and not pod.terminal:
+            if pod.status.start_s is not None and pod.status.phase is PodPhase.RUNNING:
+                pod.status.restart_count += 1  # containers died with the host
+                self.rec.pod_restarted(pod.meta.uid)
+            self.workers[pod.meta.uid] = PodWorker(self, pod)
+
+    def _on_kill(self, pod_key: str, exit_code: int) -> bool:
+        pod = self.state.get("Pod", pod_key)
+        worker = self.workers.get(pod.meta.uid) if pod is not None else None
+        if worker is None or not worker.running:
+            return False
+        worker.signal(Crash(exit_code))
+        return True
+
+    # ---- called by pod workers
+    def ensure_image(self, worker: PodWorker, image: str) -> Generator[Any, Any, Any]:
+        """Make ``image`` present, with Pulling/Pulled events and ImagePullBackOff on failure."""
+        pod = worker.pod
+        while True:
+            failing = image in self.infra.failing_images
+            plan = self.images.plan(image, self.env.now, failing)
+            if not plan.pulled:
+                cause = yield from worker._sleep(plan.done_s - self.env.now)
+                if cause is not None:
+                    return cause
+                self._pod_event(pod, "Pulled", f'Container image "{image}" already present on machine')
+                return None
+            cause = yield from worker._sleep(plan.start_s - self.env.now)
+            if cause is not None:
+                return cause
+            self._pod_event(pod, "Pulling", f'Pulling image "{image}"')
+            cause = yield from worker._sleep(plan.done_s - self.env.now)
+            if cause is not None:
+                return cause
+            if not plan.failed:
+                self._pod_event(pod, "Pulled", f'Successfully pulled image "{image}" in {plan.done_s - plan.start_s:.3f}s')
+                self.image_backoff.reset(image)
+                return None
+            self._pod_event(pod, "Failed", f'Failed to pull image "{image}": registry unavailable', "Warning")
+            self._pod_event(pod, "Failed", "Error: ErrImagePull", "Warning")
+            delay = self.image_backoff.next(f"{pod.meta.uid}/{image}", self.env.now)
+            pod.status.reason = "ImagePullBackOff"
+            self.state.update(pod)
+            self._pod_event(pod, "BackOff", f'Back-off pulling image "{image}"')
+            cause = yield from worker._sleep(delay)
+            if cause is not None:
+                return cause
+
+    def containers_started(self, pod: Pod) -> None:
+        """Created/Started events and the Running phase."""
+        for c in pod.spec.containers:
+            self._pod_event(pod, "Created", f"Created container: {c.name}")
+            self._pod_event(pod, "Started", f"Started container {c.name}")
+        st = pod.status
+        st.phase, st.reason = PodPhase.RUNNING, ""
+        if st.start_s is None:
+            st.start_s = self.env.now
+        self.rec.pod_mark(pod.meta.uid, "started_s")
+        self.state.update(pod)
+
+    def back_off(self, pod: Pod, delay: float) -> None:
+        """CrashLoopBackOff event and status reason."""
+        c = pod.spec.containers[0]
+        pod.status.reason = "CrashLoopBackOff"
+        self.state.update(pod)
+        self._pod_event(pod, "BackOff", f"Back-off {delay:g}s restarting failed container={c.name} pod={pod.meta.name}", "Warning")
+
+    def unhealthy(self, pod: Pod, probe: str) -> None:
+        """Unhealthy event for a failing probe."""
+        self._pod_event(pod, "Unhealthy", f"{probe} probe failed: context deadline exceeded", "Warning")
+
+    def liveness_kill(self, pod: Pod, container: str) -> None:
+        """Unhealthy and Killing events for a liveness failure."""
+        self.unhealthy(pod, "Liveness")
+        self._pod_event(pod, "Killing", f"Container {container} failed liveness probe, will be restarted")
+
+    def killing(self, pod: Pod) -> None:
+        """Killing events at graceful termination."""
+        for c in pod.spec.containers:
+            self._pod_event(pod, "Killing", f"Stopping container {c.name}")
+
+    def worker_done(self, worker: PodWorker) -> None:
+        """Forget a worker that has stopped."""
+        if self.workers.get(worker.pod.meta.uid) is worker:
+            del self.workers[worker.pod.meta.uid]
+
+    def finalize_deletion(self, pod: Pod) -> None:
+        """Containers are gone: remove the pod from the API (delete with grace 0)."""
+        if self.state.get("Pod", pod.key) is pod:
+            self.state.delete("Pod", pod.key, grace_s=0)
+
+    def _pod_event(self, pod: Pod, reason: str, message: str, type_: str = "Normal") -> None:
+        self.rec.event("Pod", pod.meta.namespace, pod.meta.name, reason, message, self.name, type_)

@@ -1,0 +1,217 @@
+"""One pod on one node: pull images, start containers, probes, restarts, graceful termination.
+
+Mirrors the kubelet's per-pod worker (``pkg/kubelet/pod_workers.go`` with ``kuberuntime``'s
+``SyncPod``): one SimPy process per pod. Faults and deletions reach it as interrupts (SimPy's
+machine-shop pattern). Probe results are computed in closed form (``prober.py``), so a pod that
+starts and stays healthy costs three events: start, container started, ready.
+
+Simplified: all containers of a pod start together and the pod-level outcome combines them (Ready
+when all are ready, exits when the first exits); init containers only contribute their images;
+the kubelet's admission check is not repeated (the scheduler already checked the fit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from clustersim.api.objects import Pod
+from clustersim.api.types import PodPhase, RestartPolicy
+from clustersim.node.prober import liveness_kill_time, readiness_fail_time, readiness_time
+
+if TYPE_CHECKING:
+    from clustersim.node.kubelet import Kubelet
+
+__all__ = ["POWER_OFF", "REMOVED", "TERMINATE", "Crash", "PodWorker"]
+
+POWER_OFF, TERMINATE, REMOVED = "power-off", "terminate", "removed"
+LIVENESS_EXIT_CODE = 137  # SIGKILL after a failed liveness probe
+
+
+@dataclass(frozen=True, slots=True)
+class Crash:
+    """Interrupt cause: the containers exit with ``exit_code`` (a ContainerCrash fault)."""
+
+    exit_code: int
+
+
+Steps = Generator[simpy.Event, Any, Any]
+
+
+class PodWorker:
+    """The kubelet's worker for one pod; ``serving`` is the ground truth used for availability."""
+
+    __slots__ = ("kubelet", "pod", "phase_s", "process", "started", "pending", "api_ready",
+                 "app_ok", "serving", "running")
+
+    def __init__(self, kubelet: Kubelet, pod: Pod) -> None:
+        self.kubelet = kubelet
+        self.pod = pod
+        self.phase_s = kubelet.env.now  # probe workers tick from pod admission (prober/worker.go)
+        self.started = False
+        self.pending: Any = None
+        self.api_ready = False
+        self.app_ok = False
+        self.serving = False
+        self.running = False
+        self.process = kubelet.env.process(self.pod_loop())
+
+    # ---- signals from the kubelet
+    def signal(self, cause: Any) -> None:
+        """Deliver ``cause`` (terminate, power-off, removed, Crash) to the worker."""
+        if not self.process.is_alive:
+            return
+        if not self.started:
+            self.pending = cause
+        elif self.kubelet.env.active_process is not self.process:
+            self.process.interrupt(cause)
+
+    def _sleep(self, delay: float) -> Steps:
+        try:
+            if delay > 0:
+                yield self.kubelet.env.timeout(delay)
+            return None
+        except simpy.Interrupt as i:
+            return i.cause
+
+    def _park(self) -> Steps:
+        try:
+            yield self.kubelet.env.event()
+        except simpy.Interrupt as i:
+            return i.cause
+        return None
+
+    def _set(self, api_ready: bool | None = None, app_ok: bool | None = None) -> None:
+        """Update readiness flags; write the pod when API readiness changes; track serving."""
+        k, pod = self.kubelet, self.pod
+        if api_ready is not None and api_ready != self.api_ready:
+            self.api_ready = api_ready
+            pod.status.ready = api_ready
+            pod.status.ready_since_s = k.env.now if api_ready else None
+            if api_ready:
+                k.rec.pod_mark(pod.meta.uid, "ready_s")
+            k.state.update(pod)
+        if app_ok is not None:
+            self.app_ok = app_ok
+        serving = self.api_ready and self.app_ok and self.running and not pod.terminating and k.host.powered
+        if serving != self.serving:
+            self.serving = serving
+            if pod.workload:
+                k.rec.add("serving_replicas", 1 if serving else -1, pod.meta.namespace, pod.workload)
+
+    # ---- the loop
+    def pod_loop(self) -> Steps:
+        """Pull, start, run, restart, until the pod ends or the worker is stopped."""
+        self.started = True
+        if self.pending is not None:
+            cause, self.pending = self.pending, None
+            return (yield from self._stop(cause))
+        k, pod = self.kubelet, self.pod
+        for c in (*pod.spec.init_containers, *pod.spec.containers):
+            cause = yield from k.ensure_image(self, c.image)
+            if cause is not None:
+                return (yield from self._stop(cause))
+        while True:
+            cause = yield from self._sleep(k.cfg.container_start_s)
+            if cause is not None and not isinstance(cause, Crash):
+                return (yield from self._stop(cause))
+            k.containers_started(pod)
+            self.running = True
+            outcome = yield from self._run(k.env.now)
+            if not isinstance(outcome, Crash):
+                return (yield from self._stop(outcome))
+            self.running = False
+            self._set(api_ready=False, app_ok=False)
+            policy = pod.spec.restart_policy
+            if policy is RestartPolicy.NEVER or (policy is RestartPolicy.ON_FAILURE and outcome.exit_code == 0):
+                pod.status.phase = PodPhase.SUCCEEDED if outcome.exit_code == 0 else PodPhase.FAILED
+                k.state.update(pod)
+                k.worker_done(self)
+                return None
+            delay = k.container_backoff.next(pod.meta.uid, k.env.now)
+            k.back_off(pod, delay)
+            cause = yield from self._sleep(delay)
+            if cause is not None and not isinstance(cause, Crash):
+                return (yield from self._stop(cause))
+            pod.status.restart_count += 1
+            k.rec.pod_restarted(pod.meta.uid)
+
+    def _timeline(self, started: float) -> list[tuple[float, int, str]]:
+        """Future readiness, hang, liveness and crash times of containers started at ``started``."""
+        containers = self.pod.spec.containers
+        out: list[tuple[float, int, str]] = []
+        app_ready = started + max(c.behavior.ready_after_s for c in containers)
+        api_ready = max(readiness_time(c.readiness_probe, started, c.behavior.ready_after_s, self.phase_s) for c in containers)
+        out.append((app_ready, 2, "app-ready"))
+        out.append((api_ready, 3, "ready"))
+        for c in containers:
+            b = c.behavior
+            if b.crash_after_s is not None:
+                out.append((started + b.crash_after_s, 0, f"crash:{b.exit_code}"))
+            if b.hang_after_s is not None:
+                hang = started + b.hang_after_s
+                out.append((hang, 1, "hang"))
+                unready = readiness_fail_time(c.readiness_probe, hang, self.phase_s)
+                if unready is not None:
+                    out.append((unready, 4, "unready"))
+                kill = liveness_kill_time(c.liveness_probe, started, hang, self.phase_s)
+                if kill is not None:
+                    out.append((kill, 0, f"liveness:{c.name}"))
+        out.sort()
+        return out
+
+    def _run(self, started: float) -> Steps:
+        """Run the containers; return Crash(exit) when they exit, or an external stop cause."""
+        k = self.kubelet
+        hung = False
+        for t, _prio, action in self._timeline(started):
+            cause = yield from self._sleep(t - k.env.now)
+            if cause is not None:
+                return cause
+            if action == "app-ready":
+                self._set(app_ok=not hung)
+            elif action == "ready":
+                self._set(api_ready=True)
+            elif action == "hang":
+                hung = True
+                self._set(app_ok=False)
+            elif action == "unready":
+                k.unhealthy(self.pod, "Readiness")
+                self._set(api_ready=False)
+            elif action.startswith("liveness:"):
+                k.liveness_kill(self.pod, action.split(":", 1)[1])
+                return Crash(LIVENESS_EXIT_CODE)
+            elif action.startswith("crash:"):
+                return Crash(int(action.split(":", 1)[1]))
+        cause = yield from self._park()
+        return cause
+
+    def _stop(self, cause: Any) -> Steps:
+        """Stop for ``cause``: power-off (silent), removed, or graceful termination."""
+        k, pod = self.kubelet, self.pod
+        was_running = self.running
+        if cause == POWER_OFF or cause == REMOVED:
+            self.running = False
+            self._set(api_ready=False if cause == REMOVED else None, app_ok=False)
+            k.worker_done(self)
+            return None
+        # graceful termination (pod has a deletion timestamp)
+        self._set()
+        if was_running:
+            k.killing(pod)
+            grace_left = (pod.meta.deletion_s or k.env.now) + (pod.meta.deletion_grace_s or 0) - k.env.now
+            shutdown = min(max(c.behavior.shutdown_s for c in pod.spec.containers), max(grace_left, 0.0))
+            cause2 = yield from self._sleep(shutdown)
+            if cause2 == POWER_OFF:
+                self.running = False
+                self._set(app_ok=False)
+                k.worker_done(self)
+                return None
+        self.running = False
+        self._set(app_ok=False)
+        k.worker_done(self)
+        k.finalize_deletion(pod)
+        return None

@@ -1,0 +1,67 @@
+"""Figures of a run (the only matplotlib import): ready replicas and node states over time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+__all__ = ["plot_run"]
+
+
+def _steps(ts: pd.DataFrame, metric: str, end: float, **labels: str) -> tuple[list[float], list[float]]:
+    rows = ts[ts["metric"] == metric]
+    for k, v in labels.items():
+        rows = rows[rows[k] == v]
+    if "zone" not in labels and rows["zone"].nunique() > 1:
+        rows = rows.sort_values("t")
+        per_zone: dict[str, float] = {}
+        t_out, v_out = [], []
+        for t, zone, value in zip(rows["t"], rows["zone"], rows["value"], strict=True):
+            per_zone[zone] = value
+            t_out.append(float(t))
+            v_out.append(sum(per_zone.values()))
+        rows = pd.DataFrame({"t": t_out, "value": v_out}).drop_duplicates("t", keep="last")
+    t = [float(x) for x in rows["t"]]
+    v = [float(x) for x in rows["value"]]
+    if t:
+        t.append(end)
+        v.append(v[-1])
+    return t, v
+
+
+def plot_run(ts: pd.DataFrame, faults: pd.DataFrame, summary: dict[str, Any], title: str = "") -> Figure:
+    """Two panels: serving vs desired replicas per Deployment; Ready and NotReady nodes."""
+    end = float(summary["duration_s"])
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[2, 1])
+    for i, key in enumerate(summary["deployments"]):
+        ns, name = key.split("/", 1)
+        color = f"C{i}"
+        t, v = _steps(ts, "serving_replicas", end, namespace=ns, name=name)
+        ax1.step(t, v, where="post", color=color, label=f"{name} serving")
+        t, v = _steps(ts, "ready_replicas", end, namespace=ns, name=name)
+        ax1.step(t, v, where="post", color=color, alpha=0.5, linestyle=":", label=f"{name} readyReplicas (API)")
+        t, v = _steps(ts, "desired_replicas", end, namespace=ns, name=name)
+        ax1.step(t, v, where="post", color=color, alpha=0.35, linestyle="--", label=f"{name} desired")
+    ax1.set_ylabel("replicas")
+    ax1.legend(fontsize=7, ncol=3, loc="lower left")
+    ax1.set_title(title or "Ready replicas over time")
+    for metric, color, label in (("nodes_ready", "tab:green", "Ready"), ("nodes_not_ready", "tab:red", "NotReady / Unknown")):
+        t, v = _steps(ts, metric, end)
+        ax2.step(t, v, where="post", color=color, label=label)
+    ax2.set_ylabel("nodes")
+    ax2.set_xlabel("simulated time (s)")
+    ax2.legend(fontsize=7, loc="center left")
+    for ax in (ax1, ax2):
+        for t_inject in faults.get("t_inject", pd.Series(dtype=float)):
+            ax.axvline(float(t_inject), color="k", linewidth=0.8, linestyle="-.")
+        ax.grid(alpha=0.3)
+    if len(faults):
+        ax1.annotate("fault", (float(faults["t_inject"].iloc[0]), ax1.get_ylim()[1]), fontsize=7, va="top")
+    fig.tight_layout()
+    return fig

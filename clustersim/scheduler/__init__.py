@@ -1,0 +1,1 @@
+"""kube-scheduler: framework, cache, scheduling queue, plugins and the scheduling loop."""

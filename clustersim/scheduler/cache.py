@@ -1,0 +1,125 @@
+"""The scheduler's cache: nodes and the pods assigned to them, as numpy columns.
+
+Like upstream's ``internal/cache`` plus the snapshot: per node allocatable, requested and
+non-zero-requested resources (``NodeInfo.Requested`` / ``NonZeroRequested``), pod count, taints,
+labels and cordon. Assumed pods (chosen but not yet bound) count at once. Terminating pods keep
+their resources until they are deleted, as upstream.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from clustersim.api.objects import Node, Pod
+from clustersim.api.types import Taint, TaintEffect
+
+__all__ = ["NodeTable"]
+
+_HARD = (TaintEffect.NO_SCHEDULE, TaintEffect.NO_EXECUTE)
+
+
+class NodeTable:
+    """Column store of nodes; index ``i`` is stable for a node's lifetime."""
+
+    def __init__(self, capacity: int = 64) -> None:
+        self.names: list[str] = []
+        self.index: dict[str, int] = {}
+        self.labels: list[dict[str, str]] = []
+        self.taints: list[tuple[Taint, ...]] = []
+        self.scalar_names: list[str] = []
+        self._cap = capacity
+        z = lambda: np.zeros(capacity, dtype=np.int64)  # noqa: E731
+        self.alloc_cpu, self.alloc_mem, self.alloc_pods = z(), z(), z()
+        self.req_cpu, self.req_mem, self.pod_count = z(), z(), z()
+        self.nz_cpu, self.nz_mem = z(), z()
+        self.scalar_alloc: dict[str, np.ndarray] = {}
+        self.scalar_req: dict[str, np.ndarray] = {}
+        self.present = np.zeros(capacity, dtype=bool)
+        self.unschedulable = np.zeros(capacity, dtype=bool)
+        self.hard_tainted = np.zeros(capacity, dtype=bool)
+        self.soft_tainted = np.zeros(capacity, dtype=bool)
+        self.assigned: dict[str, tuple[int, Pod]] = {}
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def _grow(self) -> None:
+        self._cap *= 2
+        for attr in ("alloc_cpu", "alloc_mem", "alloc_pods", "req_cpu", "req_mem", "pod_count", "nz_cpu",
+                     "nz_mem", "present", "unschedulable", "hard_tainted", "soft_tainted"):
+            old = getattr(self, attr)
+            new = np.zeros(self._cap, dtype=old.dtype)
+            new[: len(old)] = old
+            setattr(self, attr, new)
+        for d in (self.scalar_alloc, self.scalar_req):
+            for k, old in d.items():
+                new = np.zeros(self._cap, dtype=np.int64)
+                new[: len(old)] = old
+                d[k] = new
+
+    def _scalar(self, name: str) -> None:
+        if name not in self.scalar_alloc:
+            self.scalar_names.append(name)
+            self.scalar_alloc[name] = np.zeros(self._cap, dtype=np.int64)
+            self.scalar_req[name] = np.zeros(self._cap, dtype=np.int64)
+
+    def upsert_node(self, node: Node) -> int:
+        """Add or refresh a node's allocatable, labels, taints and cordon."""
+        i = self.index.get(node.meta.name)
+        if i is None:
+            if len(self.names) == self._cap:
+                self._grow()
+            i = len(self.names)
+            self.names.append(node.meta.name)
+            self.index[node.meta.name] = i
+            self.labels.append({})
+            self.taints.append(())
+        a = node.allocatable
+        self.alloc_cpu[i], self.alloc_mem[i], self.alloc_pods[i] = a.cpu_m or 0, a.memory or 0, a.pods or 0
+        for name, value in a.scalar:
+            self._scalar(name)
+            self.scalar_alloc[name][i] = value
+        self.labels[i] = node.meta.labels
+        self.taints[i] = node.taints
+        self.present[i] = True
+        self.unschedulable[i] = node.unschedulable
+        self.hard_tainted[i] = any(t.effect in _HARD for t in node.taints)
+        self.soft_tainted[i] = any(t.effect is TaintEffect.PREFER_NO_SCHEDULE for t in node.taints)
+        return i
+
+    def remove_node(self, name: str) -> None:
+        """Mark a deleted node absent (its index is not reused)."""
+        i = self.index.get(name)
+        if i is not None:
+            self.present[i] = False
+
+    def add_pod(self, pod: Pod, node: str) -> None:
+        """Account an assumed or bound pod on ``node``."""
+        i = self.index.get(node)
+        if i is None or pod.meta.uid in self.assigned:
+            return
+        self.assigned[pod.meta.uid] = (i, pod)
+        self._account(i, pod, 1)
+
+    def remove_pod(self, pod: Pod) -> bool:
+        """Release a deleted pod's resources; False if it was not accounted."""
+        entry = self.assigned.pop(pod.meta.uid, None)
+        if entry is None:
+            return False
+        self._account(entry[0], entry[1], -1)
+        return True
+
+    def _account(self, i: int, pod: Pod, sign: int) -> None:
+        r = pod.spec.requests
+        self.req_cpu[i] += sign * r.cpu_m
+        self.req_mem[i] += sign * r.memory
+        self.nz_cpu[i] += sign * r.nonzero_cpu_m
+        self.nz_mem[i] += sign * r.nonzero_memory
+        self.pod_count[i] += sign
+        for name, value in r.scalar:
+            self._scalar(name)
+            self.scalar_req[name][i] += sign * value
+
+    def candidates(self) -> np.ndarray:
+        """Indexes of present nodes, in insertion order."""
+        return np.flatnonzero(self.present[: len(self.names)])

@@ -1,0 +1,80 @@
+"""The scheduling framework's contract, after ``kube-scheduler/framework/interface.go``.
+
+Plugins work on a set of candidate nodes at once (``idx``, indexes into the ``NodeTable``), so hot
+filters and scores are numpy expressions; a plugin that cannot be vectorised loops inside. The
+per-node answer is the same as upstream's ``Filter(ctx, state, pod, nodeInfo)``; ``reasons`` gives
+the rejection reasons for one node, called only on the failure path.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from clustersim.api.objects import Pod
+from clustersim.registry import Registry
+from clustersim.scheduler.cache import NodeTable
+
+__all__ = [
+    "MAX_NODE_SCORE", "SCHEDULER_PLUGINS", "Code", "CycleState", "FilterPlugin", "ScorePlugin",
+    "default_normalize_score",
+]
+
+MAX_NODE_SCORE = 100  # framework.MaxNodeScore
+SCHEDULER_PLUGINS: Registry[Any] = Registry("scheduler plugin")
+
+
+class Code(enum.Enum):
+    """Status codes of ``framework.Status``."""
+
+    SUCCESS = "Success"
+    ERROR = "Error"
+    UNSCHEDULABLE = "Unschedulable"
+    UNSCHEDULABLE_AND_UNRESOLVABLE = "UnschedulableAndUnresolvable"
+    SKIP = "Skip"
+
+
+class CycleState(dict[str, Any]):
+    """Per-cycle scratch space shared by the plugins (``framework.CycleState``)."""
+
+
+@runtime_checkable
+class FilterPlugin(Protocol):
+    """Rejects nodes that cannot run the pod."""
+
+    name: str
+
+    def filter(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
+        """Boolean mask over ``idx``: True where the pod fits."""
+        ...
+
+    def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
+        """Status code and reasons why node ``i`` was rejected."""
+        ...
+
+
+@runtime_checkable
+class ScorePlugin(Protocol):
+    """Ranks feasible nodes from 0 to MAX_NODE_SCORE after normalisation."""
+
+    name: str
+
+    def score(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
+        """Raw int64 scores over ``idx``."""
+        ...
+
+    def normalize(self, state: CycleState, pod: Pod, scores: np.ndarray) -> np.ndarray:
+        """NormalizeScore (identity for plugins without ScoreExtensions)."""
+        ...
+
+
+def default_normalize_score(max_priority: int, reverse: bool, scores: np.ndarray) -> np.ndarray:
+    """``helper.DefaultNormalizeScore`` (pkg/scheduler/framework/plugins/helper/normalize_score.go)."""
+    scores = np.asarray(scores, dtype=np.int64)
+    top = int(scores.max()) if len(scores) else 0
+    if top == 0:
+        return np.full_like(scores, max_priority) if reverse else scores.copy()
+    out = max_priority * scores // top
+    return max_priority - out if reverse else out

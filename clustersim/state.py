@@ -1,0 +1,178 @@
+"""ClusterState: the API server and its store, the only state components share.
+
+Components never call each other: they write objects here and learn of other components' writes
+through watches, delivered ``watch_latency_s`` after the write, in write order (a constant latency
+keeps the order). Writes are visible to reads at once (as a quorum read from etcd); what lags is
+the notification.
+
+Simplified: there is no optimistic concurrency (writers never conflict in a single-threaded
+simulation) and no informer cache staleness beyond the notification delay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import simpy
+
+from clustersim.admission import DefaultTolerationSeconds
+from clustersim.api.objects import Deployment, Lease, Node, Pod, ReplicaSet
+from clustersim.api.types import PodPhase
+
+__all__ = ["ADDED", "DELETED", "MODIFIED", "ClusterState", "Handler"]
+
+ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
+Obj = Any
+Handler = Callable[[str, Obj], None]
+KINDS = (Node.KIND, Lease.KIND, Pod.KIND, ReplicaSet.KIND, Deployment.KIND)
+
+
+class ClusterState:
+    """Versioned object store with watches, owner and node indexes, and pod admission."""
+
+    def __init__(self, env: simpy.Environment, watch_latency_s: float, admission: DefaultTolerationSeconds) -> None:
+        self.env = env
+        self.watch_latency_s = watch_latency_s
+        self.admission = admission
+        self._objects: dict[str, dict[str, Obj]] = {k: {} for k in KINDS}
+        self._by_owner: dict[str, dict[str, Obj]] = {}
+        self._pods_by_node: dict[str, dict[str, Pod]] = {}
+        self._watchers: dict[str, list[Handler]] = {k: [] for k in KINDS}
+        self._node_watchers: dict[str, list[Handler]] = {}
+        self._rv = 0
+        self._uid = 0
+        self._batch: list[tuple[str, str, Obj]] | None = None
+        self._batch_t = -1.0
+        self.writes = 0
+
+    # ---- reads
+    def get(self, kind: str, key: str) -> Obj | None:
+        """The object of ``kind`` with ``key`` (``ns/name`` or node name), or None."""
+        return self._objects[kind].get(key)
+
+    def list(self, kind: str) -> Iterable[Obj]:
+        """All objects of ``kind`` (a live view; copy before writing while iterating)."""
+        return self._objects[kind].values()
+
+    def count(self, kind: str) -> int:
+        """Number of objects of ``kind``."""
+        return len(self._objects[kind])
+
+    def owned_by(self, uid: str) -> list[Obj]:
+        """Objects whose controller owner has ``uid``."""
+        return list(self._by_owner.get(uid, {}).values())
+
+    def pods_on_node(self, node: str) -> list[Pod]:
+        """Pods bound to ``node``."""
+        return list(self._pods_by_node.get(node, {}).values())
+
+    def nodes_with_pods(self) -> list[str]:
+        """Names of nodes that have pods bound to them (existing or not)."""
+        return [name for name, pods in self._pods_by_node.items() if pods]
+
+    # ---- watches
+    def watch(self, kind: str, handler: Handler) -> None:
+        """Call ``handler(event_type, obj)`` for every change of ``kind``, after the watch latency."""
+        self._watchers[kind].append(handler)
+
+    def watch_node_pods(self, node: str, handler: Handler) -> None:
+        """Like ``watch('Pod')`` with the field selector ``spec.nodeName=node`` (the kubelet's watch)."""
+        self._node_watchers.setdefault(node, []).append(handler)
+
+    def _notify(self, etype: str, kind: str, obj: Obj) -> None:
+        self.writes += 1
+        if self._batch is None or self._batch_t != self.env.now:
+            batch: list[tuple[str, str, Obj]] = []
+            self._batch, self._batch_t = batch, self.env.now
+            ev = self.env.timeout(self.watch_latency_s)
+            ev.callbacks.append(lambda _ev: self._deliver(batch))
+        self._batch.append((etype, kind, obj))
+
+    def _deliver(self, batch: list[tuple[str, str, Obj]]) -> None:
+        if self._batch is batch:
+            self._batch = None  # writes made while delivering start a new batch
+        watchers, node_watchers = self._watchers, self._node_watchers
+        for etype, kind, obj in batch:
+            for handler in watchers[kind]:
+                handler(etype, obj)
+            if kind == "Pod" and obj.node_name:
+                for handler in node_watchers.get(obj.node_name, ()):
+                    handler(etype, obj)
+
+    # ---- writes
+    def create(self, obj: Obj) -> Obj:
+        """Store a new object (pods pass admission first); AlreadyExists is a ValueError."""
+        kind = obj.KIND
+        store = self._objects[kind]
+        if obj.key in store:
+            raise ValueError(f"{kind} {obj.key} already exists")
+        meta = obj.meta
+        self._uid += 1
+        self._rv += 1
+        meta.uid, meta.resource_version, meta.creation_s = f"uid-{self._uid}", self._rv, self.env.now
+        if kind == "Pod":
+            obj.spec = self.admission.admit(obj.spec)
+            if obj.spec.node_name and not obj.node_name:
+                obj.node_name = obj.spec.node_name
+            if obj.node_name:
+                self._pods_by_node.setdefault(obj.node_name, {})[obj.key] = obj
+        store[obj.key] = obj
+        if meta.owner is not None:
+            self._by_owner.setdefault(meta.owner.uid, {})[obj.key] = obj
+        self._notify(ADDED, kind, obj)
+        return obj
+
+    def update(self, obj: Obj) -> None:
+        """Record a change to a stored object and notify watchers."""
+        self._rv += 1
+        obj.meta.resource_version = self._rv
+        self._notify(MODIFIED, obj.KIND, obj)
+
+    def bind(self, pod: Pod, node: str) -> None:
+        """The ``pods/binding`` subresource: set ``spec.nodeName`` and PodScheduled."""
+        pod.node_name = node
+        pod.status.scheduled = True
+        self._pods_by_node.setdefault(node, {})[pod.key] = pod
+        self.update(pod)
+
+    def delete(self, kind: str, key: str, grace_s: float | None = None) -> bool:
+        """DELETE: graceful for pods running on a node, immediate otherwise.
+
+        Pod strategy (``pkg/registry/core/pod/strategy.go`` CheckGracefulDeleteStrategy): a pod not
+        bound to a node, or already Succeeded/Failed, is removed at once; otherwise it gets a deletion
+        timestamp and the kubelet removes it when its containers have stopped. Returns False when the
+        object does not exist.
+        """
+        obj = self._objects[kind].get(key)
+        if obj is None:
+            return False
+        if kind == "Pod":
+            pod: Pod = obj
+            grace = pod.spec.termination_grace_period_s if grace_s is None else grace_s
+            if grace > 0 and pod.node_name and pod.status.phase not in (PodPhase.SUCCEEDED, PodPhase.FAILED):
+                if pod.meta.deletion_s is None or grace < (pod.meta.deletion_grace_s or 0):
+                    pod.meta.deletion_s = self.env.now
+                    pod.meta.deletion_grace_s = grace
+                    self.update(pod)
+                return True
+        self._remove(obj)
+        return True
+
+    def _remove(self, obj: Obj) -> None:
+        kind = obj.KIND
+        del self._objects[kind][obj.key]
+        if obj.meta.owner is not None:
+            owned = self._by_owner.get(obj.meta.owner.uid)
+            if owned is not None:
+                owned.pop(obj.key, None)
+                if not owned:
+                    del self._by_owner[obj.meta.owner.uid]
+        if kind == "Pod" and obj.node_name:
+            on_node = self._pods_by_node.get(obj.node_name)
+            if on_node is not None:
+                on_node.pop(obj.key, None)
+        if obj.meta.deletion_s is None:
+            obj.meta.deletion_s = self.env.now
+        self._rv += 1
+        self._notify(DELETED, kind, obj)

@@ -1,0 +1,6 @@
+"""Workload generators (registered in WORKLOADS); they create or end pods and never block."""
+
+from clustersim.workload import churn
+from clustersim.workload.base import WORKLOADS
+
+__all__ = ["WORKLOADS", "churn"]

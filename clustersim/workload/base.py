@@ -1,0 +1,11 @@
+"""Workload generator registry; generators share the FaultContext shape (env, state, infra, rec, cfg)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.registry import Registry
+
+__all__ = ["WORKLOADS"]
+
+WORKLOADS: Registry[Any] = Registry("workload")
