@@ -24,12 +24,17 @@ class Backoff:
     def next(self, key: str, now: float) -> float:
         """Record a failure of ``key`` at ``now`` and return the delay before the next try."""
         entry = self._entries.get(key)
-        if entry is None or now - entry[1] > 2 * self.max_s:
+        if entry is None or now - entry[1] > self.reset_after_s:
             delay = self.initial_s
         else:
             delay = min(entry[0] * 2, self.max_s)
         self._entries[key] = (delay, now)
         return delay
+
+    @property
+    def reset_after_s(self) -> float:
+        """Time without a failure after which an entry starts over (``hasExpired``: 2 x max)."""
+        return 2 * self.max_s
 
     def reset(self, key: str) -> None:
         """Forget ``key``."""

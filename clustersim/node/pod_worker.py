@@ -12,6 +12,7 @@ the kubelet's admission check is not repeated (the scheduler already checked the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -125,6 +126,11 @@ class PodWorker:
                 return (yield from self._stop(outcome))
             self.running = False
             self._set(api_ready=False, app_ok=False)
+            # the kubelet learns of the exit at its next PLEG relist (genericPlegRelistPeriod)
+            relist = k.cfg.pleg_relist_period_s
+            cause = yield from self._sleep(math.ceil(k.env.now / relist - 1e-9) * relist - k.env.now)
+            if cause is not None and not isinstance(cause, Crash):
+                return (yield from self._stop(cause))
             policy = pod.spec.restart_policy
             if policy is RestartPolicy.NEVER or (policy is RestartPolicy.ON_FAILURE and outcome.exit_code == 0):
                 pod.status.phase = PodPhase.SUCCEEDED if outcome.exit_code == 0 else PodPhase.FAILED

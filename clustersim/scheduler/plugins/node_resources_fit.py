@@ -1,14 +1,19 @@
 """NodeResourcesFit: pkg/scheduler/framework/plugins/noderesources/{fit,least_allocated,most_allocated}.go.
 
 Filter: the pod's requests (max of the sum of containers and any init container, plus overhead) must
-fit allocatable minus requested, for each resource the pod requests, and the pod count must stay
-within allocatable pods. Score: LeastAllocated or MostAllocated over the configured resources with
-integer arithmetic, using non-zero default requests for cpu and memory (100m, 200Mi per container
-without a request); extended resources the pod does not request are skipped.
+fit allocatable minus requested, for each resource the pod requests and that is not in
+``ignoredResources``, and the pod count must stay within allocatable pods. Score: LeastAllocated or
+MostAllocated (or RequestedToCapacityRatio with a shape) over the configured resources with integer arithmetic, using non-zero default
+requests for cpu and memory (100m, 200Mi per container without a request); extended resources the
+pod does not request, and resources with no allocatable, are skipped.
+
+Args follow ``NodeResourcesFitArgs``: ``{scoringStrategy: {type, resources: [{name, weight}]},
+ignoredResources: [...]}``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,13 +22,27 @@ import numpy as np
 from clustersim.api.objects import Pod
 from clustersim.scheduler.cache import NodeTable
 from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState
+from clustersim.scheduler.plugins.helper import broken_linear_function
 
 REASON_TOO_MANY_PODS = "Too many pods"
-STRATEGIES = ("LeastAllocated", "MostAllocated")
+STRATEGIES = ("LeastAllocated", "MostAllocated", "RequestedToCapacityRatio")
+MAX_CUSTOM_PRIORITY_SCORE = 10  # config.MaxCustomPriorityScore: shape scores are on 0..10
+MAX_UTILIZATION = 100
 
 
 def _default_resources() -> tuple[tuple[str, int], ...]:
     return (("cpu", 1), ("memory", 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Insufficient:
+    """``noderesources.InsufficientResource``."""
+
+    resource: str
+    reason: str
+    requested: int
+    used: int
+    capacity: int
 
 
 @SCHEDULER_PLUGINS.register("NodeResourcesFit")
@@ -33,22 +52,39 @@ class NodeResourcesFit:
 
     strategy: str = "LeastAllocated"
     resources: tuple[tuple[str, int], ...] = field(default_factory=_default_resources)
+    ignored: tuple[str, ...] = ()
+    shape: tuple[tuple[int, int], ...] = ()
     name: str = "NodeResourcesFit"
 
     @classmethod
     def from_args(cls, args: dict[str, Any]) -> NodeResourcesFit:
-        """Build from profile args ``{strategy, resources: [{name, weight}]}``; ValueError names the bad arg."""
-        unknown = set(args) - {"strategy", "resources"}
+        """Build from ``NodeResourcesFitArgs``; ValueError ``'<field>: <message>'`` as upstream's validation names it."""
+        unknown = set(args) - {"scoringStrategy", "ignoredResources"}
         if unknown:
-            raise ValueError(f"unknown arg {sorted(unknown)[0]!r}")
-        strategy = args.get("strategy", "LeastAllocated")
+            raise ValueError(f"{sorted(unknown)[0]}: unknown arg")
+        ss = args.get("scoringStrategy") or {}
+        unknown = set(ss) - {"type", "resources", "requestedToCapacityRatio"}
+        if unknown:
+            raise ValueError(f"scoringStrategy.{sorted(unknown)[0]}: unknown arg")
+        strategy = ss.get("type", "LeastAllocated")
         if strategy not in STRATEGIES:
-            raise ValueError(f"strategy: {strategy!r} is not one of {', '.join(STRATEGIES)}")
-        resources = tuple((r["name"], int(r.get("weight", 1))) for r in args.get("resources", [])) or _default_resources()
-        for name, weight in resources:
-            if not 1 <= weight <= 100:  # validation.go: resource weight in range [1, 100]
-                raise ValueError(f"resources.{name}.weight: must be in the range [1, 100], got {weight}")
-        return cls(strategy=strategy, resources=resources)
+            raise ValueError(f"scoringStrategy.type: Unsupported value {strategy!r}: supported values: {', '.join(STRATEGIES)}")
+        resources = []
+        for i, r in enumerate(ss.get("resources") or []):
+            weight = r.get("weight", 1)
+            # pkg/scheduler/apis/config/validation/validation_pluginargs.go: weight in [1, MaxNodeScore]
+            if not isinstance(weight, int) or not 1 <= weight <= MAX_NODE_SCORE:
+                raise ValueError(f"scoringStrategy.resources[{i}].weight: Invalid value: {weight}: resource weight of {r.get('name')} not in valid range [1, 100]")
+            resources.append((str(r["name"]), weight))
+        shape: tuple[tuple[int, int], ...] = ()
+        if strategy == "RequestedToCapacityRatio":
+            points = (ss.get("requestedToCapacityRatio") or {}).get("shape") or []
+            if not points:
+                raise ValueError("scoringStrategy.requestedToCapacityRatio.shape: Required value: at least one point must be specified")
+            scale = MAX_NODE_SCORE // MAX_CUSTOM_PRIORITY_SCORE
+            shape = tuple((int(p["utilization"]), int(p["score"]) * scale) for p in points)
+        return cls(strategy=strategy, resources=tuple(resources) or _default_resources(),
+                   ignored=tuple(args.get("ignoredResources") or ()), shape=shape)
 
     def filter(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
         """Nodes where the pod's requests fit."""
@@ -59,29 +95,38 @@ class NodeResourcesFit:
         if r.memory > 0:
             ok &= r.memory <= nodes.alloc_mem[idx] - nodes.req_mem[idx]
         for name, value in r.scalar:
-            if value > 0:
+            if value > 0 and name not in self.ignored:
                 alloc = nodes.scalar_alloc.get(name)
                 if alloc is None:
                     return np.zeros(len(idx), dtype=bool)
                 ok &= value <= alloc[idx] - nodes.scalar_req[name][idx]
         return ok
 
-    def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
-        """``Too many pods`` and ``Insufficient <resource>`` reasons, in upstream order."""
+    def insufficient(self, pod: Pod, nodes: NodeTable, i: int) -> list[Insufficient]:
+        """``fitsRequest``: what does not fit on node ``i``, in upstream order."""
         r = pod.spec.requests
         out = []
         if nodes.pod_count[i] + 1 > nodes.alloc_pods[i]:
-            out.append(REASON_TOO_MANY_PODS)
-        if r.cpu_m > 0 and r.cpu_m > nodes.alloc_cpu[i] - nodes.req_cpu[i]:
-            out.append("Insufficient cpu")
-        if r.memory > 0 and r.memory > nodes.alloc_mem[i] - nodes.req_mem[i]:
-            out.append("Insufficient memory")
-        for name, value in r.scalar:
-            alloc = nodes.scalar_alloc.get(name)
-            free = 0 if alloc is None else alloc[i] - nodes.scalar_req[name][i]
-            if value > 0 and value > free:
-                out.append(f"Insufficient {name}")
-        return Code.UNSCHEDULABLE, out
+            out.append(Insufficient("pods", REASON_TOO_MANY_PODS, 1, int(nodes.pod_count[i]), int(nodes.alloc_pods[i])))
+        if r.cpu_m == 0 and r.memory == 0 and not any(v for _, v in r.scalar):
+            return out
+        for name, want, alloc, used in (("cpu", r.cpu_m, nodes.alloc_cpu[i], nodes.req_cpu[i]),
+                                        ("memory", r.memory, nodes.alloc_mem[i], nodes.req_mem[i])):
+            if want > 0 and want > alloc - used:
+                out.append(Insufficient(name, f"Insufficient {name}", want, int(used), int(alloc)))
+        for name, want in r.scalar:
+            if want == 0 or name in self.ignored:
+                continue
+            col = nodes.scalar_alloc.get(name)
+            alloc = 0 if col is None else int(col[i])
+            used = 0 if col is None else int(nodes.scalar_req[name][i])
+            if want > alloc - used:
+                out.append(Insufficient(name, f"Insufficient {name}", want, used, alloc))
+        return out
+
+    def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
+        """``Too many pods`` and ``Insufficient <resource>`` reasons."""
+        return Code.UNSCHEDULABLE, [x.reason for x in self.insufficient(pod, nodes, i)]
 
     def _columns(self, pod: Pod, nodes: NodeTable, idx: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         r = pod.spec.requests
@@ -96,6 +141,8 @@ class NodeResourcesFit:
 
     def score(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
         """Weighted mean of per-resource scores, truncated (resource_allocation.go)."""
+        if self.strategy == "RequestedToCapacityRatio":
+            return self._rtcr(pod, nodes, idx)
         total = np.zeros(len(idx), dtype=np.int64)
         weights = np.zeros(len(idx), dtype=np.int64)
         for name, weight in self.resources:
@@ -112,6 +159,24 @@ class NodeResourcesFit:
             total += np.where(has, s * weight, 0)
             weights += np.where(has, weight, 0)
         return np.where(weights > 0, total // np.maximum(weights, 1), 0)
+
+    def _rtcr(self, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
+        """requested_to_capacity_ratio.go: shape(utilization); zero scores leave the mean; rounded."""
+        f = broken_linear_function(self.shape)
+        cols = [(w, self._columns(pod, nodes, idx, name)) for name, w in self.resources]
+        out = np.zeros(len(idx), dtype=np.int64)
+        for j in range(len(idx)):
+            total = weights = 0
+            for w, c in cols:
+                if c is None or c[0][j] == 0:
+                    continue
+                alloc, req = int(c[0][j]), int(c[1][j])
+                s = f(MAX_UTILIZATION) if req > alloc else f(req * MAX_UTILIZATION // alloc)
+                if s > 0:
+                    total += s * w
+                    weights += w
+            out[j] = 0 if weights == 0 else int(math.floor(total / weights + 0.5))
+        return out
 
     def normalize(self, state: CycleState, pod: Pod, scores: np.ndarray) -> np.ndarray:
         """No ScoreExtensions upstream: identity."""

@@ -12,16 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustersim.api.objects import Pod
-from clustersim.api.types import Taint, TaintEffect, find_untolerated, tolerates
+from clustersim.api.types import TaintEffect, find_untolerated, tolerates
 from clustersim.scheduler.cache import NodeTable
 from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState, default_normalize_score
 
 _HARD = (TaintEffect.NO_SCHEDULE, TaintEffect.NO_EXECUTE)
 
 
-def untolerated_reason(taint: Taint) -> str:
-    """Upstream's message: ``node(s) had untolerated taint {key: value}``."""
-    return f"node(s) had untolerated taint {{{taint.key}: {taint.value}}}"
+# Recent kube-scheduler releases aggregate this reason without the taint itself.
+REASON_UNTOLERATED = "node(s) had untolerated taint(s)"
 
 
 @SCHEDULER_PLUGINS.register("TaintToleration")
@@ -42,7 +41,7 @@ class TaintToleration:
     def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
         """The first untolerated taint."""
         taint = find_untolerated(nodes.taints[i], pod.spec.tolerations, _HARD)
-        return Code.UNSCHEDULABLE_AND_UNRESOLVABLE, [untolerated_reason(taint)] if taint else []
+        return Code.UNSCHEDULABLE_AND_UNRESOLVABLE, [REASON_UNTOLERATED] if taint else []
 
     def score(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
         """Count of intolerable PreferNoSchedule taints per node."""
