@@ -44,6 +44,8 @@ class ClusterState:
         self._uid = 0
         self._batch: list[tuple[str, str, Obj]] | None = None
         self._batch_t = -1.0
+        self._delivering = False
+        self._deferred: list[Callable[[], None]] = []
         self.writes = 0
 
     # ---- reads
@@ -93,12 +95,28 @@ class ClusterState:
         if self._batch is batch:
             self._batch = None  # writes made while delivering start a new batch
         watchers, node_watchers = self._watchers, self._node_watchers
+        self._delivering = True
         for etype, kind, obj in batch:
             for handler in watchers[kind]:
                 handler(etype, obj)
             if kind == "Pod" and obj.node_name:
                 for handler in node_watchers.get(obj.node_name, ()):
                     handler(etype, obj)
+        self._delivering = False
+        deferred, self._deferred = self._deferred, []
+        for callback in deferred:
+            callback()
+
+    def defer(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` at the current time, after the watch batch being delivered (if any).
+
+        Controllers drain their work queues this way: every key a batch enqueued is reconciled once,
+        at the time of the batch, without an event per wake-up.
+        """
+        if self._delivering:
+            self._deferred.append(callback)
+        else:
+            self.env.timeout(0).callbacks.append(lambda _e: callback())
 
     # ---- writes
     def create(self, obj: Obj) -> Obj:

@@ -79,11 +79,11 @@ class ObjectMeta:
     creation_s: float = 0.0
     deletion_s: float | None = None
     deletion_grace_s: float | None = None
+    key: str = field(init=False, default="")
 
-    @property
-    def key(self) -> str:
-        """``namespace/name``, or ``name`` for cluster-scoped objects."""
-        return f"{self.namespace}/{self.name}" if self.namespace else self.name
+    def __post_init__(self) -> None:
+        # ``namespace/name``, or ``name`` for cluster-scoped objects; names never change
+        self.key = f"{self.namespace}/{self.name}" if self.namespace else self.name
 
 
 @dataclass(slots=True, eq=False)

@@ -2,18 +2,16 @@
 
 Like controller-runtime (``pkg/reconcile/reconcile.go``): ``reconcile(key)`` compares desired with
 observed state, acts, and may ask to be called again after ``requeue_after_s``. Watch handlers only
-enqueue keys, so correctness never depends on seeing every event (level-based). Reconciles take
-no simulated time; the only delays are the watch latency and requeues.
+enqueue keys, so correctness never depends on seeing every event (level-based). The queue is
+drained at the time of the watch batch that filled it (``ClusterState.defer``), so a wake-up costs
+no event. Reconciles take no simulated time; the only delays are the watch latency and requeues.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
-
-import simpy
 
 from clustersim.config.models import ControllerManagerConfig
 from clustersim.env import ClusterEnv
@@ -42,44 +40,58 @@ class Controller:
         self.env, self.state, self.rec, self.cfg = env, state, rec, cfg
         self._queue: deque[str] = deque()
         self._queued: set[str] = set()
-        self._wakeup: simpy.Event | None = None
+        self._draining = False
+        self._drain_scheduled = False
+        self._requeue_at: dict[str, float] = {}
         self.reconciles = 0
 
     def start(self) -> None:
-        """Register watches (``setup``) and start the loop."""
+        """Register watches (``setup``); the queue is drained whenever it has keys."""
         self.setup()
-        self.env.process(self.reconcile_loop())
 
     def setup(self) -> None:
         """Subclasses register their watch handlers here."""
 
     def enqueue(self, key: str) -> None:
-        """Add ``key`` unless it is already waiting."""
+        """Add ``key`` unless it is already waiting (the work queue deduplicates)."""
         if key in self._queued:
             return
         self._queued.add(key)
         self._queue.append(key)
-        if self._wakeup is not None and not self._wakeup.triggered:
-            self._wakeup.succeed()
+        if not self._drain_scheduled and not self._draining:
+            self._drain_scheduled = True
+            self.state.defer(self.reconcile_loop)
 
     def enqueue_after(self, key: str, delay_s: float) -> None:
-        """Add ``key`` after ``delay_s`` seconds."""
-        self.env.timeout(delay_s).callbacks.append(lambda _e: self.enqueue(key))
+        """Add ``key`` after ``delay_s`` seconds; an earlier pending requeue wins (workqueue.AddAfter)."""
+        at = self.env.now + delay_s
+        pending = self._requeue_at.get(key)
+        if pending is not None and pending <= at and pending >= self.env.now:
+            return
+        self._requeue_at[key] = at
+
+        def fire(_e: object) -> None:
+            if self._requeue_at.get(key) == at:
+                del self._requeue_at[key]
+                self.enqueue(key)
+
+        self.env.timeout(delay_s).callbacks.append(fire)
 
     def reconcile(self, key: str) -> Result | None:
         """Drive the object ``key`` toward its desired state."""
         raise NotImplementedError
 
-    def reconcile_loop(self) -> Generator[Any, Any, None]:
-        """Drain the queue whenever it has keys."""
-        while True:
-            if not self._queue:
-                self._wakeup = self.env.event()
-                yield self._wakeup
-                continue
-            key = self._queue.popleft()
-            self._queued.discard(key)
-            self.reconciles += 1
-            result = self.reconcile(key)
-            if result is not None and result.requeue_after_s is not None:
-                self.enqueue_after(key, result.requeue_after_s)
+    def reconcile_loop(self) -> None:
+        """Drain the queue: reconcile every waiting key once (keys added meanwhile are drained too)."""
+        self._drain_scheduled = False
+        self._draining = True
+        try:
+            while self._queue:
+                key = self._queue.popleft()
+                self._queued.discard(key)
+                self.reconciles += 1
+                result = self.reconcile(key)
+                if result is not None and result.requeue_after_s is not None:
+                    self.enqueue_after(key, result.requeue_after_s)
+        finally:
+            self._draining = False

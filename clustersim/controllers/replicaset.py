@@ -5,16 +5,24 @@ match ``spec.replicas`` (at most ``burstReplicas`` = 500 per sync), and writes s
 readyReplicas, availableReplicas after ``minReadySeconds``). A pod being deleted on an unreachable
 node is not counted, so its replacement is created as soon as the deletion timestamp is set.
 
+Like upstream, it works from its informer's view of pods (here an index kept from the pod watch,
+with counts updated per event), and uses expectations (``controller.ControllerExpectations``): after
+creating or deleting pods it does not act again for that ReplicaSet until it has observed those
+creations and deletions, so a lagging view never leads to double creation.
+
 Simplified: pods are created in one go rather than in slow-start batches (1, 2, 4, ...), which only
-differ when creations fail; no expectations are needed because reads are never stale.
+differ when creations fail; the expectations' 5-minute timeout is not needed because writes never fail.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from clustersim.api.objects import ObjectMeta, OwnerRef, Pod, ReplicaSet
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
 from clustersim.controllers.pod_util import deletion_rank, is_active, is_available
-from clustersim.state import ClusterState
+from clustersim.env import RandomStream
+from clustersim.state import DELETED, ClusterState
 
 __all__ = ["ReplicaSetController", "generate_name"]
 
@@ -22,13 +30,23 @@ __all__ = ["ReplicaSetController", "generate_name"]
 _ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 
-def generate_name(state: ClusterState, kind: str, namespace: str, prefix: str, draw: object) -> str:
+def generate_name(state: ClusterState, kind: str, namespace: str, prefix: str, draw: RandomStream) -> str:
     """``<prefix><5 random chars>`` not yet taken (``metadata.generateName``)."""
+    n = len(_ALPHABET)
     while True:
-        idx = draw.integers(0, len(_ALPHABET), size=5)  # type: ignore[attr-defined]
-        name = prefix + "".join(_ALPHABET[i] for i in idx)
+        name = prefix + "".join(_ALPHABET[draw.integers(n)] for _ in range(5))
         if state.get(kind, f"{namespace}/{name}") is None:
             return name
+
+
+@dataclass(slots=True)
+class _Owned:
+    """The informer's view of one ReplicaSet's active pods."""
+
+    active: dict[str, Pod] = field(default_factory=dict)
+    ready: int = 0
+    expect_adds: int = 0
+    expect_dels: set[str] = field(default_factory=set)
 
 
 @CONTROLLERS.register("ReplicaSet")
@@ -39,35 +57,64 @@ class ReplicaSetController(Controller):
 
     def setup(self) -> None:
         """Watch ReplicaSets and the pods they own."""
-        self.rng = self.env.rng("controller/replicaset")
-        self.state.watch("ReplicaSet", lambda _t, rs: self.enqueue(rs.key))
+        self.rng = self.env.stream("controller/replicaset")
+        self.owned: dict[str, _Owned] = {}
+        self._seen: dict[str, tuple[str, bool, bool]] = {}  # pod uid -> (rs uid, active, ready)
+        self.state.watch("ReplicaSet", self._on_rs)
         self.state.watch("Pod", self._on_pod)
 
-    def _on_pod(self, _etype: str, pod: Pod) -> None:
+    def _on_rs(self, etype: str, rs: ReplicaSet) -> None:
+        if etype == DELETED:
+            self.owned.pop(rs.meta.uid, None)
+        self.enqueue(rs.key)
+
+    def _on_pod(self, etype: str, pod: Pod) -> None:
         owner = pod.meta.owner
-        if owner is not None and owner.kind == "ReplicaSet":
+        if owner is None or owner.kind != "ReplicaSet":
+            return
+        uid = pod.meta.uid
+        view = self.owned.setdefault(owner.uid, _Owned())
+        active = etype != DELETED and is_active(pod)
+        ready = active and pod.status.ready
+        old = self._seen.get(uid)
+        if old is None and etype != DELETED and view.expect_adds > 0:
+            view.expect_adds -= 1  # a creation we were waiting to observe
+        if not active and uid in view.expect_dels:
+            view.expect_dels.discard(uid)
+        was_active, was_ready = (old[1], old[2]) if old is not None else (False, False)
+        if active and not was_active:
+            view.active[uid] = pod
+        elif was_active and not active:
+            view.active.pop(uid, None)
+        view.ready += int(ready) - int(was_ready)
+        if etype == DELETED:
+            self._seen.pop(uid, None)
+        else:
+            self._seen[uid] = (owner.uid, active, ready)
+        if old is None or (was_active, was_ready) != (active, ready) or etype == DELETED:
             self.enqueue(f"{pod.meta.namespace}/{owner.name}")
 
     def reconcile(self, key: str) -> Result | None:
-        """Create or delete pods, then update status."""
+        """Create or delete pods (when expectations are met), then update status."""
         rs: ReplicaSet | None = self.state.get("ReplicaSet", key)
         if rs is None or rs.meta.deletion_s is not None:
             return None
-        pods = [p for p in self.state.owned_by(rs.meta.uid) if p.KIND == "Pod"]
-        active = [p for p in pods if is_active(p)]
-        diff = len(active) - rs.spec.replicas
-        burst = self.cfg.replicaset_burst_replicas
-        if diff < 0:
-            for _ in range(min(-diff, burst)):
-                self._create_pod(rs)
-        elif diff > 0:
-            victims = sorted(active, key=deletion_rank)[: min(diff, burst)]
-            for pod in victims:
-                self.state.delete("Pod", pod.key)
-                self.rec.event("ReplicaSet", rs.meta.namespace, rs.meta.name, "SuccessfulDelete", f"Deleted pod: {pod.meta.name}")
-            victim_ids = {id(p) for p in victims}
-            active = [p for p in active if id(p) not in victim_ids]
-        return self._update_status(rs, active)
+        view = self.owned.setdefault(rs.meta.uid, _Owned())
+        if view.expect_adds <= 0 and not view.expect_dels:
+            diff = len(view.active) - rs.spec.replicas
+            burst = self.cfg.replicaset_burst_replicas
+            if diff < 0:
+                n = min(-diff, burst)
+                view.expect_adds = n
+                for _ in range(n):
+                    self._create_pod(rs)
+            elif diff > 0:
+                victims = sorted(view.active.values(), key=deletion_rank)[: min(diff, burst)]
+                view.expect_dels = {p.meta.uid for p in victims}
+                for pod in victims:
+                    self.state.delete("Pod", pod.key)
+                    self.rec.event("ReplicaSet", rs.meta.namespace, rs.meta.name, "SuccessfulDelete", f"Deleted pod: {pod.meta.name}")
+        return self._update_status(rs, view)
 
     def _create_pod(self, rs: ReplicaSet) -> None:
         ns = rs.meta.namespace
@@ -81,19 +128,22 @@ class ReplicaSetController(Controller):
         self.rec.pod(pod.meta.uid, ns, name, workload)
         self.rec.event("ReplicaSet", ns, rs.meta.name, "SuccessfulCreate", f"Created pod: {name}")
 
-    def _update_status(self, rs: ReplicaSet, active: list[Pod]) -> Result | None:
+    def _update_status(self, rs: ReplicaSet, view: _Owned) -> Result | None:
         now = self.env.now
         min_ready = rs.spec.min_ready_s
-        ready = sum(1 for p in active if p.status.ready)
-        available = sum(1 for p in active if is_available(p, min_ready, now))
+        ready = view.ready
+        result = None
+        if min_ready > 0:
+            available = sum(1 for p in view.active.values() if is_available(p, min_ready, now))
+            if ready > available:
+                waits = [p.status.ready_since_s + min_ready - now for p in view.active.values()
+                         if p.status.ready and p.status.ready_since_s is not None and not is_available(p, min_ready, now)]
+                result = Result(max(min(waits), 0.0) + 1e-6)
+        else:
+            available = ready
         st = rs.status
-        new = (len(active), ready, available, rs.meta.generation)
+        new = (len(view.active), ready, available, rs.meta.generation)
         if (st.replicas, st.ready_replicas, st.available_replicas, st.observed_generation) != new:
             st.replicas, st.ready_replicas, st.available_replicas, st.observed_generation = new
             self.state.update(rs)
-        if min_ready > 0 and ready > available:
-            # requeue when the earliest ready-but-not-available pod becomes available
-            waits = [p.status.ready_since_s + min_ready - now for p in active
-                     if p.status.ready and p.status.ready_since_s is not None and not is_available(p, min_ready, now)]
-            return Result(max(min(waits), 0.0) + 1e-6)
-        return None
+        return result

@@ -16,7 +16,7 @@ import pandas as pd
 
 from clustersim.config.models import SimConfig
 
-__all__ = ["Step", "summarize"]
+__all__ = ["Series", "Step", "summarize"]
 
 
 class Step:
@@ -25,23 +25,34 @@ class Step:
     def __init__(self, t: np.ndarray, v: np.ndarray) -> None:
         self.t, self.v = t, v
 
-    @classmethod
-    def of(cls, ts: pd.DataFrame, metric: str, namespace: str = "", name: str = "") -> Step:
-        """The series of ``metric`` with these labels, summed over zones."""
-        rows = ts[(ts["metric"] == metric) & (ts["namespace"] == namespace) & (ts["name"] == name)]
-        if rows["zone"].nunique() > 1:
-            parts = [cls(g["t"].to_numpy(float), g["value"].to_numpy(float)) for _, g in rows.groupby("zone")]
-            grid = np.unique(np.concatenate([p.t for p in parts]))
-            return cls(grid, sum(p.at(grid) for p in parts))
-        # the last row at a given time wins
-        rows = rows.drop_duplicates("t", keep="last")
-        return cls(rows["t"].to_numpy(float), rows["value"].to_numpy(float))
-
     def at(self, t: np.ndarray) -> np.ndarray:
         """Values at times ``t``."""
+        if len(self.t) == 0:
+            return np.zeros(len(t))
         i = np.searchsorted(self.t, t, side="right") - 1
-        out = np.where(i >= 0, self.v[np.clip(i, 0, None)] if len(self.v) else 0.0, 0.0)
-        return out.astype(float)
+        return np.where(i >= 0, self.v[np.clip(i, 0, None)], 0.0).astype(float)
+
+
+class Series:
+    """All step series of a run, split once by (metric, namespace, name); zones are summed."""
+
+    def __init__(self, ts: pd.DataFrame) -> None:
+        self._steps: dict[tuple[str, str, str], Step] = {}
+        if ts.empty:
+            return
+        for (metric, ns, name), g in ts.groupby(["metric", "namespace", "name"], sort=False):
+            if g["zone"].nunique() > 1:
+                parts = [Step(z["t"].to_numpy(float), z["value"].to_numpy(float)) for _, z in g.groupby("zone")]
+                grid = np.unique(np.concatenate([p.t for p in parts]))
+                step = Step(grid, sum(p.at(grid) for p in parts))
+            else:
+                g = g.drop_duplicates("t", keep="last")  # the last change at a given time wins
+                step = Step(g["t"].to_numpy(float), g["value"].to_numpy(float))
+            self._steps[(str(metric), str(ns), str(name))] = step
+
+    def get(self, metric: str, namespace: str = "", name: str = "") -> Step:
+        """The series, or an all-zero one."""
+        return self._steps.get((metric, namespace, name), Step(np.array([]), np.array([])))
 
 
 def _intervals(steps: list[Step], start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
@@ -51,8 +62,8 @@ def _intervals(steps: list[Step], start: float, end: float) -> tuple[np.ndarray,
     return grid, np.diff(np.append(grid, end))
 
 
-def _deployment(ts: pd.DataFrame, ns: str, name: str, end: float) -> dict[str, Any]:
-    desired, serving = Step.of(ts, "desired_replicas", ns, name), Step.of(ts, "serving_replicas", ns, name)
+def _deployment(series: Series, ns: str, name: str, end: float) -> dict[str, Any]:
+    desired, serving = series.get("desired_replicas", ns, name), series.get("serving_replicas", ns, name)
     grid, dt = _intervals([desired, serving], 0.0, end)
     d, s = desired.at(grid), serving.at(grid)
     whole = (s >= d) & (d > 0)
@@ -72,11 +83,11 @@ def _deployment(ts: pd.DataFrame, ns: str, name: str, end: float) -> dict[str, A
     return out
 
 
-def _good(ts: pd.DataFrame, deployments: list[tuple[str, str]], end: float) -> tuple[np.ndarray, np.ndarray]:
+def _good(series: Series, deployments: list[tuple[str, str]], end: float) -> tuple[np.ndarray, np.ndarray]:
     """Breakpoints and whether the cluster is converged on each interval."""
-    steps = [Step.of(ts, "pods_pending")]
+    steps = [series.get("pods_pending")]
     for ns, name in deployments:
-        steps += [Step.of(ts, "desired_replicas", ns, name), Step.of(ts, "serving_replicas", ns, name)]
+        steps += [series.get("desired_replicas", ns, name), series.get("serving_replicas", ns, name)]
     grid, _ = _intervals(steps, 0.0, end)
     ok = steps[0].at(grid) == 0
     for k in range(1, len(steps), 2):
@@ -140,15 +151,16 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
               faults: pd.DataFrame) -> tuple[dict[str, Any], pd.DataFrame]:
     """Summary dict and the faults frame extended with the critical-path columns."""
     deployments = [(d.namespace, d.name) for d in cfg.deployments]
+    series = Series(ts)
     summary: dict[str, Any] = {
         "seed": cfg.seed,
         "duration_s": end,
-        "deployments": {f"{ns}/{name}": _deployment(ts, ns, name, end) for ns, name in deployments},
+        "deployments": {f"{ns}/{name}": _deployment(series, ns, name, end) for ns, name in deployments},
         "pods_created": int(len(pods)),
-        "pods_pending_at_end": int(Step.of(ts, "pods_pending").at(np.array([end]))[0]),
+        "pods_pending_at_end": int(series.get("pods_pending").at(np.array([end]))[0]),
         "faults": [],
     }
-    grid, ok = _good(ts, deployments, end)
+    grid, ok = _good(series, deployments, end)
     rows = []
     for rec in faults.to_dict("records"):
         row = dict(rec)

@@ -145,14 +145,18 @@ class PodWorker:
             pod.status.restart_count += 1
             k.rec.pod_restarted(pod.meta.uid)
 
-    def _timeline(self, started: float) -> list[tuple[float, int, str]]:
-        """Future readiness, hang, liveness and crash times of containers started at ``started``."""
+    def _timeline(self, started: float) -> tuple[float, list[tuple[float, int, str]]]:
+        """App-ready time, and the future readiness, hang, liveness and crash times, in order.
+
+        "app-ready" only gets its own step when the API could see the pod Ready before the app
+        answers (no readiness probe): otherwise it is folded into "ready".
+        """
         containers = self.pod.spec.containers
-        out: list[tuple[float, int, str]] = []
         app_ready = started + max(c.behavior.ready_after_s for c in containers)
         api_ready = max(readiness_time(c.readiness_probe, started, c.behavior.ready_after_s, self.phase_s) for c in containers)
-        out.append((app_ready, 2, "app-ready"))
-        out.append((api_ready, 3, "ready"))
+        out: list[tuple[float, int, str]] = [(api_ready, 3, "ready")]
+        if app_ready > api_ready:
+            out.append((app_ready, 2, "app-ready"))
         for c in containers:
             b = c.behavior
             if b.crash_after_s is not None:
@@ -166,21 +170,23 @@ class PodWorker:
                 kill = liveness_kill_time(c.liveness_probe, started, hang, self.phase_s)
                 if kill is not None:
                     out.append((kill, 0, f"liveness:{c.name}"))
-        out.sort()
-        return out
+        if len(out) > 1:
+            out.sort()
+        return app_ready, out
 
     def _run(self, started: float) -> Steps:
         """Run the containers; return Crash(exit) when they exit, or an external stop cause."""
         k = self.kubelet
         hung = False
-        for t, _prio, action in self._timeline(started):
+        app_ready, timeline = self._timeline(started)
+        for t, _prio, action in timeline:
             cause = yield from self._sleep(t - k.env.now)
             if cause is not None:
                 return cause
-            if action == "app-ready":
+            if action == "ready":
+                self._set(api_ready=True, app_ok=not hung and k.env.now >= app_ready)
+            elif action == "app-ready":
                 self._set(app_ok=not hung)
-            elif action == "ready":
-                self._set(api_ready=True)
             elif action == "hang":
                 hung = True
                 self._set(app_ok=False)

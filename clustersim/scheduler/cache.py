@@ -13,9 +13,12 @@ import numpy as np
 from clustersim.api.objects import Node, Pod
 from clustersim.api.types import Taint, TaintEffect
 
-__all__ = ["NodeTable"]
+__all__ = ["FLOAT_EXACT_LIMIT", "NodeTable"]
 
 _HARD = (TaintEffect.NO_SCHEDULE, TaintEffect.NO_EXECUTE)
+# Below 2**46, floor(n * 100 / d) in float64 equals the integer result: n * 100 < 2**53 is exact, and
+# a quotient below 128 that is not an integer is at least 2**-46 from one, more than the rounding error.
+FLOAT_EXACT_LIMIT = 2**46
 
 
 class NodeTable:
@@ -32,6 +35,15 @@ class NodeTable:
         self.alloc_cpu, self.alloc_mem, self.alloc_pods = z(), z(), z()
         self.req_cpu, self.req_mem, self.pod_count = z(), z(), z()
         self.nz_cpu, self.nz_mem = z(), z()
+        self.free_cpu, self.free_mem, self.free_pods = z(), z(), z()
+        self.nzfree_cpu, self.nzfree_mem = z(), z()  # allocatable - non-zero requested, for scoring
+        f = lambda: np.zeros(capacity, dtype=np.float64)  # noqa: E731
+        # float copies for scoring: exact while every allocatable is below FLOAT_EXACT_LIMIT
+        self.alloc_cpu_f, self.alloc_mem_f, self.nzfree_cpu_f, self.nzfree_mem_f = f(), f(), f(), f()
+        self.n_float_inexact = 0
+        self.n_unschedulable = self.n_hard_tainted = self.n_soft_tainted = 0
+        self.n_zero_alloc_cpu = self.n_zero_alloc_mem = 0
+        self._cand: np.ndarray | None = None
         self.scalar_alloc: dict[str, np.ndarray] = {}
         self.scalar_req: dict[str, np.ndarray] = {}
         self.present = np.zeros(capacity, dtype=bool)
@@ -46,7 +58,8 @@ class NodeTable:
     def _grow(self) -> None:
         self._cap *= 2
         for attr in ("alloc_cpu", "alloc_mem", "alloc_pods", "req_cpu", "req_mem", "pod_count", "nz_cpu",
-                     "nz_mem", "present", "unschedulable", "hard_tainted", "soft_tainted"):
+                     "nz_mem", "free_cpu", "free_mem", "free_pods", "nzfree_cpu", "nzfree_mem", "alloc_cpu_f", "alloc_mem_f",
+                     "nzfree_cpu_f", "nzfree_mem_f", "present", "unschedulable", "hard_tainted", "soft_tainted"):
             old = getattr(self, attr)
             new = np.zeros(self._cap, dtype=old.dtype)
             new[: len(old)] = old
@@ -75,23 +88,47 @@ class NodeTable:
             self.labels.append({})
             self.taints.append(())
         a = node.allocatable
+        was = bool(self.present[i])
+        if was:  # take the old row out of the counters
+            self._count(i, -1)
         self.alloc_cpu[i], self.alloc_mem[i], self.alloc_pods[i] = a.cpu_m or 0, a.memory or 0, a.pods or 0
+        self.nzfree_cpu[i] = self.alloc_cpu[i] - self.nz_cpu[i]
+        self.nzfree_mem[i] = self.alloc_mem[i] - self.nz_mem[i]
+        self.alloc_cpu_f[i], self.alloc_mem_f[i] = self.alloc_cpu[i], self.alloc_mem[i]
+        self.nzfree_cpu_f[i], self.nzfree_mem_f[i] = self.nzfree_cpu[i], self.nzfree_mem[i]
+        self.free_cpu[i] = self.alloc_cpu[i] - self.req_cpu[i]
+        self.free_mem[i] = self.alloc_mem[i] - self.req_mem[i]
+        self.free_pods[i] = self.alloc_pods[i] - self.pod_count[i]
         for name, value in a.scalar:
             self._scalar(name)
             self.scalar_alloc[name][i] = value
         self.labels[i] = node.meta.labels
         self.taints[i] = node.taints
+        if not self.present[i]:
+            self._cand = None
         self.present[i] = True
         self.unschedulable[i] = node.unschedulable
         self.hard_tainted[i] = any(t.effect in _HARD for t in node.taints)
         self.soft_tainted[i] = any(t.effect is TaintEffect.PREFER_NO_SCHEDULE for t in node.taints)
+        self._count(i, 1)
         return i
+
+    def _count(self, i: int, sign: int) -> None:
+        """Keep counts of cordoned, tainted and zero-allocatable nodes (so plugins can skip in O(1))."""
+        self.n_unschedulable += sign * int(self.unschedulable[i])
+        self.n_hard_tainted += sign * int(self.hard_tainted[i])
+        self.n_soft_tainted += sign * int(self.soft_tainted[i])
+        self.n_zero_alloc_cpu += sign * int(self.alloc_cpu[i] <= 0)
+        self.n_zero_alloc_mem += sign * int(self.alloc_mem[i] <= 0)
+        self.n_float_inexact += sign * int(max(self.alloc_cpu[i], self.alloc_mem[i]) >= FLOAT_EXACT_LIMIT)
 
     def remove_node(self, name: str) -> None:
         """Mark a deleted node absent (its index is not reused)."""
         i = self.index.get(name)
-        if i is not None:
+        if i is not None and self.present[i]:
+            self._count(i, -1)
             self.present[i] = False
+            self._cand = None
 
     def add_pod(self, pod: Pod, node: str) -> None:
         """Account an assumed or bound pod on ``node``."""
@@ -113,13 +150,22 @@ class NodeTable:
         r = pod.spec.requests
         self.req_cpu[i] += sign * r.cpu_m
         self.req_mem[i] += sign * r.memory
+        self.free_cpu[i] -= sign * r.cpu_m
+        self.free_mem[i] -= sign * r.memory
+        self.free_pods[i] -= sign
         self.nz_cpu[i] += sign * r.nonzero_cpu_m
         self.nz_mem[i] += sign * r.nonzero_memory
+        self.nzfree_cpu[i] -= sign * r.nonzero_cpu_m
+        self.nzfree_mem[i] -= sign * r.nonzero_memory
+        self.nzfree_cpu_f[i] = self.nzfree_cpu[i]
+        self.nzfree_mem_f[i] = self.nzfree_mem[i]
         self.pod_count[i] += sign
         for name, value in r.scalar:
             self._scalar(name)
             self.scalar_req[name][i] += sign * value
 
     def candidates(self) -> np.ndarray:
-        """Indexes of present nodes, in insertion order."""
-        return np.flatnonzero(self.present[: len(self.names)])
+        """Indexes of present nodes, in insertion order (cached until the node set changes)."""
+        if self._cand is None:
+            self._cand = np.flatnonzero(self.present[: len(self.names)])
+        return self._cand

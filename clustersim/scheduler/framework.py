@@ -54,6 +54,10 @@ class FilterPlugin(Protocol):
         """Status code and reasons why node ``i`` was rejected."""
         ...
 
+    def skip(self, pod: Pod, nodes: NodeTable) -> bool:
+        """PreFilter returning Skip: the filter would pass every node, so it is not run."""
+        ...
+
 
 @runtime_checkable
 class ScorePlugin(Protocol):
@@ -67,6 +71,10 @@ class ScorePlugin(Protocol):
 
     def normalize(self, state: CycleState, pod: Pod, scores: np.ndarray) -> np.ndarray:
         """NormalizeScore (identity for plugins without ScoreExtensions)."""
+        ...
+
+    def skip_score(self, pod: Pod, nodes: NodeTable) -> bool:
+        """PreScore returning Skip: every node would get the same score, so it cannot change the choice."""
         ...
 
 

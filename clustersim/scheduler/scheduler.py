@@ -73,9 +73,10 @@ class Scheduler:
         for s, _ in self.scores:
             if not isinstance(s, ScorePlugin):
                 raise TypeError(f"{s.name} is not a score plugin")
-        self.rng = env.rng("scheduler")
+        self.rng = env.stream("scheduler")
         self.next_start = 0
         self.decisions = 0
+        self._queued = -1
 
     def start(self) -> None:
         """Watch pods and nodes; start the scheduling loop."""
@@ -99,14 +100,18 @@ class Scheduler:
             self._level()
             return
         if pod.node_name:
-            self.queue.delete(pod)
-            self.nodes.add_pod(pod, pod.node_name)
+            if pod.meta.uid not in self.nodes.assigned:
+                self.queue.delete(pod)
+                self.nodes.add_pod(pod, pod.node_name)
         elif etype == ADDED and pod.spec.scheduler_name == SCHEDULER_NAME and not pod.terminating:
             self.queue.add(pod)
             self._level()
 
     def _level(self) -> None:
-        self.rec.level("pods_unscheduled", len(self.queue))
+        n = len(self.queue)
+        if n != self._queued:
+            self._queued = n
+            self.rec.level("pods_unscheduled", n)
 
     # ---- scheduling
     def schedule_loop(self) -> Generator[Any, Any, None]:
@@ -158,53 +163,68 @@ class Scheduler:
                        f"Successfully assigned {pod.key} to {node}", node)
         self._level()
 
-    def find_feasible(self, state: CycleState, pod: Pod) -> tuple[np.ndarray, int, dict[int, int]]:
-        """Feasible node indexes (at most numFeasibleNodesToFind, from the rotating start).
+    def find_feasible(self, state: CycleState, pod: Pod) -> tuple[np.ndarray, int, np.ndarray]:
+        """Feasible node indexes (at most numFeasibleNodesToFind, from the rotating start index).
 
-        Returns (feasible, number of nodes, {failed node index: index of the filter that failed it}).
+        Returns (feasible, number of nodes, the rejected nodes that were examined). Each filter runs
+        over all candidates as one vector operation; a node's verdict is the same as running the
+        filters node by node.
         """
-        cand = self.nodes.candidates()
+        nodes = self.nodes
+        cand = nodes.candidates()
         n = len(cand)
         if n == 0:
-            return cand, 0, {}
+            return cand, 0, cand
+        mask: np.ndarray | None = None
+        for plugin in self.filters:
+            if plugin.skip(pod, nodes):
+                continue
+            ok = plugin.filter(state, pod, nodes, cand)
+            mask = ok if mask is None else mask & ok
         start = self.next_start % n
-        order = np.concatenate((cand[start:], cand[:start])) if start else cand
-        mask = np.ones(n, dtype=bool)
-        failed_by = np.full(n, -1, dtype=np.int64)
-        for k, plugin in enumerate(self.filters):
-            live = np.flatnonzero(mask)
-            if len(live) == 0:
-                break
-            ok = plugin.filter(state, pod, self.nodes, order[live])
-            newly = live[~ok]
-            failed_by[newly] = k
-            mask[newly] = False
         want = num_feasible_nodes_to_find(n, self.cfg.percentage_of_nodes_to_score)
-        pos = np.flatnonzero(mask)
-        if len(pos) > want:
-            pos = pos[:want]
-            processed = int(pos[-1]) + 1
+        if mask is None:
+            order = np.arange(n)
+            pos = np.concatenate((order[start:], order[:start]))[:want]
+        else:
+            hits = np.flatnonzero(mask)
+            pos = np.concatenate((hits[hits >= start], hits[hits < start]))[:want]
+        if len(pos) >= want and want < n:
+            processed = int((pos[-1] - start) % n) + 1
         else:
             processed = n
         self.next_start = (start + processed) % n
-        failed = {int(order[j]): int(failed_by[j]) for j in np.flatnonzero(failed_by[:processed] >= 0)}
-        return order[pos], n, failed
+        if mask is None or len(pos):
+            return cand[pos], n, cand[:0]
+        examined = (np.arange(n) - start) % n < processed
+        return cand[pos], n, cand[examined & ~mask]
 
-    def diagnose(self, state: CycleState, pod: Pod, failed: dict[int, int]) -> Counter[str]:
-        """Reason histogram over the rejected nodes (the first failing filter of each)."""
+    def diagnose(self, state: CycleState, pod: Pod, failed: np.ndarray) -> Counter[str]:
+        """Reason histogram over the rejected nodes: the first failing filter of each, as upstream."""
         reasons: Counter[str] = Counter()
-        for i, k in failed.items():
-            _, rs = self.filters[k].reasons(state, pod, self.nodes, i)
-            reasons.update(rs)
+        for i in failed:
+            one = np.array([i])
+            for plugin in self.filters:
+                if not plugin.skip(pod, self.nodes) and not plugin.filter(state, pod, self.nodes, one)[0]:
+                    reasons.update(plugin.reasons(state, pod, self.nodes, int(i))[1])
+                    break
         return reasons
 
     def select_host(self, state: CycleState, pod: Pod, feasible: np.ndarray) -> int:
         """Weighted sum of normalised scores; a random node among the best (selectHost)."""
-        total = np.zeros(len(feasible), dtype=np.int64)
+        total: np.ndarray | None = None
         for plugin, weight in self.scores:
-            raw = plugin.score(state, pod, self.nodes, feasible)
-            total += plugin.normalize(state, pod, raw) * weight
+            if plugin.skip_score(pod, self.nodes):
+                continue
+            s = plugin.score(state, pod, self.nodes, feasible)
+            if not getattr(plugin, "normalize_is_identity", False):
+                s = plugin.normalize(state, pod, s)
+            if weight != 1:
+                s = s * weight
+            total = s if total is None else total + s
+        if total is None:
+            total = np.zeros(len(feasible), dtype=np.int64)
         best = np.flatnonzero(total == total.max())
         if len(best) == 1:
             return int(feasible[best[0]])
-        return int(feasible[best[int(self.rng.integers(len(best)))]])
+        return int(feasible[best[self.rng.integers(len(best))]])

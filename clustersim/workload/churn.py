@@ -42,7 +42,7 @@ class PodChurn:
 
     def __init__(self, index: int, args: PodChurnArgs, ctx: FaultContext) -> None:
         self.args, self.ctx = args, ctx
-        self.rng = ctx.env.rng(f"workload/{index}/PodChurn")
+        self.rng = ctx.env.stream(f"workload/{index}/PodChurn")
         self.running: list[Pod] = []
         self.pos: dict[str, int] = {}
         self.completed = 0
@@ -75,10 +75,10 @@ class PodChurn:
         if self.args.start_s > 0:
             yield env.timeout(self.args.start_s)
         while True:
-            yield env.timeout(float(self.rng.exponential(1.0 / self.args.rate_per_s)))
+            yield env.timeout(self.rng.exponential(1.0 / self.args.rate_per_s))
             if not self.running:
                 continue
-            pod = self.running[int(self.rng.integers(len(self.running)))]
+            pod = self.running[self.rng.integers(len(self.running))]
             self._drop(pod.meta.uid)
             self.completed += 1
             state.delete("Pod", pod.key)

@@ -27,14 +27,21 @@ HASH_LABEL = "pod-template-hash"
 _SAFE = "bcdfghjklmnpqrstvwxz2456789"
 
 
+_HASHES: dict[int, tuple[PodTemplate, str]] = {}
+
+
 def template_hash(template: PodTemplate) -> str:
     """A stable short hash of a pod template, in the safe alphabet (rand.SafeEncodeString)."""
+    hit = _HASHES.get(id(template))
+    if hit is not None and hit[0] is template:
+        return hit[1]
     digest = int.from_bytes(hashlib.sha1(repr(template).encode()).digest()[:4], "big")
     out = []
     for _ in range(10):
         digest, r = divmod(digest, len(_SAFE))
         out.append(_SAFE[r])
-    return "".join(out)
+    _HASHES[id(template)] = (template, "".join(out))
+    return _HASHES[id(template)][1]
 
 
 @CONTROLLERS.register("Deployment")
@@ -240,5 +247,7 @@ class DeploymentController(Controller):
         if changed:
             self.state.update(d)
         if d.spec.progress_deadline_s is not None and st.conditions["Progressing"][1] == "ReplicaSetUpdated":
-            return Result(d.spec.progress_deadline_s + 1e-3)
+            # requeueStuckDeployment: check again when the deadline could have passed
+            last = st.conditions["Progressing"][2]
+            return Result(max(last + d.spec.progress_deadline_s - now, 0.0) + 1e-3)
         return None

@@ -32,6 +32,10 @@ class NodeAffinity:
         labels = nodes.labels
         return np.fromiter((all(labels[i].get(k) == v for k, v in selector) for i in idx), dtype=bool, count=len(idx))
 
+    def skip(self, pod: Pod, nodes: NodeTable) -> bool:
+        """No selector."""
+        return not pod.spec.node_selector
+
     def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
         """Selector mismatch."""
         return Code.UNSCHEDULABLE_AND_UNRESOLVABLE, [REASON_POD_AFFINITY_NOT_MATCH]

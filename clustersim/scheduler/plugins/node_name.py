@@ -31,6 +31,10 @@ class NodeName:
         j = nodes.index.get(want, -1)
         return idx == j
 
+    def skip(self, pod: Pod, nodes: NodeTable) -> bool:
+        """No node name requested."""
+        return not pod.spec.node_name
+
     def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
         """Another node was requested."""
         return Code.UNSCHEDULABLE_AND_UNRESOLVABLE, [REASON_NODE_NAME]

@@ -89,11 +89,11 @@ class NodeResourcesFit:
     def filter(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
         """Nodes where the pod's requests fit."""
         r = pod.spec.requests
-        ok = nodes.pod_count[idx] + 1 <= nodes.alloc_pods[idx]
+        ok = nodes.free_pods[idx] >= 1
         if r.cpu_m > 0:
-            ok &= r.cpu_m <= nodes.alloc_cpu[idx] - nodes.req_cpu[idx]
+            ok &= nodes.free_cpu[idx] >= r.cpu_m
         if r.memory > 0:
-            ok &= r.memory <= nodes.alloc_mem[idx] - nodes.req_mem[idx]
+            ok &= nodes.free_mem[idx] >= r.memory
         for name, value in r.scalar:
             if value > 0 and name not in self.ignored:
                 alloc = nodes.scalar_alloc.get(name)
@@ -124,6 +124,14 @@ class NodeResourcesFit:
                 out.append(Insufficient(name, f"Insufficient {name}", want, used, alloc))
         return out
 
+    def skip(self, pod: Pod, nodes: NodeTable) -> bool:
+        """Never skipped: the pod count is always checked."""
+        return False
+
+    def skip_score(self, pod: Pod, nodes: NodeTable) -> bool:
+        """Never skipped."""
+        return False
+
     def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
         """``Too many pods`` and ``Insufficient <resource>`` reasons."""
         return Code.UNSCHEDULABLE, [x.reason for x in self.insufficient(pod, nodes, i)]
@@ -143,22 +151,57 @@ class NodeResourcesFit:
         """Weighted mean of per-resource scores, truncated (resource_allocation.go)."""
         if self.strategy == "RequestedToCapacityRatio":
             return self._rtcr(pod, nodes, idx)
-        total = np.zeros(len(idx), dtype=np.int64)
-        weights = np.zeros(len(idx), dtype=np.int64)
+        least = self.strategy == "LeastAllocated"
+        r = pod.spec.requests
+        if least and nodes.n_float_inexact == 0 and nodes.n_zero_alloc_cpu == 0 and nodes.n_zero_alloc_mem == 0 \
+                and all(name in ("cpu", "memory") for name, _ in self.resources):
+            return self._least_cpu_mem(r.nonzero_cpu_m, r.nonzero_memory, nodes, idx)
+        total: np.ndarray | int = 0
+        weights: np.ndarray | int = 0
         for name, weight in self.resources:
+            if least and name in ("cpu", "memory") and (nodes.n_zero_alloc_cpu if name == "cpu" else nodes.n_zero_alloc_mem) == 0:
+                # (alloc - requested) * 100 / alloc with requested = node non-zero requests + pod's; 0 when over
+                alloc = (nodes.alloc_cpu if name == "cpu" else nodes.alloc_mem)[idx]
+                left = (nodes.nzfree_cpu if name == "cpu" else nodes.nzfree_mem)[idx] - (r.nonzero_cpu_m if name == "cpu" else r.nonzero_memory)
+                s = np.maximum(left * MAX_NODE_SCORE // alloc, 0)
+                total = total + (s if weight == 1 else s * weight)
+                weights = weights + weight
+                continue
             cols = self._columns(pod, nodes, idx, name)
             if cols is None:
                 continue
             alloc, req = cols
             has = alloc > 0
             safe = np.where(has, alloc, 1)
-            if self.strategy == "LeastAllocated":
-                s = np.where(req > alloc, 0, (alloc - req) * MAX_NODE_SCORE // safe)
-            else:
-                s = np.minimum(req, alloc) * MAX_NODE_SCORE // safe
-            total += np.where(has, s * weight, 0)
-            weights += np.where(has, weight, 0)
+            s = np.maximum((alloc - req) * MAX_NODE_SCORE // safe, 0) if least else np.minimum(req, alloc) * MAX_NODE_SCORE // safe
+            total = total + np.where(has, s * weight, 0)
+            weights = weights + np.where(has, weight, 0)
+        if isinstance(weights, int):
+            if weights == 0:
+                return np.zeros(len(idx), dtype=np.int64)
+            return np.asarray(total if weights == 1 else total // weights, dtype=np.int64)
         return np.where(weights > 0, total // np.maximum(weights, 1), 0)
+
+    normalize_is_identity = True
+
+    def _least_cpu_mem(self, cpu: int, mem: int, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
+        """LeastAllocated over cpu and memory in float64, exact below ``FLOAT_EXACT_LIMIT`` (see cache.py)."""
+        total: np.ndarray | float = 0.0
+        wsum = 0
+        for name, weight in self.resources:
+            free, alloc, want = ((nodes.nzfree_cpu_f, nodes.alloc_cpu_f, cpu) if name == "cpu"
+                                 else (nodes.nzfree_mem_f, nodes.alloc_mem_f, mem))
+            s = (free[idx] - want) * MAX_NODE_SCORE
+            s /= alloc[idx]
+            np.floor(s, out=s)
+            np.maximum(s, 0.0, out=s)
+            if weight != 1:
+                s *= weight
+            total = total + s
+            wsum += weight
+        if wsum != 1:
+            total = np.floor(total / wsum)
+        return np.asarray(total)
 
     def _rtcr(self, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
         """requested_to_capacity_ratio.go: shape(utilization); zero scores leave the mean; rounded."""

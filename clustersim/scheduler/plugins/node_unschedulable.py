@@ -32,6 +32,10 @@ class NodeUnschedulable:
             return np.ones(len(idx), dtype=bool)
         return ~nodes.unschedulable[idx]
 
+    def skip(self, pod: Pod, nodes: NodeTable) -> bool:
+        """No node is cordoned."""
+        return nodes.n_unschedulable == 0
+
     def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
         """Cordoned."""
         return Code.UNSCHEDULABLE_AND_UNRESOLVABLE, [REASON_UNSCHEDULABLE]

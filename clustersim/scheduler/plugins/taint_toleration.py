@@ -38,6 +38,14 @@ class TaintToleration:
             mask[j] = find_untolerated(nodes.taints[idx[j]], tolerations, _HARD) is None
         return mask
 
+    def skip(self, pod: Pod, nodes: NodeTable) -> bool:
+        """No node has a NoSchedule or NoExecute taint."""
+        return nodes.n_hard_tainted == 0
+
+    def skip_score(self, pod: Pod, nodes: NodeTable) -> bool:
+        """No node has a PreferNoSchedule taint."""
+        return nodes.n_soft_tainted == 0
+
     def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
         """The first untolerated taint."""
         taint = find_untolerated(nodes.taints[i], pod.spec.tolerations, _HARD)
