@@ -139,6 +139,7 @@ class Node:
     ready: ConditionStatus = ConditionStatus.TRUE
     ready_transition_s: float = 0.0
     ever_ready: bool = True
+    heartbeat_s: float = 0.0  # lastHeartbeatTime of the kubelet's last status post
 
     KIND = "Node"
 
@@ -171,6 +172,7 @@ class Lease:
     period_s: float
     first_renew_s: float
     stopped_s: float | None = None
+    earlier_renew_s: float | None = None  # last renewal of the schedule before a restart
 
     KIND = "Lease"
 
@@ -179,11 +181,16 @@ class Lease:
         """``kube-node-lease/<node>``."""
         return self.meta.key
 
+    def restart(self, now: float) -> None:
+        """The kubelet renews again from ``now`` on, every period; earlier renewals are kept."""
+        self.earlier_renew_s = self.renew_time(now)
+        self.first_renew_s, self.stopped_s = now, None
+
     def renew_time(self, t: float) -> float | None:
         """Latest renewal at or before ``t`` (None before the first)."""
         end = t if self.stopped_s is None else min(t, self.stopped_s)
         if end < self.first_renew_s:
-            return None
+            return self.earlier_renew_s
         return self.first_renew_s + math.floor((end - self.first_renew_s) / self.period_s + 1e-9) * self.period_s
 
 

@@ -57,8 +57,17 @@ def _apply(data: dict[str, Any], dotted: str, value: Any) -> None:
             raise ConfigError("--set", dotted, f"{'.'.join(parts[:i])} is not a mapping")
 
 
+_UNION_TAGS = {"str", "int", "float", "bool", "none", "list", "dict", "tuple"}
+
+
 def _loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc if not (isinstance(p, str) and p.startswith(("function-", "str", "int", "float"))))
+    """Pydantic's error location as a dotted path, without its union-member and validator tags."""
+    parts = []
+    for p in loc:
+        if isinstance(p, str) and (p in _UNION_TAGS or p.startswith(("function-", "tuple[", "list[", "literal["))):
+            continue
+        parts.append(str(p))
+    return ".".join(parts)
 
 
 def validate_dict(data: Any, source: str) -> SimConfig:

@@ -149,13 +149,14 @@ class NodeLifecycleController(Controller):
         period = self.cfg.node_monitor_period_s
         return self.t0 + max(0, math.ceil((t - self.t0) / period - 1e-9)) * period
 
-    def _probe_time(self, lease: Lease | None, now: float) -> float:
-        """Check time at which the latest visible lease renewal was first seen."""
+    def _probe_time(self, node: Node, lease: Lease | None, now: float) -> float:
+        """Check at which the latest lease renewal or status heartbeat was first seen (``probeTimestamp``)."""
         latency = self.state.watch_latency_s
         renew = lease.renew_time(now - latency) if lease is not None else None
-        if renew is None:
-            return self.t0
-        return min(self._tick_at_or_after(renew + latency), now)
+        seen = [self._tick_at_or_after(node.heartbeat_s)]
+        if renew is not None:
+            seen.append(self._tick_at_or_after(renew + latency))
+        return min(max(seen), now)
 
     def monitor_loop(self) -> Generator[Any, Any, None]:
         """``monitorNodeHealth`` every node-monitor-period."""
@@ -172,7 +173,7 @@ class NodeLifecycleController(Controller):
                 continue
             grace = self.cfg.node_monitor_grace_period_s if node.ever_ready else self.cfg.node_startup_grace_period_s
             lease = self.state.get("Lease", f"kube-node-lease/{name}")
-            if node.ready is not ConditionStatus.UNKNOWN and now >= self._probe_time(lease, now) + grace:
+            if node.ready is not ConditionStatus.UNKNOWN and now >= self._probe_time(node, lease, now) + grace:
                 self._declare_unknown(node)
             self._process_taint_based_eviction(node)
         self._handle_disruption()

@@ -58,6 +58,7 @@ class Kubelet:
     # ---- lifecycle
     def start(self) -> None:
         """Register the node and its Lease, watch bound pods, follow the host's power."""
+        self.node.heartbeat_s = self.env.now
         self.state.create(self.node)
         phase = float(self._rng.uniform(0.0, self.renew_period_s))
         self.lease = Lease(ObjectMeta(self.name, LEASE_NAMESPACE), self.cfg.node_lease_duration_s,
@@ -76,13 +77,14 @@ class Kubelet:
                 worker.signal(POWER_OFF)
             return
         # boot: renew the lease now and every period after, post Ready, relist pods
-        lease.first_renew_s, lease.stopped_s = self.env.now, None
+        lease.restart(self.env.now)
         self.state.update(lease)
         node = self.node
+        node.heartbeat_s = self.env.now
         if node.ready is not ConditionStatus.TRUE:
             node.ready, node.ready_transition_s, node.ever_ready = ConditionStatus.TRUE, self.env.now, True
             self.rec.event("Node", "", self.name, "NodeReady", f"Node {self.name} status is now: NodeReady", self.name)
-            self.state.update(node)
+        self.state.update(node)
         self.rec.event("Node", "", self.name, "Rebooted", f"Node {self.name} has been rebooted, boot id changed", self.name, "Warning")
         for pod in self.state.pods_on_node(self.name):
             self._sync(pod)

@@ -1,0 +1,82 @@
+"""DeploymentUpdate: at ``at_s``, change a Deployment's image (a rollout) and/or its replica count.
+
+What ``kubectl set image`` or ``kubectl scale`` does: the spec changes, the generation is bumped,
+and the Deployment controller rolls out or scales per its strategy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from clustersim.api.objects import Deployment, PodTemplate
+from clustersim.config.models import SimConfig
+from clustersim.faults.base import FaultContext
+from clustersim.workload.base import WORKLOADS
+
+__all__ = ["DeploymentUpdate"]
+
+
+class DeploymentUpdateArgs(BaseModel):
+    """Which Deployment changes, when, and how."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    at_s: float = Field(ge=0, description="Time of the change.")
+    deployment: str
+    namespace: str = "default"
+    image: str | None = Field(None, description="New image for every container (starts a rollout).")
+    replicas: int | None = Field(None, ge=0, description="New replica count.")
+    ready_after_s: float | None = Field(None, ge=0, description="New app start-up time (e.g. a slower release).")
+    crash_after_s: float | None = Field(None, gt=0, description="The new version exits this long after each start (a bad rollout).")
+
+    @model_validator(mode="after")
+    def _something(self) -> DeploymentUpdateArgs:
+        if self.image is None and self.replicas is None:
+            raise ValueError("image: give image and/or replicas")
+        return self
+
+    def check(self, cfg: SimConfig) -> str | None:
+        """Dangling Deployment reference, or None."""
+        if not any(d.name == self.deployment and d.namespace == self.namespace for d in cfg.deployments):
+            return f"deployment: unknown Deployment {self.namespace}/{self.deployment}"
+        if self.at_s >= cfg.duration_s:
+            return f"at_s: {self.at_s} is not before the end of the run ({cfg.duration_s})"
+        return None
+
+
+@WORKLOADS.register("DeploymentUpdate")
+class DeploymentUpdate:
+    """Edit a Deployment at a time."""
+
+    Args = DeploymentUpdateArgs
+
+    def __init__(self, index: int, args: DeploymentUpdateArgs, ctx: FaultContext) -> None:
+        self.args, self.ctx = args, ctx
+
+    def start(self) -> None:
+        """Schedule the edit."""
+        self.ctx.env.timeout(self.args.at_s).callbacks.append(lambda _e: self._apply())
+
+    def _apply(self) -> None:
+        a, state = self.args, self.ctx.state
+        d: Deployment | None = state.get("Deployment", f"{a.namespace}/{a.deployment}")
+        if d is None:
+            return
+        if a.image is not None:
+            spec = d.spec.template.spec
+            containers = []
+            for c in spec.containers:
+                behavior = c.behavior
+                if a.ready_after_s is not None:
+                    behavior = replace(behavior, ready_after_s=a.ready_after_s)
+                if a.crash_after_s is not None:
+                    behavior = replace(behavior, crash_after_s=a.crash_after_s)
+                containers.append(replace(c, image=a.image, behavior=behavior))
+            d.spec.template = PodTemplate(d.spec.template.labels, replace(spec, containers=tuple(containers)))
+        if a.replicas is not None:
+            d.spec.replicas = a.replicas
+        d.meta.generation += 1
+        state.update(d)
+        self.ctx.rec.event("Deployment", a.namespace, a.deployment, "DeploymentUpdated",
+                           f"image={a.image} replicas={a.replicas}")

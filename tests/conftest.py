@@ -1,0 +1,72 @@
+"""Shared fixtures: a small-cluster config builder, the run helper, and the path to ../shared."""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clustersim.config.load import validate_dict
+from clustersim.config.models import SimConfig
+from clustersim.sim import RunResult, run
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared: missing fails under CI=true (the data must be there), else skips."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"reference data missing: {path}")
+        pytest.skip(f"reference data missing: {path}")
+    return path
+
+
+BASE: dict[str, Any] = {
+    "seed": 7,
+    "duration_s": 600.0,
+    "cluster": {
+        "zones": ["za", "zb", "zc"],
+        "node_pools": [{"name": "n", "count": 6, "capacity": {"cpu": "4", "memory": "8Gi", "pods": 110}}],
+    },
+    "deployments": [{
+        "name": "web", "replicas": 4,
+        "containers": [{"name": "c", "image": "img:1", "requests": {"cpu": "500m", "memory": "256Mi"},
+                        "readiness_probe": {"period_s": 5}, "behavior": {"ready_after_s": 1}}],
+    }],
+}
+
+
+def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``over`` into a copy of ``base`` (lists are replaced)."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def make_config(**over: Any) -> SimConfig:
+    """The base test cluster with top-level keys replaced or merged."""
+    return validate_dict(merge(BASE, over), "test")
+
+
+def run_config(**over: Any) -> RunResult:
+    """Build and run the base test cluster with overrides."""
+    return run(make_config(**over))
+
+
+def events_of(result: RunResult, reason: str, **match: str) -> Any:
+    """Rows of the events frame with this reason (and column matches)."""
+    ev = result.events
+    rows = ev[ev["reason"] == reason]
+    for col, value in match.items():
+        rows = rows[rows[col] == value]
+    return rows
