@@ -57,11 +57,30 @@ def plot_run(ts: pd.DataFrame, faults: pd.DataFrame, summary: dict[str, Any], ti
     ax2.set_ylabel("nodes")
     ax2.set_xlabel("simulated time (s)")
     ax2.legend(fontsize=7, loc="center left")
+    ax2.yaxis.get_major_locator().set_params(integer=True)
     for ax in (ax1, ax2):
         for t_inject in faults.get("t_inject", pd.Series(dtype=float)):
             ax.axvline(float(t_inject), color="k", linewidth=0.8, linestyle="-.")
         ax.grid(alpha=0.3)
-    if len(faults):
-        ax1.annotate("fault", (float(faults["t_inject"].iloc[0]), ax1.get_ylim()[1]), fontsize=7, va="top")
+    _shade_recovery(ax1, summary)
     fig.tight_layout()
     return fig
+
+
+_PHASES = (("t_inject", "t_not_ready", "detection", "tab:red"),
+           ("t_tainted", "t_evicted", "toleration", "tab:orange"),
+           ("t_evicted", "t_replacements_ready", "replacement", "tab:green"))
+
+
+def _shade_recovery(ax: Any, summary: dict[str, Any]) -> None:
+    """Shade each NodeCrash's critical path: detection, toleration wait, replacement."""
+    top = ax.get_ylim()[1]
+    for f in summary.get("faults", []):
+        if f.get("fault") != "NodeCrash":
+            continue
+        for start, end, label, color in _PHASES:
+            a, b = f.get(start), f.get(end)
+            if a is None or b is None or b <= a:
+                continue
+            ax.axvspan(a, b, color=color, alpha=0.08)
+            ax.annotate(f"{label} {b - a:.0f} s", ((a + b) / 2, top), fontsize=7, ha="center", va="top", color=color)

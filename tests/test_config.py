@@ -30,7 +30,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     (QUICKSTART.replace("at_s: 120", "at_s: -5"), "faults.0.args.at_s", "greater than or equal to 0"),
     (QUICKSTART.replace("at_s: 120", "at_s: 5000"), "faults.0.args.at_s", "not before the end"),
     (QUICKSTART.replace("strategy: Recreate", "strategy: Sideways"), "deployments.2.strategy", "Input should be"),
-    (QUICKSTART.replace("replicas: 6", "replicas: -1", 1), "deployments.0.replicas", "greater than or equal to 0"),
+    (QUICKSTART.replace("replicas: 9", "replicas: -1", 1), "deployments.0.replicas", "greater than or equal to 0"),
 ])
 def test_bad_config_is_one_line_exit_2_nothing_written(tmp_path: Path, text: str, field: str, words: str) -> None:
     cfg = tmp_path / "bad.yaml"

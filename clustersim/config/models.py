@@ -130,21 +130,22 @@ class TolerationConfig(Strict):
 class NodePoolConfig(Strict):
     """Identical nodes, spread round-robin over ``zones``; names are ``<name>-<i>``."""
 
-    name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-    count: int = Field(ge=0)
+    name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", description="Pool name; nodes are <name>-0, <name>-1, ...")
+    count: int = Field(ge=0, description="Number of nodes.")
     zones: tuple[str, ...] = Field((), description="Zones to spread over (default: all cluster zones).")
-    capacity: dict[str, Quantity] = Field(default_factory=lambda: {"cpu": "4", "memory": "16Gi"})
+    capacity: dict[str, Quantity] = Field(default_factory=lambda: {"cpu": "4", "memory": "16Gi"},
+                                          description="cpu, memory, pods (default kubelet.max_pods) and extended resources.")
     allocatable: dict[str, Quantity] | None = Field(None, description="Default: capacity.")
-    labels: dict[str, str] = Field(default_factory=dict)
-    taints: tuple[TaintConfig, ...] = ()
+    labels: dict[str, str] = Field(default_factory=dict, description="Extra node labels.")
+    taints: tuple[TaintConfig, ...] = Field((), description="Node taints.")
 
 
 class ClusterConfig(Strict):
     """The nodes."""
 
-    region: str = ""
-    zones: tuple[str, ...] = ("zone-a",)
-    node_pools: tuple[NodePoolConfig, ...] = Field(min_length=1)
+    region: str = Field("", description="Value of topology.kubernetes.io/region on every node.")
+    zones: tuple[str, ...] = Field(("zone-a",), min_length=1, description="Zone names (topology.kubernetes.io/zone).")
+    node_pools: tuple[NodePoolConfig, ...] = Field(min_length=1, description="Groups of identical nodes.")
 
     @model_validator(mode="after")
     def _zones_known(self) -> ClusterConfig:
@@ -246,17 +247,17 @@ class WorkloadConfig(Strict):
 class SimConfig(Strict):
     """One simulation run."""
 
-    seed: int = Field(1, ge=0)
-    duration_s: Pos = 900.0
-    apiserver: ApiServerConfig = ApiServerConfig()
-    kubelet: KubeletConfig = KubeletConfig()
-    controller_manager: ControllerManagerConfig = ControllerManagerConfig()
-    scheduler: SchedulerConfig = SchedulerConfig()
-    cluster: ClusterConfig
-    images: ImagesConfig = ImagesConfig()
-    deployments: tuple[DeploymentConfig, ...] = ()
-    workloads: tuple[WorkloadConfig, ...] = ()
-    faults: tuple[FaultConfig, ...] = ()
+    seed: int = Field(1, ge=0, description="Seed of the run's SeedSequence; every random draw derives from it.")
+    duration_s: Pos = Field(900.0, description="Simulated time to run.")
+    apiserver: ApiServerConfig = Field(ApiServerConfig(), description="API server: watch latency and admission.")
+    kubelet: KubeletConfig = Field(KubeletConfig(), description="Every node's kubelet and container runtime.")
+    controller_manager: ControllerManagerConfig = Field(ControllerManagerConfig(), description="Controllers and their flags.")
+    scheduler: SchedulerConfig = Field(SchedulerConfig(), description="The scheduler profile and queue.")
+    cluster: ClusterConfig = Field(description="Zones and node pools.")
+    images: ImagesConfig = Field(ImagesConfig(), description="Image sizes and registry failures.")
+    deployments: tuple[DeploymentConfig, ...] = Field((), description="Deployments created at t=0.")
+    workloads: tuple[WorkloadConfig, ...] = Field((), description="Workload generators (PodChurn, DeploymentUpdate).")
+    faults: tuple[FaultConfig, ...] = Field((), description="Fault injectors (NodeCrash, ContainerCrash).")
 
     @model_validator(mode="after")
     def _unique_deployments(self) -> SimConfig:

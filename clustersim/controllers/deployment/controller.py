@@ -35,7 +35,7 @@ def template_hash(template: PodTemplate) -> str:
     hit = _HASHES.get(id(template))
     if hit is not None and hit[0] is template:
         return hit[1]
-    digest = int.from_bytes(hashlib.sha1(repr(template).encode()).digest()[:4], "big")
+    digest = int.from_bytes(hashlib.sha1(repr(template).encode()).digest()[:8], "big")
     out = []
     for _ in range(10):
         digest, r = divmod(digest, len(_SAFE))

@@ -1,0 +1,38 @@
+"""Docs that cannot drift: the config reference, the README's quick start, and .ci/run."""
+
+from __future__ import annotations
+
+import re
+
+from clustersim.config import load_config
+from clustersim.config.reference import reference_markdown
+from tests.conftest import ROOT
+
+
+def test_config_reference_is_generated_from_the_models() -> None:
+    on_disk = (ROOT / "docs" / "config-reference.md").read_text()
+    assert on_disk == reference_markdown(), "run: clustersim config-reference > docs/config-reference.md"
+
+
+def _quick_start_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", section, flags=re.S)
+    return [line.strip() for block in blocks for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_readme_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
+    commands = _quick_start_commands()
+    assert len(commands) == 2
+    run_cmd, test_cmd = commands
+    assert "clustersim run configs/" in run_cmd and "pytest" in test_cmd
+    assert test_cmd in (ROOT / ".ci" / "run").read_text()
+    config = run_cmd.split("clustersim run ", 1)[1].split()[0]
+    load_config(ROOT / config)  # the shipped config the README runs is valid
+
+
+def test_every_shipped_config_is_valid() -> None:
+    configs = sorted((ROOT / "configs").glob("*.yaml"))
+    assert configs
+    for path in configs:
+        load_config(path)
