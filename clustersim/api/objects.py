@@ -108,13 +108,12 @@ class Pod:
     node_name: str = ""
     status: PodStatus = field(default_factory=PodStatus)
     workload: str = ""
+    key: str = field(init=False, default="")  # ``namespace/name``: read on every watch event, so stored
 
     KIND = "Pod"
 
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
+    def __post_init__(self) -> None:
+        self.key = self.meta.key
 
     @property
     def terminating(self) -> bool:

@@ -22,7 +22,7 @@ from clustersim.api.objects import ObjectMeta, OwnerRef, Pod, ReplicaSet
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
 from clustersim.controllers.pod_util import deletion_rank, is_active, is_available
 from clustersim.env import RandomStream
-from clustersim.state import DELETED, ClusterState
+from clustersim.state import DELETED, MODIFIED, ClusterState
 
 __all__ = ["ReplicaSetController", "generate_name"]
 
@@ -34,7 +34,12 @@ def generate_name(state: ClusterState, kind: str, namespace: str, prefix: str, d
     """``<prefix><5 random chars>`` not yet taken (``metadata.generateName``)."""
     n = len(_ALPHABET)
     while True:
-        name = prefix + "".join(_ALPHABET[draw.integers(n)] for _ in range(5))
+        x = draw.integers(n**5)  # five uniform characters from one draw
+        chars = []
+        for _ in range(5):
+            x, r = divmod(x, n)
+            chars.append(_ALPHABET[r])
+        name = prefix + "".join(chars)
         if state.get(kind, f"{namespace}/{name}") is None:
             return name
 
@@ -66,6 +71,8 @@ class ReplicaSetController(Controller):
     def _on_rs(self, etype: str, rs: ReplicaSet) -> None:
         if etype == DELETED:
             self.owned.pop(rs.meta.uid, None)
+        elif etype == MODIFIED and rs.status.observed_generation == rs.meta.generation:
+            return  # our own status write: a reconcile now would change nothing
         self.enqueue(rs.key)
 
     def _on_pod(self, etype: str, pod: Pod) -> None:
@@ -73,10 +80,14 @@ class ReplicaSetController(Controller):
         if owner is None or owner.kind != "ReplicaSet":
             return
         uid = pod.meta.uid
-        view = self.owned.setdefault(owner.uid, _Owned())
         active = etype != DELETED and is_active(pod)
         ready = active and pod.status.ready
         old = self._seen.get(uid)
+        if old is not None and old[1] == active and old[2] == ready:
+            return  # nothing this controller counts has changed
+        view = self.owned.get(owner.uid)
+        if view is None:
+            view = self.owned[owner.uid] = _Owned()
         if old is None and etype != DELETED and view.expect_adds > 0:
             view.expect_adds -= 1  # a creation we were waiting to observe
         if not active and uid in view.expect_dels:
@@ -91,8 +102,7 @@ class ReplicaSetController(Controller):
             self._seen.pop(uid, None)
         else:
             self._seen[uid] = (owner.uid, active, ready)
-        if old is None or (was_active, was_ready) != (active, ready) or etype == DELETED:
-            self.enqueue(f"{pod.meta.namespace}/{owner.name}")
+        self.enqueue(f"{pod.meta.namespace}/{owner.name}")
 
     def reconcile(self, key: str) -> Result | None:
         """Create or delete pods (when expectations are met), then update status."""

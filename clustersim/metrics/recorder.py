@@ -48,7 +48,9 @@ class Recorder:
     def add(self, metric: str, delta: float, namespace: str = "", name: str = "", zone: str = "") -> None:
         """Change the level of ``metric`` by ``delta`` (a gauge that counts things)."""
         key = (metric, namespace, name, zone)
-        self.level(metric, self._levels.get(key, 0.0) + delta, namespace, name, zone)
+        value = self._levels.get(key, 0.0) + delta
+        self._levels[key] = value
+        self.series.append((self.env.now, metric, namespace, name, zone, value))
 
     def current(self, metric: str, namespace: str = "", name: str = "", zone: str = "") -> float:
         """Current level (0 when never set)."""

@@ -16,7 +16,9 @@ import pandas as pd
 
 from clustersim.config.models import SimConfig
 
-__all__ = ["Series", "Step", "summarize"]
+__all__ = ["SUMMARY_METRICS", "Series", "Step", "summarize"]
+
+SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending")
 
 
 class Step:
@@ -40,19 +42,30 @@ class Series:
         self._steps: dict[tuple[str, str, str], Step] = {}
         if ts.empty:
             return
-        for (metric, ns, name), g in ts.groupby(["metric", "namespace", "name"], sort=False):
-            if g["zone"].nunique() > 1:
-                parts = [Step(z["t"].to_numpy(float), z["value"].to_numpy(float)) for _, z in g.groupby("zone")]
+        t_all, v_all = ts["t"].to_numpy(float), ts["value"].to_numpy(float)
+        zones = ts["zone"].to_numpy(object)
+        for (metric, ns, name), idx in ts.groupby(["metric", "namespace", "name"], sort=False).indices.items():
+            t, v, z = t_all[idx], v_all[idx], zones[idx]
+            if len(set(z)) > 1:
+                parts = []
+                for zone in sorted(set(z)):
+                    sel = z == zone
+                    parts.append(_dedupe(t[sel], v[sel]))
                 grid = np.unique(np.concatenate([p.t for p in parts]))
                 step = Step(grid, sum(p.at(grid) for p in parts))
             else:
-                g = g.drop_duplicates("t", keep="last")  # the last change at a given time wins
-                step = Step(g["t"].to_numpy(float), g["value"].to_numpy(float))
+                step = _dedupe(t, v)
             self._steps[(str(metric), str(ns), str(name))] = step
 
     def get(self, metric: str, namespace: str = "", name: str = "") -> Step:
         """The series, or an all-zero one."""
         return self._steps.get((metric, namespace, name), Step(np.array([]), np.array([])))
+
+
+def _dedupe(t: np.ndarray, v: np.ndarray) -> Step:
+    """Rows are in time order; the last change at a given time wins."""
+    keep = np.append(t[1:] != t[:-1], True)
+    return Step(t[keep], v[keep])
 
 
 def _intervals(steps: list[Step], start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
@@ -151,7 +164,7 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
               faults: pd.DataFrame) -> tuple[dict[str, Any], pd.DataFrame]:
     """Summary dict and the faults frame extended with the critical-path columns."""
     deployments = [(d.namespace, d.name) for d in cfg.deployments]
-    series = Series(ts)
+    series = Series(ts[ts["metric"].isin(SUMMARY_METRICS)])
     summary: dict[str, Any] = {
         "seed": cfg.seed,
         "duration_s": end,
@@ -161,6 +174,9 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
         "faults": [],
     }
     grid, ok = _good(series, deployments, end)
+    # the few rows the critical paths read, selected once
+    ev = ev[ev["reason"].isin(["NodeNotReady", "TaintManagerEviction"])]
+    ts = ts[ts["metric"] == "node_noexecute_taint"]
     rows = []
     for rec in faults.to_dict("records"):
         row = dict(rec)

@@ -152,12 +152,19 @@ class PodWorker:
         answers (no readiness probe): otherwise it is folded into "ready".
         """
         containers = self.pod.spec.containers
-        app_ready = started + max(c.behavior.ready_after_s for c in containers)
-        api_ready = max(readiness_time(c.readiness_probe, started, c.behavior.ready_after_s, self.phase_s) for c in containers)
+        if len(containers) == 1:
+            c = containers[0]
+            app_ready = started + c.behavior.ready_after_s
+            api_ready = readiness_time(c.readiness_probe, started, c.behavior.ready_after_s, self.phase_s)
+        else:
+            app_ready = started + max(c.behavior.ready_after_s for c in containers)
+            api_ready = max(readiness_time(c.readiness_probe, started, c.behavior.ready_after_s, self.phase_s) for c in containers)
         out: list[tuple[float, int, str]] = [(api_ready, 3, "ready")]
         if app_ready > api_ready:
             out.append((app_ready, 2, "app-ready"))
         for c in containers:
+            if c.behavior.crash_after_s is None and c.behavior.hang_after_s is None:
+                continue
             b = c.behavior
             if b.crash_after_s is not None:
                 out.append((started + b.crash_after_s, 0, f"crash:{b.exit_code}"))

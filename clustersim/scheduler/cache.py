@@ -44,6 +44,7 @@ class NodeTable:
         self.n_unschedulable = self.n_hard_tainted = self.n_soft_tainted = 0
         self.n_zero_alloc_cpu = self.n_zero_alloc_mem = 0
         self._cand: np.ndarray | None = None
+        self._pos: np.ndarray | None = None
         self.scalar_alloc: dict[str, np.ndarray] = {}
         self.scalar_req: dict[str, np.ndarray] = {}
         self.present = np.zeros(capacity, dtype=bool)
@@ -51,6 +52,10 @@ class NodeTable:
         self.hard_tainted = np.zeros(capacity, dtype=bool)
         self.soft_tainted = np.zeros(capacity, dtype=bool)
         self.assigned: dict[str, tuple[int, Pod]] = {}
+        # change log for incremental consumers: indexes of nodes whose row changed, and an epoch that
+        # moves when the set of nodes changes (then everything must be recomputed)
+        self.changes: list[int] = []
+        self.epoch = 0
 
     def __len__(self) -> int:
         return len(self.names)
@@ -104,8 +109,10 @@ class NodeTable:
             self.scalar_alloc[name][i] = value
         self.labels[i] = node.meta.labels
         self.taints[i] = node.taints
+        self.changes.append(i)
         if not self.present[i]:
-            self._cand = None
+            self._cand = self._pos = None
+            self.epoch += 1
         self.present[i] = True
         self.unschedulable[i] = node.unschedulable
         self.hard_tainted[i] = any(t.effect in _HARD for t in node.taints)
@@ -128,7 +135,8 @@ class NodeTable:
         if i is not None and self.present[i]:
             self._count(i, -1)
             self.present[i] = False
-            self._cand = None
+            self._cand = self._pos = None
+            self.epoch += 1
 
     def add_pod(self, pod: Pod, node: str) -> None:
         """Account an assumed or bound pod on ``node``."""
@@ -147,6 +155,7 @@ class NodeTable:
         return True
 
     def _account(self, i: int, pod: Pod, sign: int) -> None:
+        self.changes.append(i)
         r = pod.spec.requests
         self.req_cpu[i] += sign * r.cpu_m
         self.req_mem[i] += sign * r.memory
@@ -163,6 +172,19 @@ class NodeTable:
         for name, value in r.scalar:
             self._scalar(name)
             self.scalar_req[name][i] += sign * value
+
+    def positions(self) -> np.ndarray:
+        """Position of each node index in ``candidates()`` (-1 when absent)."""
+        if self._pos is None:
+            self._pos = np.full(len(self.names), -1, dtype=np.int64)
+            cand = self.candidates()
+            self._pos[cand] = np.arange(len(cand))
+        return self._pos
+
+    def compact_changes(self) -> None:
+        """Drop the change log; incremental consumers see a new epoch and recompute."""
+        self.changes = []
+        self.epoch += 1
 
     def candidates(self) -> np.ndarray:
         """Indexes of present nodes, in insertion order (cached until the node set changes)."""

@@ -58,6 +58,10 @@ class FilterPlugin(Protocol):
         """PreFilter returning Skip: the filter would pass every node, so it is not run."""
         ...
 
+    def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
+        """``filter`` for the single node ``i`` (used for incremental updates)."""
+        ...
+
 
 @runtime_checkable
 class ScorePlugin(Protocol):

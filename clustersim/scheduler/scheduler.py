@@ -20,11 +20,15 @@ from clustersim.env import ClusterEnv
 from clustersim.metrics.recorder import Recorder
 from clustersim.scheduler.cache import NodeTable
 from clustersim.scheduler.framework import SCHEDULER_PLUGINS, CycleState, FilterPlugin, ScorePlugin
+from clustersim.scheduler.plugins.node_resources_fit import NodeResourcesFit
 from clustersim.scheduler.queue import QueuedPod, SchedulingQueue
 from clustersim.state import ADDED, DELETED, ClusterState
 
 __all__ = ["Scheduler", "build_plugin", "failed_scheduling_message", "num_feasible_nodes_to_find"]
 
+MAX_SHAPES = 64  # request shapes whose per-node results are kept
+MAX_INCREMENTAL_CHANGES = 512  # beyond this many changed rows, recompute the vectors instead
+MAX_LOG = 1 << 16
 MIN_FEASIBLE_NODES_TO_FIND = 100
 MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
 SCHEDULER_NAME = "default-scheduler"
@@ -77,6 +81,8 @@ class Scheduler:
         self.next_start = 0
         self.decisions = 0
         self._queued = -1
+        self._shapes: dict[tuple[int, ...], tuple[int, int, np.ndarray, np.ndarray]] = {}
+        self._fit_score = next((p for p, _ in self.scores if isinstance(p, NodeResourcesFit)), None)
 
     def start(self) -> None:
         """Watch pods and nodes; start the scheduling loop."""
@@ -136,13 +142,28 @@ class Scheduler:
             return None
         self.decisions += 1
         state = CycleState()
-        feasible, total, failed = self.find_feasible(state, pod)
+        reused = self._reusable(pod)
+        if reused is not None:
+            mask, scores = reused
+            feasible, total, failed = self._window(mask)
+            cand = self.nodes.candidates()
+            if len(feasible) > 1:
+                sub = scores[feasible]
+                best = np.flatnonzero(sub == sub.max())
+                i = int(cand[feasible[best[0] if len(best) == 1 else best[self.rng.integers(len(best))]]])
+            elif len(feasible) == 1:
+                i = int(cand[feasible[0]])
+            else:
+                failed = cand[failed]
+        else:
+            feasible, total, failed = self.find_feasible(state, pod)
+            if len(feasible):
+                i = int(feasible[0]) if len(feasible) == 1 else self.select_host(state, pod, feasible)
         if len(feasible) == 0:
             self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "FailedScheduling",
                            failed_scheduling_message(total, self.diagnose(state, pod, failed)), "", "Warning")
             self.queue.add_unschedulable(info, cycle)
             return None
-        i = int(feasible[0]) if len(feasible) == 1 else self.select_host(state, pod, feasible)
         node = self.nodes.names[i]
         self.nodes.add_pod(pod, node)  # assume
         self.queue.done(info)
@@ -163,6 +184,81 @@ class Scheduler:
                        f"Successfully assigned {pod.key} to {node}", node)
         self._level()
 
+    def _reusable(self, pod: Pod) -> tuple[np.ndarray, np.ndarray] | None:
+        """Feasibility and scores over the candidates, kept per pod shape and updated incrementally.
+
+        Every filter's verdict for a node depends only on that node's row and the pod; so does
+        NodeResourcesFit's score. When that score is the only one not skipped, the results for pods of
+        the same shape (requests, tolerations, nodeName, nodeSelector, active filters) are kept, and
+        only rows changed since (mostly the node the last such pod went to) are recomputed, with the
+        same formulas in exact integers. The choice is the one the full vector path makes (a test
+        checks this).
+        """
+        fit_score = self._fit_score
+        if fit_score is None:
+            return None
+        nodes = self.nodes
+        for plugin, _ in self.scores:
+            if plugin is not fit_score and not plugin.skip_score(pod, nodes):
+                return None
+        shape = fit_score.shape_key(pod)
+        if shape is None:
+            return None
+        active = tuple(f for f in self.filters if not f.skip(pod, nodes))
+        spec = pod.spec
+        key = (shape, spec.tolerations, spec.node_name, spec.node_selector, tuple(id(f) for f in active))
+        cand = nodes.candidates()
+        entry = self._shapes.get(key)
+        log = nodes.changes
+        if entry is None or entry[0] != nodes.epoch or len(log) - entry[1] > MAX_INCREMENTAL_CHANGES:
+            state = CycleState()
+            mask = np.ones(len(cand), dtype=bool)
+            for f in active:
+                mask &= f.filter(state, pod, nodes, cand)
+            scores = np.asarray(fit_score.score(state, pod, nodes, cand), dtype=np.float64)
+            if len(self._shapes) >= MAX_SHAPES:
+                self._shapes.pop(next(iter(self._shapes)))
+        else:
+            _, pos, mask, scores = entry
+            where = nodes.positions()
+            for i in set(log[pos:]):
+                j = where[i]
+                if j >= 0:
+                    mask[j] = all(f.filter_one(pod, nodes, i) for f in active)
+                    scores[j] = fit_score.score_one(pod, nodes, i)
+        self._shapes[key] = (nodes.epoch, len(log), mask, scores)
+        if len(log) > 4 * MAX_LOG:
+            nodes.compact_changes()
+        return mask, scores
+
+    def _window(self, mask: np.ndarray | None) -> tuple[np.ndarray, int, np.ndarray]:
+        """Positions (into the candidates) of the feasible nodes to score, from the rotating start.
+
+        Returns (feasible positions, number of nodes, positions of the rejected nodes examined).
+        Upstream stops filtering once ``numFeasibleNodesToFind`` nodes passed and moves
+        ``nextStartNodeIndex`` past the nodes it examined.
+        """
+        n = len(self.nodes.candidates())
+        if n == 0:
+            return np.zeros(0, dtype=np.int64), 0, np.zeros(0, dtype=np.int64)
+        start = self.next_start % n
+        want = num_feasible_nodes_to_find(n, self.cfg.percentage_of_nodes_to_score)
+        if mask is None:
+            order = np.arange(n)
+            pos = np.concatenate((order[start:], order[:start]))[:want]
+        else:
+            hits = np.flatnonzero(mask)
+            k = int(np.searchsorted(hits, start))
+            pos = hits[k:k + want]
+            if len(pos) < want and k > 0:
+                pos = np.concatenate((pos, hits[: min(k, want - len(pos))]))
+        processed = int((pos[-1] - start) % n) + 1 if len(pos) >= want and want < n else n
+        self.next_start = (start + processed) % n
+        if mask is None or len(pos):
+            return pos, n, np.zeros(0, dtype=np.int64)
+        examined = (np.arange(n) - start) % n < processed
+        return pos, n, np.flatnonzero(examined & ~mask)
+
     def find_feasible(self, state: CycleState, pod: Pod) -> tuple[np.ndarray, int, np.ndarray]:
         """Feasible node indexes (at most numFeasibleNodesToFind, from the rotating start index).
 
@@ -172,32 +268,14 @@ class Scheduler:
         """
         nodes = self.nodes
         cand = nodes.candidates()
-        n = len(cand)
-        if n == 0:
-            return cand, 0, cand
         mask: np.ndarray | None = None
         for plugin in self.filters:
             if plugin.skip(pod, nodes):
                 continue
             ok = plugin.filter(state, pod, nodes, cand)
             mask = ok if mask is None else mask & ok
-        start = self.next_start % n
-        want = num_feasible_nodes_to_find(n, self.cfg.percentage_of_nodes_to_score)
-        if mask is None:
-            order = np.arange(n)
-            pos = np.concatenate((order[start:], order[:start]))[:want]
-        else:
-            hits = np.flatnonzero(mask)
-            pos = np.concatenate((hits[hits >= start], hits[hits < start]))[:want]
-        if len(pos) >= want and want < n:
-            processed = int((pos[-1] - start) % n) + 1
-        else:
-            processed = n
-        self.next_start = (start + processed) % n
-        if mask is None or len(pos):
-            return cand[pos], n, cand[:0]
-        examined = (np.arange(n) - start) % n < processed
-        return cand[pos], n, cand[examined & ~mask]
+        pos, n, failed = self._window(mask)
+        return cand[pos], n, cand[failed]
 
     def diagnose(self, state: CycleState, pod: Pod, failed: np.ndarray) -> Counter[str]:
         """Reason histogram over the rejected nodes: the first failing filter of each, as upstream."""

@@ -63,3 +63,23 @@ def test_most_allocated_packs() -> None:
                         scheduler={"scores": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {"type": "MostAllocated"}}}]},
                         duration_s=60)
     assert sorted(result.pods.node.value_counts().tolist()) == [2, 4]  # 4 cpu nodes: 4 pods fill one, 2 on the next
+
+
+def test_reused_per_shape_results_give_the_same_placements_as_the_full_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clustersim.scheduler.scheduler import Scheduler
+
+    over = dict(
+        cluster={"zones": ["a", "b"], "node_pools": [{"name": "n", "count": 30, "capacity": {"cpu": "4", "memory": "8Gi", "pods": 12}}]},
+        deployments=[{"name": f"d{i}", "replicas": 25,
+                      "containers": [{"name": "c", "image": "i", "requests": {"cpu": ["100m", "250m", "400m"][i % 3],
+                                                                             **({"memory": "300Mi"} if i % 2 else {})}}]}
+                     for i in range(6)],
+        workloads=[{"name": "PodChurn", "args": {"rate_per_s": 0.5}}],
+        faults=[{"name": "NodeCrash", "args": {"at_s": 50, "count": 3, "recover_after_s": 200}}],
+        duration_s=900,
+    )
+    fast = run_config(**over)
+    monkeypatch.setattr(Scheduler, "_reusable", lambda self, pod: None)
+    full = run_config(**over)
+    assert fast.pods[["name", "node", "scheduled_s"]].equals(full.pods[["name", "node", "scheduled_s"]])
+    assert len(fast.pods) > 200

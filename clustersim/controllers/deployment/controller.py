@@ -52,9 +52,14 @@ class DeploymentController(Controller):
 
     def setup(self) -> None:
         """Watch Deployments, their ReplicaSets and (for Recreate) their pods."""
-        self.state.watch("Deployment", lambda _t, d: self.enqueue(d.key))
+        self.state.watch("Deployment", self._on_deployment)
         self.state.watch("ReplicaSet", self._on_rs)
         self.state.watch("Pod", self._on_pod)
+
+    def _on_deployment(self, etype: str, d: Deployment) -> None:
+        if etype == "MODIFIED" and d.status.observed_generation == d.meta.generation:
+            return  # our own status write: a reconcile now would change nothing
+        self.enqueue(d.key)
 
     def _on_rs(self, _etype: str, rs: ReplicaSet) -> None:
         owner = rs.meta.owner
@@ -69,10 +74,17 @@ class DeploymentController(Controller):
 
     # ---- helpers
     def _replica_sets(self, d: Deployment) -> tuple[ReplicaSet | None, list[ReplicaSet]]:
-        owned = [o for o in self.state.owned_by(d.meta.uid) if o.KIND == "ReplicaSet"]
         want = template_hash(d.spec.template)
-        new = next((rs for rs in owned if rs.meta.labels.get(HASH_LABEL) == want), None)
-        old = sorted((rs for rs in owned if rs is not new), key=lambda r: (r.meta.creation_s, r.meta.name))
+        new, old = None, []
+        for rs in self.state.owned_by(d.meta.uid):
+            if rs.KIND != "ReplicaSet":
+                continue
+            if new is None and rs.meta.labels.get(HASH_LABEL) == want:
+                new = rs
+            else:
+                old.append(rs)
+        if len(old) > 1:
+            old.sort(key=lambda r: (r.meta.creation_s, r.meta.name))
         return new, old
 
     def _create_new_rs(self, d: Deployment, old: list[ReplicaSet]) -> ReplicaSet:
@@ -209,16 +221,25 @@ class DeploymentController(Controller):
 
     def _sync_status(self, d: Deployment) -> Result | None:
         new, old = self._replica_sets(d)
-        rss = ([new] if new is not None else []) + old
         st = d.status
+        replicas = ready = available = 0
+        for r in old:
+            replicas += r.status.replicas
+            ready += r.status.ready_replicas
+            available += r.status.available_replicas
+        updated = 0
+        if new is not None:
+            updated = new.status.replicas
+            replicas += updated
+            ready += new.status.ready_replicas
+            available += new.status.available_replicas
+        if ((replicas, updated, ready, available) == (st.replicas, st.updated_replicas, st.ready_replicas, st.available_replicas)
+                and st.observed_generation == d.meta.generation and "Progressing" in st.conditions
+                and st.conditions["Progressing"][1] != "ReplicaSetUpdated"):
+            return None  # nothing changed and no rollout in progress: status and conditions stand
         before = {"replicas": st.replicas, "updated_replicas": st.updated_replicas,
                   "ready_replicas": st.ready_replicas, "available_replicas": st.available_replicas}
-        after = {
-            "replicas": sum(r.status.replicas for r in rss),
-            "updated_replicas": new.status.replicas if new is not None else 0,
-            "ready_replicas": sum(r.status.ready_replicas for r in rss),
-            "available_replicas": sum(r.status.available_replicas for r in rss),
-        }
+        after = {"replicas": replicas, "updated_replicas": updated, "ready_replicas": ready, "available_replicas": available}
         now = self.env.now
         cond = st.conditions.get("Progressing")
         if util.deployment_complete(d.spec.replicas, after["replicas"], after["updated_replicas"], after["available_replicas"]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "RSView", "cleanup_unhealthy_replicas", "deployment_complete", "deployment_progressing",
@@ -40,6 +41,7 @@ def round_half_away(x: float) -> int:
     return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
 
 
+@lru_cache(maxsize=4096)
 def scaled_value(value: int | str | None, total: int, round_up: bool) -> int:
     """``intstr.GetScaledValueFromIntOrPercent`` (None means 0); ValueError on a malformed percent."""
     if value is None:
@@ -55,6 +57,7 @@ def scaled_value(value: int | str | None, total: int, round_up: bool) -> int:
     return math.ceil(exact) if round_up else math.floor(exact)
 
 
+@lru_cache(maxsize=4096)
 def resolve_fenceposts(surge: int | str | None, unavailable: int | str | None, desired: int) -> tuple[int, int]:
     """``ResolveFenceposts``: surge rounds up, unavailable down; both 0 forces unavailable to 1."""
     s = scaled_value(surge, desired, True)

@@ -36,6 +36,11 @@ class NodeAffinity:
         """No selector."""
         return not pod.spec.node_selector
 
+    def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
+        """``filter`` for one node."""
+        labels = nodes.labels[i]
+        return all(labels.get(k) == v for k, v in pod.spec.node_selector)
+
     def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
         """Selector mismatch."""
         return Code.UNSCHEDULABLE_AND_UNRESOLVABLE, [REASON_POD_AFFINITY_NOT_MATCH]

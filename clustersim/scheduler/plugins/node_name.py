@@ -35,6 +35,10 @@ class NodeName:
         """No node name requested."""
         return not pod.spec.node_name
 
+    def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
+        """``filter`` for one node."""
+        return not pod.spec.node_name or nodes.names[i] == pod.spec.node_name
+
     def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
         """Another node was requested."""
         return Code.UNSCHEDULABLE_AND_UNRESOLVABLE, [REASON_NODE_NAME]

@@ -184,6 +184,36 @@ class NodeResourcesFit:
 
     normalize_is_identity = True
 
+    def shape_key(self, pod: Pod) -> tuple[int, int, int, int] | None:
+        """Key under which per-node results can be reused for pods with the same requests (None: do not reuse)."""
+        r = pod.spec.requests
+        if r.scalar or self.strategy == "RequestedToCapacityRatio" or any(n not in ("cpu", "memory") for n, _ in self.resources):
+            return None
+        return (r.cpu_m, r.memory, r.nonzero_cpu_m, r.nonzero_memory)
+
+    def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
+        """``filter`` for one node, in plain integers (for incremental updates)."""
+        r = pod.spec.requests
+        return (int(nodes.free_pods[i]) >= 1 and (r.cpu_m <= 0 or int(nodes.free_cpu[i]) >= r.cpu_m)
+                and (r.memory <= 0 or int(nodes.free_mem[i]) >= r.memory))
+
+    def score_one(self, pod: Pod, nodes: NodeTable, i: int) -> int:
+        """``score`` for one node, in plain integers (Go's arithmetic); equal to the vector path."""
+        r = pod.spec.requests
+        total = weights = 0
+        for name, weight in self.resources:
+            alloc = int(nodes.alloc_cpu[i] if name == "cpu" else nodes.alloc_mem[i])
+            if alloc <= 0:
+                continue
+            req = int(nodes.nz_cpu[i] if name == "cpu" else nodes.nz_mem[i]) + (r.nonzero_cpu_m if name == "cpu" else r.nonzero_memory)
+            if self.strategy == "LeastAllocated":
+                s = 0 if req > alloc else (alloc - req) * MAX_NODE_SCORE // alloc
+            else:
+                s = min(req, alloc) * MAX_NODE_SCORE // alloc
+            total += s * weight
+            weights += weight
+        return 0 if weights == 0 else total // weights
+
     def _least_cpu_mem(self, cpu: int, mem: int, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
         """LeastAllocated over cpu and memory in float64, exact below ``FLOAT_EXACT_LIMIT`` (see cache.py)."""
         total: np.ndarray | float = 0.0

@@ -36,6 +36,10 @@ class NodeUnschedulable:
         """No node is cordoned."""
         return nodes.n_unschedulable == 0
 
+    def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
+        """``filter`` for one node."""
+        return not nodes.unschedulable[i] or tolerates(pod.spec.tolerations, _TAINT)
+
     def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
         """Cordoned."""
         return Code.UNSCHEDULABLE_AND_UNRESOLVABLE, [REASON_UNSCHEDULABLE]

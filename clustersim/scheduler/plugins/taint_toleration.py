@@ -46,6 +46,10 @@ class TaintToleration:
         """No node has a PreferNoSchedule taint."""
         return nodes.n_soft_tainted == 0
 
+    def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
+        """``filter`` for one node."""
+        return not nodes.hard_tainted[i] or find_untolerated(nodes.taints[i], pod.spec.tolerations, _HARD) is None
+
     def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
         """The first untolerated taint."""
         taint = find_untolerated(nodes.taints[i], pod.spec.tolerations, _HARD)
