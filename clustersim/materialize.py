@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 from clustersim.api.objects import (
-    LABEL_HOSTNAME, LABEL_REGION, LABEL_ZONE, Deployment, DeploymentSpec, DeploymentStrategy, Node,
-    ObjectMeta, PodTemplate,
+    LABEL_HOSTNAME,
+    LABEL_REGION,
+    LABEL_ZONE,
+    Deployment,
+    DeploymentSpec,
+    DeploymentStrategy,
+    Node,
+    ObjectMeta,
+    PodTemplate,
 )
 from clustersim.api.quantity import cpu_millis, to_int_value
 from clustersim.api.types import (
-    AppBehavior, Container, PodSpec, Probe, ResourceList, RestartPolicy, Taint, TaintEffect, Toleration,
+    AppBehavior,
+    Container,
+    PodSpec,
+    Probe,
+    ResourceList,
+    RestartPolicy,
+    Taint,
+    TaintEffect,
+    Toleration,
 )
 from clustersim.config.models import (
-    ContainerConfig, DeploymentConfig, NodePoolConfig, ProbeConfig, SimConfig,
+    ContainerConfig,
+    DeploymentConfig,
+    NodePoolConfig,
+    ProbeConfig,
+    SimConfig,
 )
 
 __all__ = ["deployment_from_config", "nodes_from_config", "resource_list"]

@@ -21,18 +21,19 @@ def _steps(ts: pd.DataFrame, metric: str, end: float, **labels: str) -> tuple[li
     if "zone" not in labels and rows["zone"].nunique() > 1:
         rows = rows.sort_values("t")
         per_zone: dict[str, float] = {}
-        t_out, v_out = [], []
+        t_out: list[float] = []
+        v_out: list[float] = []
         for t, zone, value in zip(rows["t"], rows["zone"], rows["value"], strict=True):
             per_zone[zone] = value
             t_out.append(float(t))
             v_out.append(sum(per_zone.values()))
         rows = pd.DataFrame({"t": t_out, "value": v_out}).drop_duplicates("t", keep="last")
-    t = [float(x) for x in rows["t"]]
-    v = [float(x) for x in rows["value"]]
-    if t:
-        t.append(end)
-        v.append(v[-1])
-    return t, v
+    times = [float(x) for x in rows["t"]]
+    values = [float(x) for x in rows["value"]]
+    if times:
+        times.append(end)
+        values.append(values[-1])
+    return times, values
 
 
 def plot_run(ts: pd.DataFrame, faults: pd.DataFrame, summary: dict[str, Any], title: str = "") -> Figure:

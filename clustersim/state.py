@@ -11,6 +11,7 @@ simulation) and no informer cache staleness beyond the notification delay.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -42,10 +43,10 @@ class ClusterState:
         self._node_watchers: dict[str, list[Handler]] = {}
         self._rv = 0
         self._uid = 0
-        self._batch: list[tuple[str, str, Obj]] | None = None
+        self._batch: builtins.list[tuple[str, str, Obj]] | None = None
         self._batch_t = -1.0
         self._delivering = False
-        self._deferred: list[Callable[[], None]] = []
+        self._deferred: builtins.list[Callable[[], None]] = []
         self.writes = 0
 
     # ---- reads
@@ -61,15 +62,15 @@ class ClusterState:
         """Number of objects of ``kind``."""
         return len(self._objects[kind])
 
-    def owned_by(self, uid: str) -> list[Obj]:
+    def owned_by(self, uid: str) -> builtins.list[Obj]:
         """Objects whose controller owner has ``uid``."""
         return list(self._by_owner.get(uid, {}).values())
 
-    def pods_on_node(self, node: str) -> list[Pod]:
+    def pods_on_node(self, node: str) -> builtins.list[Pod]:
         """Pods bound to ``node``."""
         return list(self._pods_by_node.get(node, {}).values())
 
-    def nodes_with_pods(self) -> list[str]:
+    def nodes_with_pods(self) -> builtins.list[str]:
         """Names of nodes that have pods bound to them (existing or not)."""
         return [name for name, pods in self._pods_by_node.items() if pods]
 
@@ -85,13 +86,13 @@ class ClusterState:
     def _notify(self, etype: str, kind: str, obj: Obj) -> None:
         self.writes += 1
         if self._batch is None or self._batch_t != self.env.now:
-            batch: list[tuple[str, str, Obj]] = []
+            batch: builtins.list[tuple[str, str, Obj]] = []
             self._batch, self._batch_t = batch, self.env.now
             ev = self.env.timeout(self.watch_latency_s)
             ev.callbacks.append(lambda _ev: self._deliver(batch))
         self._batch.append((etype, kind, obj))
 
-    def _deliver(self, batch: list[tuple[str, str, Obj]]) -> None:
+    def _deliver(self, batch: builtins.list[tuple[str, str, Obj]]) -> None:
         if self._batch is batch:
             self._batch = None  # writes made while delivering start a new batch
         watchers, node_watchers = self._watchers, self._node_watchers

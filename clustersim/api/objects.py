@@ -47,7 +47,7 @@ TAINT_UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
 TAINT_OUT_OF_SERVICE = "node.kubernetes.io/out-of-service"
 
 
-class ConditionStatus(str, enum.Enum):
+class ConditionStatus(enum.StrEnum):
     """``v1.ConditionStatus``."""
 
     TRUE = "True"

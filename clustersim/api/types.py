@@ -33,7 +33,7 @@ DEFAULT_MILLI_CPU_REQUEST = 100
 DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024
 
 
-class PodPhase(str, enum.Enum):
+class PodPhase(enum.StrEnum):
     """``PodStatus.phase``."""
 
     PENDING = "Pending"
@@ -43,7 +43,7 @@ class PodPhase(str, enum.Enum):
     UNKNOWN = "Unknown"
 
 
-class RestartPolicy(str, enum.Enum):
+class RestartPolicy(enum.StrEnum):
     """``PodSpec.restartPolicy``."""
 
     ALWAYS = "Always"
@@ -51,7 +51,7 @@ class RestartPolicy(str, enum.Enum):
     NEVER = "Never"
 
 
-class TaintEffect(str, enum.Enum):
+class TaintEffect(enum.StrEnum):
     """``Taint.effect``."""
 
     NO_SCHEDULE = "NoSchedule"

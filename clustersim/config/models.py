@@ -133,7 +133,7 @@ class NodePoolConfig(Strict):
     name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", description="Pool name; nodes are <name>-0, <name>-1, ...")
     count: int = Field(ge=0, description="Number of nodes.")
     zones: tuple[str, ...] = Field((), description="Zones to spread over (default: all cluster zones).")
-    capacity: dict[str, Quantity] = Field(default_factory=lambda: {"cpu": "4", "memory": "16Gi"},
+    capacity: dict[str, Quantity] = Field(default_factory=lambda: {"cpu": "4", "memory": "16Gi"},  # type: ignore[arg-type]
                                           description="cpu, memory, pods (default kubelet.max_pods) and extended resources.")
     allocatable: dict[str, Quantity] | None = Field(None, description="Default: capacity.")
     labels: dict[str, str] = Field(default_factory=dict, description="Extra node labels.")

@@ -24,7 +24,12 @@ from collections.abc import Generator
 from typing import Any
 
 from clustersim.api.objects import (
-    TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE, ConditionStatus, Lease, Node,
+    TAINT_NOT_READY,
+    TAINT_UNREACHABLE,
+    TAINT_UNSCHEDULABLE,
+    ConditionStatus,
+    Lease,
+    Node,
 )
 from clustersim.api.types import Taint, TaintEffect
 from clustersim.controllers.base import CONTROLLERS, Controller

@@ -61,7 +61,7 @@ class PodGCController(Controller):
                     if pod.terminating:
                         self._force_delete(pod, "PodGC: node is out of service")
         now = self.env.now
-        bound_nodes = set(self.state.nodes_with_pods())
+        bound_nodes: set[str] = set(self.state.nodes_with_pods())
         for name in sorted(bound_nodes):
             if self.state.get("Node", name) is not None:
                 self.missing_since.pop(name, None)

@@ -95,7 +95,7 @@ class ZoneTainter:
         tick = max(tick, self.env.now)
         if tick < self._timer_at:
             self._timer_at = tick
-            self.env.timeout(tick - self.env.now).callbacks.append(lambda _e, t=tick: self._drain(t))
+            self.env.timeout(tick - self.env.now).callbacks.append(lambda _e, t=tick: self._drain(t))  # type: ignore[misc]
 
     def _drain(self, tick: float) -> None:
         if tick != self._timer_at:

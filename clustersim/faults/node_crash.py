@@ -68,7 +68,7 @@ class NodeCrash:
         """Schedule the crash and the recovery."""
         env = self.ctx.env
         for name in self.targets():
-            env.timeout(self.args.at_s).callbacks.append(lambda _e, n=name: self._crash(n))
+            env.timeout(self.args.at_s).callbacks.append(lambda _e, n=name: self._crash(n))  # type: ignore[misc]
 
     def _crash(self, name: str) -> None:
         ctx = self.ctx

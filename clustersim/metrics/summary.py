@@ -52,7 +52,7 @@ class Series:
                     sel = z == zone
                     parts.append(_dedupe(t[sel], v[sel]))
                 grid = np.unique(np.concatenate([p.t for p in parts]))
-                step = Step(grid, sum(p.at(grid) for p in parts))
+                step = Step(grid, np.sum([p.at(grid) for p in parts], axis=0))
             else:
                 step = _dedupe(t, v)
             self._steps[(str(metric), str(ns), str(name))] = step

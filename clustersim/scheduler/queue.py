@@ -165,7 +165,7 @@ class SchedulingQueue:
         tick = max(tick, self.env.now)
         if tick < self._backoff_timer_at:
             self._backoff_timer_at = tick
-            self.env.timeout(tick - self.env.now).callbacks.append(lambda _e, t=tick: self._flush_backoff(t))
+            self.env.timeout(tick - self.env.now).callbacks.append(lambda _e, t=tick: self._flush_backoff(t))  # type: ignore[misc]
 
     def _flush_backoff(self, tick: float) -> None:
         if tick != self._backoff_timer_at:
@@ -186,7 +186,7 @@ class SchedulingQueue:
         tick = max(math.ceil(due / UNSCHEDULABLE_FLUSH_S - 1e-9) * UNSCHEDULABLE_FLUSH_S, self.env.now)
         if tick < self._flush_timer_at:
             self._flush_timer_at = tick
-            self.env.timeout(tick - self.env.now).callbacks.append(lambda _e, t=tick: self._flush_unschedulable(t))
+            self.env.timeout(tick - self.env.now).callbacks.append(lambda _e, t=tick: self._flush_unschedulable(t))  # type: ignore[misc]
 
     def _flush_unschedulable(self, tick: float) -> None:
         if tick != self._flush_timer_at:

@@ -81,7 +81,7 @@ class Scheduler:
         self.next_start = 0
         self.decisions = 0
         self._queued = -1
-        self._shapes: dict[tuple[int, ...], tuple[int, int, np.ndarray, np.ndarray]] = {}
+        self._shapes: dict[tuple[object, ...], tuple[int, int, np.ndarray, np.ndarray]] = {}
         self._fit_score = next((p for p, _ in self.scores if isinstance(p, NodeResourcesFit)), None)
 
     def start(self) -> None:

@@ -29,7 +29,7 @@ def test_healthy_zone_taints_one_node_per_ten_seconds() -> None:
                         faults=[{"name": "NodeCrash", "args": {"at_s": 100, "nodes": ["n-1", "n-2", "n-3"]}}])
     times = _taint_times(result)
     assert len(times) == 3  # 3/12 not ready: the zone stays Normal, 0.1 nodes/s
-    assert [round(b - a, 6) for a, b in zip(times, times[1:])] == [10.0, 10.0]
+    assert [round(b - a, 6) for a, b in zip(times, times[1:], strict=False)] == [10.0, 10.0]
     evictions = events_of(result, "TaintManagerEviction")
     assert len(evictions) == 3  # one pod per node, each 300 s after its own taint
     assert evictions.t.diff().dropna().round(6).tolist() == [10.0, 10.0]

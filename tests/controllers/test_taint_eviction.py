@@ -39,7 +39,7 @@ def test_toleration_seconds_and_forever() -> None:
     tainted = ts[(ts.metric == "node_noexecute_taint") & (ts.value == 1)].t.iloc[0]
     ev = events_of(result, "TaintManagerEviction")
     ev = ev[ev.message.str.startswith("Marking")]
-    by_workload = {name.rsplit("-", 2)[0]: t for name, t in zip(ev.name, ev.t)}
+    by_workload = {name.rsplit("-", 2)[0]: t for name, t in zip(ev.name, ev.t, strict=True)}
     assert set(by_workload) == {"short", "default"}
     assert by_workload["short"] - tainted == pytest.approx(60 + 0.05)  # seen one watch latency after the taint
     assert by_workload["default"] - tainted == pytest.approx(300 + 0.05)

@@ -51,7 +51,7 @@ def test_image_pull_backoff_doubles() -> None:
     failed = events_of(result, "Failed")
     attempts = failed[failed.message.str.startswith("Failed to pull")].t.to_numpy()
     # each failed attempt takes the 0.5 s overhead, then waits 10, 20, 40, 80 s
-    assert [round(b - a, 6) for a, b in zip(attempts, attempts[1:])] == [10.5, 20.5, 40.5, 80.5]
+    assert [round(b - a, 6) for a, b in zip(attempts, attempts[1:], strict=False)] == [10.5, 20.5, 40.5, 80.5]
     assert events_of(result, "BackOff").message.str.contains('Back-off pulling image "bad:1"').all()
     assert result.pods.started_s.isna().all()
 
@@ -62,9 +62,9 @@ def test_crash_loop_backoff_10_20_40() -> None:
     backoff = events_of(result, "BackOff")
     assert backoff.message.str.extract(r"Back-off (\d+)s")[0].astype(int).tolist()[:4] == [10, 20, 40, 80]
     started = events_of(result, "Started").t.to_numpy()
-    gaps = [round(b - a, 6) for a, b in zip(started, started[1:])]
+    gaps = [round(b - a, 6) for a, b in zip(started, started[1:], strict=False)]
     # crash 5 s after start, noticed at the next whole-second relist, back-off, 0.5 s to start again
-    for gap, delay in zip(gaps, [10, 20, 40]):
+    for gap, delay in zip(gaps, [10, 20, 40], strict=False):
         assert delay + 5 + 0.5 <= gap <= delay + 5 + 0.5 + 1.0
     assert result.pods.restarts.iloc[0] == len(started) - 1
 

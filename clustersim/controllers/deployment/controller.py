@@ -16,7 +16,7 @@ import hashlib
 from clustersim.api.objects import Deployment, ObjectMeta, OwnerRef, Pod, PodTemplate, ReplicaSet, ReplicaSetSpec
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
 from clustersim.controllers.deployment import util
-from clustersim.controllers.deployment.util import RECREATE, ROLLING, RSView
+from clustersim.controllers.deployment.util import RECREATE, RSView
 
 __all__ = ["DeploymentController", "template_hash"]
 

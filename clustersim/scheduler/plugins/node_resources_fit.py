@@ -74,7 +74,8 @@ class NodeResourcesFit:
             weight = r.get("weight", 1)
             # pkg/scheduler/apis/config/validation/validation_pluginargs.go: weight in [1, MaxNodeScore]
             if not isinstance(weight, int) or not 1 <= weight <= MAX_NODE_SCORE:
-                raise ValueError(f"scoringStrategy.resources[{i}].weight: Invalid value: {weight}: resource weight of {r.get('name')} not in valid range [1, 100]")
+                raise ValueError(f"scoringStrategy.resources[{i}].weight: Invalid value: {weight}: "
+                                 f"resource weight of {r.get('name')} not in valid range [1, 100]")
             resources.append((str(r["name"]), weight))
         shape: tuple[tuple[int, int], ...] = ()
         if strategy == "RequestedToCapacityRatio":
