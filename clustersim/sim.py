@@ -22,11 +22,12 @@ import clustersim.controllers  # noqa: F401  (registers controllers)
 import clustersim.faults  # noqa: F401
 import clustersim.scheduler.plugins  # noqa: F401
 import clustersim.workload  # noqa: F401
+from clustersim.actors import ActorContext
 from clustersim.admission import DefaultTolerationSeconds
 from clustersim.config.models import SimConfig
 from clustersim.controllers.base import CONTROLLERS
 from clustersim.env import ClusterEnv
-from clustersim.faults.base import FAULTS, FaultContext
+from clustersim.faults.base import FAULTS
 from clustersim.infra import Infrastructure
 from clustersim.materialize import deployment_from_config, nodes_from_config
 from clustersim.metrics import frames
@@ -82,7 +83,7 @@ class Simulation:
         self.controllers = [CONTROLLERS.get(n)(self.env, self.state, self.rec, cfg.controller_manager)
                             for n in cfg.controller_manager.controllers]
         self.observer = KubeStateMetrics(self.state, self.rec)
-        ctx = FaultContext(self.env, self.state, self.infra, self.rec, cfg)
+        ctx = ActorContext(self.env, self.state, self.infra, self.rec, cfg)
         self.workloads = [WORKLOADS.get(w.name)(i, WORKLOADS.get(w.name).Args.model_validate(w.args), ctx)
                           for i, w in enumerate(cfg.workloads)]
         self.faults = [FAULTS.get(f.name)(i, FAULTS.get(f.name).Args.model_validate(f.args), ctx)

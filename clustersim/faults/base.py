@@ -7,38 +7,18 @@ config is loaded) and a ``start()`` that schedules its actions. Faults act on th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict
-
-from clustersim.config.models import SimConfig
-from clustersim.env import ClusterEnv
-from clustersim.infra import Infrastructure
-from clustersim.metrics.recorder import Recorder
+from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment, node_names, node_zones
 from clustersim.registry import Registry
-from clustersim.state import ClusterState
 
-__all__ = ["FAULTS", "FaultArgs", "FaultContext", "FaultInjector", "node_names"]
+__all__ = ["FAULTS", "FaultArgs", "FaultContext", "FaultInjector", "check_at", "check_deployment", "node_names", "node_zones"]
 
 FAULTS: Registry[Any] = Registry("fault")
 
 
-class FaultArgs(BaseModel):
-    """Base of fault args: unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-@dataclass(frozen=True, slots=True)
-class FaultContext:
-    """What a fault may touch."""
-
-    env: ClusterEnv
-    state: ClusterState
-    infra: Infrastructure
-    rec: Recorder
-    cfg: SimConfig
+FaultArgs = ActorArgs
+FaultContext = ActorContext
 
 
 @runtime_checkable
@@ -48,18 +28,3 @@ class FaultInjector(Protocol):
     def start(self) -> None:
         """Schedule the fault's actions."""
         ...
-
-
-def node_names(cfg: SimConfig) -> list[str]:
-    """Names of the nodes the config creates, as the builder names them."""
-    return [f"{pool.name}-{i}" for pool in cfg.cluster.node_pools for i in range(pool.count)]
-
-
-def node_zones(cfg: SimConfig) -> dict[str, str]:
-    """Zone of each configured node (round-robin over the pool's zones)."""
-    out = {}
-    for pool in cfg.cluster.node_pools:
-        zones = pool.zones or cfg.cluster.zones
-        for i in range(pool.count):
-            out[f"{pool.name}-{i}"] = zones[i % len(zones)]
-    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from clustersim.config.models import SimConfig
-from clustersim.faults.base import FAULTS, FaultArgs, FaultContext
+from clustersim.faults.base import FAULTS, FaultArgs, FaultContext, check_at, check_deployment
 
 __all__ = ["ContainerCrash"]
 
@@ -23,12 +23,8 @@ class ContainerCrashArgs(FaultArgs):
     exit_code: int = 1
 
     def check(self, cfg: SimConfig) -> str | None:
-        """Dangling Deployment reference, or None."""
-        if not any(d.name == self.deployment and d.namespace == self.namespace for d in cfg.deployments):
-            return f"deployment: unknown Deployment {self.namespace}/{self.deployment}"
-        if self.at_s >= cfg.duration_s:
-            return f"at_s: {self.at_s} is not before the end of the run ({cfg.duration_s})"
-        return None
+        """Dangling Deployment reference or a time outside the run, or None."""
+        return check_deployment(cfg, self.namespace, self.deployment) or check_at(cfg, self.at_s)
 
 
 @FAULTS.register("ContainerCrash")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from clustersim.config.models import SimConfig
-from clustersim.faults.base import FAULTS, FaultArgs, FaultContext, node_names, node_zones
+from clustersim.faults.base import FAULTS, FaultArgs, FaultContext, check_at, node_names, node_zones
 
 __all__ = ["NodeCrash"]
 
@@ -40,9 +40,7 @@ class NodeCrashArgs(FaultArgs):
         pool = [n for n, z in node_zones(cfg).items() if self.zone is None or z == self.zone]
         if not self.nodes and self.count > len(pool):
             return f"count: {self.count} nodes requested but only {len(pool)} match"
-        if self.at_s >= cfg.duration_s:
-            return f"at_s: {self.at_s} is not before the end of the run ({cfg.duration_s})"
-        return None
+        return check_at(cfg, self.at_s)
 
 
 @FAULTS.register("NodeCrash")

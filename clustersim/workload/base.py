@@ -1,4 +1,4 @@
-"""Workload generator registry; generators share the FaultContext shape (env, state, infra, rec, cfg)."""
+"""Workload generator registry; generators share the ActorContext shape (env, state, infra, rec, cfg)."""
 
 from __future__ import annotations
 

@@ -10,28 +10,22 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from clustersim.actors import ActorArgs, ActorContext
 from clustersim.api.objects import Pod
-from clustersim.config.models import SimConfig
-from clustersim.faults.base import FaultContext
 from clustersim.state import DELETED
 from clustersim.workload.base import WORKLOADS
 
 __all__ = ["PodChurn"]
 
 
-class PodChurnArgs(BaseModel):
+class PodChurnArgs(ActorArgs):
     """Churn rate and which pods take part."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     rate_per_s: float = Field(gt=0, description="Pod completions per second, cluster-wide.")
     start_s: float = Field(0.0, ge=0, description="Churn starts at this time.")
     namespace: str | None = Field(None, description="Only pods of this namespace.")
-
-    def check(self, cfg: SimConfig) -> str | None:
-        """No references to check."""
-        return None
 
 
 @WORKLOADS.register("PodChurn")
@@ -40,7 +34,7 @@ class PodChurn:
 
     Args = PodChurnArgs
 
-    def __init__(self, index: int, args: PodChurnArgs, ctx: FaultContext) -> None:
+    def __init__(self, index: int, args: PodChurnArgs, ctx: ActorContext) -> None:
         self.args, self.ctx = args, ctx
         self.rng = ctx.env.stream(f"workload/{index}/PodChurn")
         self.running: list[Pod] = []

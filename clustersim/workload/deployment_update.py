@@ -8,20 +8,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment
 from clustersim.api.objects import Deployment, PodTemplate
 from clustersim.config.models import SimConfig
-from clustersim.faults.base import FaultContext
 from clustersim.workload.base import WORKLOADS
 
 __all__ = ["DeploymentUpdate"]
 
 
-class DeploymentUpdateArgs(BaseModel):
+class DeploymentUpdateArgs(ActorArgs):
     """Which Deployment changes, when, and how."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     at_s: float = Field(ge=0, description="Time of the change.")
     deployment: str
     namespace: str = "default"
@@ -37,12 +35,8 @@ class DeploymentUpdateArgs(BaseModel):
         return self
 
     def check(self, cfg: SimConfig) -> str | None:
-        """Dangling Deployment reference, or None."""
-        if not any(d.name == self.deployment and d.namespace == self.namespace for d in cfg.deployments):
-            return f"deployment: unknown Deployment {self.namespace}/{self.deployment}"
-        if self.at_s >= cfg.duration_s:
-            return f"at_s: {self.at_s} is not before the end of the run ({cfg.duration_s})"
-        return None
+        """Dangling Deployment reference or a time outside the run, or None."""
+        return check_deployment(cfg, self.namespace, self.deployment) or check_at(cfg, self.at_s)
 
 
 @WORKLOADS.register("DeploymentUpdate")
@@ -51,7 +45,7 @@ class DeploymentUpdate:
 
     Args = DeploymentUpdateArgs
 
-    def __init__(self, index: int, args: DeploymentUpdateArgs, ctx: FaultContext) -> None:
+    def __init__(self, index: int, args: DeploymentUpdateArgs, ctx: ActorContext) -> None:
         self.args, self.ctx = args, ctx
 
     def start(self) -> None:
