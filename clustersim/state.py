@@ -142,11 +142,15 @@ class ClusterState:
         self._notify(ADDED, kind, obj)
         return obj
 
-    def update(self, obj: Obj) -> None:
-        """Record a change to a stored object and notify watchers."""
+    def update(self, obj: Obj) -> bool:
+        """Record a change to a stored object and notify watchers; False (a 404) if it was deleted."""
+        stored = self._objects[obj.KIND].get(obj.key)
+        if stored is not obj:
+            return False
         self._rv += 1
         obj.meta.resource_version = self._rv
         self._notify(MODIFIED, obj.KIND, obj)
+        return True
 
     def bind(self, pod: Pod, node: str) -> None:
         """The ``pods/binding`` subresource: set ``spec.nodeName`` and PodScheduled."""

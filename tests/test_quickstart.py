@@ -111,3 +111,8 @@ def test_cli_run_writes_parquet_plot_and_summary(tmp_path: Path) -> None:
     assert summary["faults"][0]["detection_s"] <= 45
     assert "controller_manager:\n  controllers:" in (out / "config.yaml").read_text()
     assert (out / "replicas.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_zone_labels_are_plain_zone_names(default_run: RunResult) -> None:
+    ts = default_run.timeseries
+    assert set(ts[ts.metric == "nodes_ready"].zone) == {"zone-a", "zone-b", "zone-c"}

@@ -56,3 +56,12 @@ def test_admission_and_owner_index() -> None:
     assert state.owned_by("uid-rs") == [pod]
     state.delete("Pod", pod.key)
     assert state.owned_by("uid-rs") == []
+
+
+def test_writes_to_a_deleted_object_fail_and_notify_nobody() -> None:
+    env, state, log = _state(0.0)
+    pod = state.create(_pod("gone"))
+    state.delete("Pod", pod.key)
+    assert state.update(pod) is False
+    env.run(until=1)
+    assert [e for _, e, _, _ in log] == ["ADDED", "DELETED"]

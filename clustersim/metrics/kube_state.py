@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clustersim.api.objects import ConditionStatus, Node, Pod
+from clustersim.api.objects import LABEL_ZONE, ConditionStatus, Node, Pod
 from clustersim.api.types import PodPhase
 from clustersim.metrics.recorder import Recorder
 from clustersim.state import DELETED, ClusterState
@@ -53,7 +53,8 @@ class KubeStateMetrics:
     def _on_node(self, etype: str, node: Node) -> None:
         name = node.meta.name
         old = self._node.get(name)
-        new = None if etype == DELETED else (node.zone, node.ready is ConditionStatus.TRUE)
+        zone = node.meta.labels.get(LABEL_ZONE, "")  # the plain label, not the controller's region-zone key
+        new = None if etype == DELETED else (zone, node.ready is ConditionStatus.TRUE)
         if old == new:
             return
         if old is not None:
@@ -63,4 +64,4 @@ class KubeStateMetrics:
         else:
             self._node[name] = new
             self.rec.add("nodes_ready" if new[1] else "nodes_not_ready", 1, zone=new[0])
-        self.rec.level("node_ready", 0.0 if new is None or not new[1] else 1.0, name=name, zone=node.zone)
+        self.rec.level("node_ready", 0.0 if new is None or not new[1] else 1.0, name=name, zone=zone)
