@@ -144,13 +144,15 @@ class ClusterState:
 
     def update(self, obj: Obj) -> bool:
         """Record a change to a stored object and notify watchers; False (a 404) if it was deleted."""
-        stored = self._objects[obj.KIND].get(obj.key)
-        if stored is not obj:
+        if not self._stored(obj):
             return False
         self._rv += 1
         obj.meta.resource_version = self._rv
         self._notify(MODIFIED, obj.KIND, obj)
         return True
+
+    def _stored(self, obj: Obj) -> bool:
+        return self._objects[obj.KIND].get(obj.key) is obj
 
     def bind(self, pod: Pod, node: str) -> None:
         """The ``pods/binding`` subresource: set ``spec.nodeName`` and PodScheduled."""
