@@ -60,7 +60,7 @@ def _node(pool: NodePoolConfig, i: int, zone: str, region: str, max_pods: int) -
     capacity = resource_list(pool.capacity, max_pods)
     allocatable = resource_list(pool.allocatable, capacity.pods) if pool.allocatable is not None else capacity
     taints = tuple(Taint(t.key, TaintEffect(t.effect), t.value) for t in pool.taints)
-    return Node(ObjectMeta(name, "", labels), capacity, allocatable, taints=taints)
+    return Node(ObjectMeta(name, "", labels), capacity, allocatable, unschedulable=pool.unschedulable, taints=taints)
 
 
 def nodes_from_config(cfg: SimConfig) -> list[Node]:

@@ -138,6 +138,7 @@ class NodePoolConfig(Strict):
     allocatable: dict[str, Quantity] | None = Field(None, description="Default: capacity.")
     labels: dict[str, str] = Field(default_factory=dict, description="Extra node labels.")
     taints: tuple[TaintConfig, ...] = Field((), description="Node taints.")
+    unschedulable: bool = Field(False, description="Cordoned (spec.unschedulable): no new pods are scheduled there.")
 
 
 class ClusterConfig(Strict):

@@ -83,3 +83,11 @@ def test_reused_per_shape_results_give_the_same_placements_as_the_full_path(monk
     full = run_config(**over)
     assert fast.pods[["name", "node", "scheduled_s"]].equals(full.pods[["name", "node", "scheduled_s"]])
     assert len(fast.pods) > 200
+
+
+def test_cordoned_pool_gets_no_pods_and_carries_the_unschedulable_taint() -> None:
+    result = run_config(cluster={"zones": ["a"], "node_pools": [
+        {"name": "open", "count": 2, "capacity": {"cpu": "4", "memory": "8Gi"}},
+        {"name": "cordoned", "count": 2, "capacity": {"cpu": "4", "memory": "8Gi"}, "unschedulable": True}]},
+        duration_s=60)
+    assert set(result.pods.node) <= {"open-0", "open-1"}
