@@ -33,8 +33,6 @@ class NodeTable:
         self._cap = capacity
         z = lambda: np.zeros(capacity, dtype=np.int64)  # noqa: E731
         self.alloc_cpu, self.alloc_mem, self.alloc_pods = z(), z(), z()
-        self.req_cpu, self.req_mem, self.pod_count = z(), z(), z()
-        self.nz_cpu, self.nz_mem = z(), z()
         self.free_cpu, self.free_mem, self.free_pods = z(), z(), z()
         self.nzfree_cpu, self.nzfree_mem = z(), z()  # allocatable - non-zero requested, for scoring
         f = lambda: np.zeros(capacity, dtype=np.float64)  # noqa: E731
@@ -62,8 +60,7 @@ class NodeTable:
 
     def _grow(self) -> None:
         self._cap *= 2
-        for attr in ("alloc_cpu", "alloc_mem", "alloc_pods", "req_cpu", "req_mem", "pod_count", "nz_cpu",
-                     "nz_mem", "free_cpu", "free_mem", "free_pods", "nzfree_cpu", "nzfree_mem", "alloc_cpu_f", "alloc_mem_f",
+        for attr in ("alloc_cpu", "alloc_mem", "alloc_pods", "free_cpu", "free_mem", "free_pods", "nzfree_cpu", "nzfree_mem", "alloc_cpu_f", "alloc_mem_f",
                      "nzfree_cpu_f", "nzfree_mem_f", "present", "unschedulable", "hard_tainted", "soft_tainted"):
             old = getattr(self, attr)
             new = np.zeros(self._cap, dtype=old.dtype)
@@ -96,14 +93,17 @@ class NodeTable:
         was = bool(self.present[i])
         if was:  # take the old row out of the counters
             self._count(i, -1)
+        # what is requested stays; the free amounts move with allocatable (new rows are all zero)
+        used = (self.alloc_cpu[i] - self.free_cpu[i], self.alloc_mem[i] - self.free_mem[i], self.alloc_pods[i] - self.free_pods[i],
+                self.alloc_cpu[i] - self.nzfree_cpu[i], self.alloc_mem[i] - self.nzfree_mem[i])
         self.alloc_cpu[i], self.alloc_mem[i], self.alloc_pods[i] = a.cpu_m or 0, a.memory or 0, a.pods or 0
-        self.nzfree_cpu[i] = self.alloc_cpu[i] - self.nz_cpu[i]
-        self.nzfree_mem[i] = self.alloc_mem[i] - self.nz_mem[i]
+        self.free_cpu[i] = self.alloc_cpu[i] - used[0]
+        self.free_mem[i] = self.alloc_mem[i] - used[1]
+        self.free_pods[i] = self.alloc_pods[i] - used[2]
+        self.nzfree_cpu[i] = self.alloc_cpu[i] - used[3]
+        self.nzfree_mem[i] = self.alloc_mem[i] - used[4]
         self.alloc_cpu_f[i], self.alloc_mem_f[i] = self.alloc_cpu[i], self.alloc_mem[i]
         self.nzfree_cpu_f[i], self.nzfree_mem_f[i] = self.nzfree_cpu[i], self.nzfree_mem[i]
-        self.free_cpu[i] = self.alloc_cpu[i] - self.req_cpu[i]
-        self.free_mem[i] = self.alloc_mem[i] - self.req_mem[i]
-        self.free_pods[i] = self.alloc_pods[i] - self.pod_count[i]
         for name, value in a.scalar:
             self._scalar(name)
             self.scalar_alloc[name][i] = value
@@ -157,18 +157,13 @@ class NodeTable:
     def _account(self, i: int, pod: Pod, sign: int) -> None:
         self.changes.append(i)
         r = pod.spec.requests
-        self.req_cpu[i] += sign * r.cpu_m
-        self.req_mem[i] += sign * r.memory
         self.free_cpu[i] -= sign * r.cpu_m
         self.free_mem[i] -= sign * r.memory
         self.free_pods[i] -= sign
-        self.nz_cpu[i] += sign * r.nonzero_cpu_m
-        self.nz_mem[i] += sign * r.nonzero_memory
         self.nzfree_cpu[i] -= sign * r.nonzero_cpu_m
         self.nzfree_mem[i] -= sign * r.nonzero_memory
         self.nzfree_cpu_f[i] = self.nzfree_cpu[i]
         self.nzfree_mem_f[i] = self.nzfree_mem[i]
-        self.pod_count[i] += sign
         for name, value in r.scalar:
             self._scalar(name)
             self.scalar_req[name][i] += sign * value
@@ -185,6 +180,32 @@ class NodeTable:
         """Drop the change log; incremental consumers see a new epoch and recompute."""
         self.changes = []
         self.epoch += 1
+
+    # requested amounts, derived (they are read on failure paths and in tests, written never)
+    @property
+    def req_cpu(self) -> np.ndarray:
+        """Requested cpu per node (millicores)."""
+        return self.alloc_cpu - self.free_cpu
+
+    @property
+    def req_mem(self) -> np.ndarray:
+        """Requested memory per node (bytes)."""
+        return self.alloc_mem - self.free_mem
+
+    @property
+    def pod_count(self) -> np.ndarray:
+        """Pods per node."""
+        return self.alloc_pods - self.free_pods
+
+    @property
+    def nz_cpu(self) -> np.ndarray:
+        """Non-zero requested cpu per node (scoring's view)."""
+        return self.alloc_cpu - self.nzfree_cpu
+
+    @property
+    def nz_mem(self) -> np.ndarray:
+        """Non-zero requested memory per node (scoring's view)."""
+        return self.alloc_mem - self.nzfree_mem
 
     def candidates(self) -> np.ndarray:
         """Indexes of present nodes, in insertion order (cached until the node set changes)."""

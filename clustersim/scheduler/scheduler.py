@@ -26,6 +26,7 @@ from clustersim.state import ADDED, DELETED, ClusterState
 
 __all__ = ["Scheduler", "build_plugin", "failed_scheduling_message", "num_feasible_nodes_to_find"]
 
+_EMPTY = np.zeros(0, dtype=np.int64)
 MAX_SHAPES = 64  # request shapes whose per-node results are kept
 MAX_INCREMENTAL_CHANGES = 512  # beyond this many changed rows, recompute the vectors instead
 MAX_LOG = 1 << 16
@@ -81,7 +82,10 @@ class Scheduler:
         self.next_start = 0
         self.decisions = 0
         self._queued = -1
-        self._shapes: dict[tuple[object, ...], tuple[int, int, np.ndarray, np.ndarray]] = {}
+        self._shapes: dict[tuple[int, int], tuple[int, int, np.ndarray, np.ndarray]] = {}
+        self._spec_keys: dict[int, tuple[object, int | None]] = {}  # id(spec) -> (spec, interned shape id)
+        self._shape_ids: dict[tuple[object, ...], int] = {}
+        self._want: dict[int, int] = {}
         self._fit_score = next((p for p, _ in self.scores if isinstance(p, NodeResourcesFit)), None)
 
     def start(self) -> None:
@@ -149,7 +153,7 @@ class Scheduler:
             cand = self.nodes.candidates()
             if len(feasible) > 1:
                 sub = scores[feasible]
-                best = np.flatnonzero(sub == sub.max())
+                best = (sub == sub.max()).nonzero()[0]
                 i = int(cand[feasible[best[0] if len(best) == 1 else best[self.rng.integers(len(best))]]])
             elif len(feasible) == 1:
                 i = int(cand[feasible[0]])
@@ -201,12 +205,22 @@ class Scheduler:
         for plugin, _ in self.scores:
             if plugin is not fit_score and not plugin.skip_score(pod, nodes):
                 return None
-        shape = fit_score.shape_key(pod)
-        if shape is None:
-            return None
-        active = tuple(f for f in self.filters if not f.skip(pod, nodes))
         spec = pod.spec
-        key = (shape, spec.tolerations, spec.node_name, spec.node_selector, tuple(id(f) for f in active))
+        cached = self._spec_keys.get(id(spec))
+        if cached is None or cached[0] is not spec:
+            shape = fit_score.shape_key(pod)
+            part = None if shape is None else (shape, spec.tolerations, spec.node_name, spec.node_selector)
+            shape_id = None if part is None else self._shape_ids.setdefault(part, len(self._shape_ids))
+            cached = self._spec_keys[id(spec)] = (spec, shape_id)
+        if cached[1] is None:
+            return None
+        active = []
+        bits = 0
+        for k, f in enumerate(self.filters):
+            if not f.skip(pod, nodes):
+                active.append(f)
+                bits |= 1 << k
+        key = (cached[1], bits)
         cand = nodes.candidates()
         entry = self._shapes.get(key)
         log = nodes.changes
@@ -242,20 +256,25 @@ class Scheduler:
         if n == 0:
             return np.zeros(0, dtype=np.int64), 0, np.zeros(0, dtype=np.int64)
         start = self.next_start % n
-        want = num_feasible_nodes_to_find(n, self.cfg.percentage_of_nodes_to_score)
+        want = self._want.get(n)
+        if want is None:
+            want = self._want[n] = num_feasible_nodes_to_find(n, self.cfg.percentage_of_nodes_to_score)
         if mask is None:
             order = np.arange(n)
             pos = np.concatenate((order[start:], order[:start]))[:want]
         else:
-            hits = np.flatnonzero(mask)
-            k = int(np.searchsorted(hits, start))
+            hits = mask.nonzero()[0]
+            k = int(hits.searchsorted(start))
             pos = hits[k:k + want]
             if len(pos) < want and k > 0:
                 pos = np.concatenate((pos, hits[: min(k, want - len(pos))]))
-        processed = int((pos[-1] - start) % n) + 1 if len(pos) >= want and want < n else n
+        if len(pos) >= want and want < n:
+            processed = (int(pos[-1]) - start) % n + 1
+        else:
+            processed = n
         self.next_start = (start + processed) % n
         if mask is None or len(pos):
-            return pos, n, np.zeros(0, dtype=np.int64)
+            return pos, n, _EMPTY
         examined = (np.arange(n) - start) % n < processed
         return pos, n, np.flatnonzero(examined & ~mask)
 

@@ -107,12 +107,13 @@ class NodeResourcesFit:
         """``fitsRequest``: what does not fit on node ``i``, in upstream order."""
         r = pod.spec.requests
         out = []
-        if nodes.pod_count[i] + 1 > nodes.alloc_pods[i]:
-            out.append(Insufficient("pods", REASON_TOO_MANY_PODS, 1, int(nodes.pod_count[i]), int(nodes.alloc_pods[i])))
+        pods_used = int(nodes.alloc_pods[i] - nodes.free_pods[i])
+        if nodes.free_pods[i] < 1:
+            out.append(Insufficient("pods", REASON_TOO_MANY_PODS, 1, pods_used, int(nodes.alloc_pods[i])))
         if r.cpu_m == 0 and r.memory == 0 and not any(v for _, v in r.scalar):
             return out
-        for name, want, alloc, used in (("cpu", r.cpu_m, nodes.alloc_cpu[i], nodes.req_cpu[i]),
-                                        ("memory", r.memory, nodes.alloc_mem[i], nodes.req_mem[i])):
+        for name, want, alloc, used in (("cpu", r.cpu_m, nodes.alloc_cpu[i], nodes.alloc_cpu[i] - nodes.free_cpu[i]),
+                                        ("memory", r.memory, nodes.alloc_mem[i], nodes.alloc_mem[i] - nodes.free_mem[i])):
             if want > 0 and want > alloc - used:
                 out.append(Insufficient(name, f"Insufficient {name}", want, int(used), int(alloc)))
         for name, want in r.scalar:
@@ -140,9 +141,11 @@ class NodeResourcesFit:
     def _columns(self, pod: Pod, nodes: NodeTable, idx: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         r = pod.spec.requests
         if name == "cpu":
-            return nodes.alloc_cpu[idx], nodes.nz_cpu[idx] + r.nonzero_cpu_m
+            alloc = nodes.alloc_cpu[idx]
+            return alloc, alloc - nodes.nzfree_cpu[idx] + r.nonzero_cpu_m
         if name == "memory":
-            return nodes.alloc_mem[idx], nodes.nz_mem[idx] + r.nonzero_memory
+            alloc = nodes.alloc_mem[idx]
+            return alloc, alloc - nodes.nzfree_mem[idx] + r.nonzero_memory
         want = r.get(name)
         if want == 0 or name not in nodes.scalar_alloc:
             return None  # unrequested extended resources are skipped
@@ -206,7 +209,8 @@ class NodeResourcesFit:
             alloc = int(nodes.alloc_cpu[i] if name == "cpu" else nodes.alloc_mem[i])
             if alloc <= 0:
                 continue
-            req = int(nodes.nz_cpu[i] if name == "cpu" else nodes.nz_mem[i]) + (r.nonzero_cpu_m if name == "cpu" else r.nonzero_memory)
+            free = int(nodes.nzfree_cpu[i] if name == "cpu" else nodes.nzfree_mem[i])
+            req = alloc - free + (r.nonzero_cpu_m if name == "cpu" else r.nonzero_memory)
             if self.strategy == "LeastAllocated":
                 s = 0 if req > alloc else (alloc - req) * MAX_NODE_SCORE // alloc
             else:
