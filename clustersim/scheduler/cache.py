@@ -60,8 +60,9 @@ class NodeTable:
 
     def _grow(self) -> None:
         self._cap *= 2
-        for attr in ("alloc_cpu", "alloc_mem", "alloc_pods", "free_cpu", "free_mem", "free_pods", "nzfree_cpu", "nzfree_mem", "alloc_cpu_f", "alloc_mem_f",
-                     "nzfree_cpu_f", "nzfree_mem_f", "present", "unschedulable", "hard_tainted", "soft_tainted"):
+        for attr in ("alloc_cpu", "alloc_mem", "alloc_pods", "free_cpu", "free_mem", "free_pods", "nzfree_cpu", "nzfree_mem",
+                     "alloc_cpu_f", "alloc_mem_f", "nzfree_cpu_f", "nzfree_mem_f", "present", "unschedulable", "hard_tainted",
+                     "soft_tainted"):
             old = getattr(self, attr)
             new = np.zeros(self._cap, dtype=old.dtype)
             new[: len(old)] = old
