@@ -36,3 +36,14 @@ def test_every_shipped_config_is_valid() -> None:
     assert configs
     for path in configs:
         load_config(path)
+
+
+def test_readme_worked_example_output_is_what_the_quick_start_prints() -> None:
+    from clustersim.output import format_summary
+    from clustersim.sim import run
+
+    readme = (ROOT / "README.md").read_text()
+    quoted = readme.split("loses power at t = 120 s and stays down. The run prints:", 1)[1].split("```", 2)[1]
+    printed = format_summary(run(load_config(ROOT / "configs" / "quickstart.yaml")), "configs/quickstart.yaml")
+    for line in quoted.strip().splitlines():
+        assert line in printed.splitlines(), line
