@@ -86,4 +86,6 @@ def format_summary(result: RunResult, source: str) -> str:
         mr = "-" if d["mean_ready_ratio"] is None else f"{100 * d['mean_ready_ratio']:.1f} %"
         lines.append(f"  {key:<20}{d['desired']:>7}  {av:>12}  {mr:>18}  {_t(d['initial_ready_s'])}")
     lines.append("(availability: share of time, after the Deployment was first whole, with all desired replicas serving)")
+    if s["pods_pending_at_end"]:
+        lines.append(f"{s['pods_pending_at_end']} pod(s) still Pending at the end (see FailedScheduling in events.parquet)")
     return "\n".join(lines)

@@ -50,7 +50,8 @@ def plot_run(ts: pd.DataFrame, faults: pd.DataFrame, summary: dict[str, Any], ti
         t, v = _steps(ts, "desired_replicas", end, namespace=ns, name=name)
         ax1.step(t, v, where="post", color=color, alpha=0.35, linestyle="--", label=f"{name} desired")
     ax1.set_ylabel("replicas")
-    ax1.legend(fontsize=7, ncol=3, loc="lower left")
+    if summary["deployments"]:
+        ax1.legend(fontsize=7, ncol=3, loc="lower left")
     ax1.set_title(title or "Ready replicas over time")
     for metric, color, label in (("nodes_ready", "tab:green", "Ready"), ("nodes_not_ready", "tab:red", "NotReady / Unknown")):
         t, v = _steps(ts, metric, end)
