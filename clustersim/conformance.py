@@ -21,7 +21,8 @@ import numpy as np
 
 from clustersim.admission import DefaultTolerationSeconds
 from clustersim.api.objects import Node, ObjectMeta, Pod
-from clustersim.api.types import Container, PodSpec, Probe, ResourceList, Taint, TaintEffect, Toleration
+from clustersim.api.types import Container, NodeSelectorTerm, PodSpec, Probe, ResourceList, Taint, TaintEffect, Toleration
+from clustersim.api.types import NodeAffinity as NodeAffinitySpec
 from clustersim.backoff import Backoff
 from clustersim.config import models as m
 from clustersim.controllers.deployment import util
@@ -29,6 +30,10 @@ from clustersim.node.kubelet import LEASE_RENEW_FRACTION
 from clustersim.scheduler.cache import NodeTable
 from clustersim.scheduler.framework import CycleState, default_normalize_score
 from clustersim.scheduler.plugins.helper import broken_linear_function
+from clustersim.scheduler.plugins.image_locality import ImageLocality
+from clustersim.scheduler.plugins.node_affinity import NodeAffinity as NodeAffinityPlugin
+from clustersim.scheduler.plugins.node_affinity import term_from_dict
+from clustersim.scheduler.plugins.node_resources_balanced_allocation import NodeResourcesBalancedAllocation
 from clustersim.scheduler.plugins.node_resources_fit import NodeResourcesFit
 from clustersim.scheduler.plugins.taint_toleration import TaintToleration
 from clustersim.scheduler.queue import backoff_duration
@@ -140,6 +145,48 @@ def taint_score(inp: dict[str, Any]) -> dict[str, Any]:
     plugin, pod = TaintToleration(), _pod({}, _tolerations(inp.get("pod_tolerations", [])))
     scores = plugin.normalize(CycleState(), pod, plugin.score(CycleState(), pod, table, idx))
     return {"scores": {table.names[i]: int(s) for i, s in zip(idx, scores, strict=True)}}
+
+
+def balanced(inp: dict[str, Any]) -> dict[str, Any]:
+    table = _table(inp["nodes"], inp.get("existing_pods", []))
+    plugin = NodeResourcesBalancedAllocation.from_args({"resources": inp.get("resources", [])})
+    pod = _pod(inp["pod"])
+    if plugin.skip_score(pod, table):
+        return {"prescore_status": "Skip"}
+    idx = table.candidates()
+    return {"scores": {table.names[i]: int(x) for i, x in zip(idx, plugin.score(CycleState(), pod, table, idx), strict=True)}}
+
+
+def image_locality(inp: dict[str, Any]) -> dict[str, Any]:
+    nodes = [Node(ObjectMeta(n["name"]), _resources({"pods": 110}), _resources({"pods": 110}),
+                  images=tuple((tuple(img["names"]), int(img["size_bytes"])) for img in n.get("images", [])))
+             for n in inp["nodes"]]
+    table = NodeTable()
+    for node in nodes:
+        table.upsert_node(node)
+    p = inp["pod"]
+    spec = PodSpec(tuple(Container(f"c{i}", img) for i, img in enumerate(p["container_images"])),
+                   tuple(Container(f"i{i}", img) for i, img in enumerate(p.get("init_container_images", []))))
+    idx = table.candidates()
+    scores = ImageLocality().score(CycleState(), Pod(ObjectMeta("p", "default"), spec), table, idx)
+    return {"scores": {table.names[i]: int(x) for i, x in zip(idx, scores, strict=True)}}
+
+
+def _terms(items: list[dict[str, Any]]) -> tuple[tuple[int, NodeSelectorTerm], ...]:
+    return tuple((int(t["weight"]), term_from_dict(t)) for t in items)
+
+
+def affinity_score(inp: dict[str, Any]) -> dict[str, Any]:
+    table = NodeTable()
+    for n in inp["nodes"]:
+        alloc = _resources({"pods": 110})
+        table.upsert_node(Node(ObjectMeta(n["name"], "", dict(n.get("labels", {}))), alloc, alloc))
+    plugin = NodeAffinityPlugin(added_preferred=_terms(inp.get("added_affinity_preferred_terms", [])))
+    spec = PodSpec((Container("c", "i"),), affinity=NodeAffinitySpec(preferred=_terms(inp.get("pod_preferred_terms", []))))
+    pod = Pod(ObjectMeta("p", "default"), spec)
+    idx = table.candidates()
+    scores = plugin.normalize(CycleState(), pod, plugin.score(CycleState(), pod, table, idx))
+    return {"scores": {table.names[i]: int(x) for i, x in zip(idx, scores, strict=True)}}
 
 
 # ---- category B: Deployment rollout math
@@ -266,6 +313,9 @@ ADAPTERS: dict[str, Adapter] = {
     "broken_linear_function": lambda i: {"y": [broken_linear_function([(p["utilization"], p["score"]) for p in i["points"]])(x) for x in i["x"]]},
     "tainttoleration_filter": taint_filter,
     "tainttoleration_score": taint_score,
+    "noderesources_balanced_allocation_score": balanced,
+    "imagelocality_score": image_locality,
+    "nodeaffinity_score": affinity_score,
     "deployment_resolve_fenceposts": _fence,
     "deployment_new_rs_new_replicas": lambda i: {"new_rs_replicas": util.new_rs_new_replicas(
         i["strategy"], i["deployment_replicas"], i["max_surge"], i["new_rs_replicas"], [*i["all_rs_replicas"], i["new_rs_replicas"]]

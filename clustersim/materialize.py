@@ -17,6 +17,9 @@ from clustersim.api.quantity import cpu_millis, to_int_value
 from clustersim.api.types import (
     AppBehavior,
     Container,
+    NodeAffinity,
+    NodeSelectorRequirement,
+    NodeSelectorTerm,
     PodSpec,
     Probe,
     ResourceList,
@@ -28,7 +31,9 @@ from clustersim.api.types import (
 from clustersim.config.models import (
     ContainerConfig,
     DeploymentConfig,
+    NodeAffinityConfig,
     NodePoolConfig,
+    NodeSelectorTermConfig,
     ProbeConfig,
     SimConfig,
 )
@@ -87,6 +92,16 @@ def _container(c: ContainerConfig) -> Container:
     )
 
 
+def _term(t: NodeSelectorTermConfig) -> NodeSelectorTerm:
+    return NodeSelectorTerm(tuple(NodeSelectorRequirement(e.key, e.operator, e.values) for e in t.match_expressions))
+
+
+def _affinity(a: NodeAffinityConfig | None) -> NodeAffinity | None:
+    if a is None:
+        return None
+    return NodeAffinity(tuple(_term(t) for t in a.required), tuple((t.weight, _term(t)) for t in a.preferred))
+
+
 def deployment_from_config(d: DeploymentConfig) -> Deployment:
     """An apps/v1 Deployment object."""
     labels = tuple(sorted((d.labels or {"app": d.name}).items()))
@@ -97,6 +112,7 @@ def deployment_from_config(d: DeploymentConfig) -> Deployment:
         tolerations=tuple(Toleration(t.key, t.operator, t.value, t.effect, t.toleration_seconds) for t in d.tolerations),
         node_selector=tuple(sorted(d.node_selector.items())),
         priority=d.priority,
+        affinity=_affinity(d.affinity),
     )
     strategy = DeploymentStrategy(d.strategy, d.max_surge, d.max_unavailable)
     return Deployment(

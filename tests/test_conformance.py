@@ -14,7 +14,8 @@ from tests.conftest import shared_path
 ISSUE_KINDS = ["deployment_", "rolling_", "container_restart_backoff", "scheduler_pod_backoff",
                "default_toleration_seconds_admission", "num_feasible_nodes_to_find"]
 SCHEDULER_KINDS = ["noderesources_fit_score", "noderesources_fit_filter", "noderesources_args_validation",
-                   "default_normalize_score", "tainttoleration_", "broken_linear_function"]
+                   "default_normalize_score", "tainttoleration_", "broken_linear_function",
+                   "noderesources_balanced_allocation_score", "imagelocality_score", "nodeaffinity_score"]
 
 
 @pytest.fixture(scope="module")

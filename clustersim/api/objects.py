@@ -139,6 +139,7 @@ class Node:
     ready_transition_s: float = 0.0
     ever_ready: bool = True
     heartbeat_s: float = 0.0  # lastHeartbeatTime of the kubelet's last status post
+    images: tuple[tuple[tuple[str, ...], int], ...] = ()  # status.images: (names, sizeBytes)
 
     KIND = "Node"
 

@@ -14,6 +14,9 @@ __all__ = [
     "DEFAULT_MEMORY_REQUEST",
     "DEFAULT_MILLI_CPU_REQUEST",
     "AppBehavior",
+    "NodeAffinity",
+    "NodeSelectorRequirement",
+    "NodeSelectorTerm",
     "Container",
     "PodPhase",
     "PodSpec",
@@ -138,6 +141,54 @@ def find_untolerated(
 
 
 @dataclass(frozen=True, slots=True)
+class NodeSelectorRequirement:
+    """``v1.NodeSelectorRequirement``: In, NotIn, Exists, DoesNotExist, Gt, Lt."""
+
+    key: str
+    operator: str
+    values: tuple[str, ...] = ()
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        """``nodeaffinity`` requirement matching (component-helpers/scheduling/corev1/nodeaffinity)."""
+        value = labels.get(self.key)
+        op = self.operator
+        if op == "In":
+            return value is not None and value in self.values
+        if op == "NotIn":
+            return value is None or value not in self.values
+        if op == "Exists":
+            return value is not None
+        if op == "DoesNotExist":
+            return value is None
+        if op in ("Gt", "Lt") and value is not None and len(self.values) == 1:
+            try:
+                a, b = int(value), int(self.values[0])
+            except ValueError:
+                return False
+            return a > b if op == "Gt" else a < b
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSelectorTerm:
+    """``v1.NodeSelectorTerm``: all requirements must match (an empty term matches nothing)."""
+
+    match_expressions: tuple[NodeSelectorRequirement, ...] = ()
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        """All expressions match."""
+        return bool(self.match_expressions) and all(r.matches(labels) for r in self.match_expressions)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeAffinity:
+    """``v1.NodeAffinity``: required terms are ORed; preferred terms add their weight when they match."""
+
+    required: tuple[NodeSelectorTerm, ...] = ()
+    preferred: tuple[tuple[int, NodeSelectorTerm], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Probe:
     """``v1.Probe`` timing; defaults from ``pkg/apis/core/v1/defaults.go`` ``SetDefaults_Probe``."""
 
@@ -242,6 +293,7 @@ class PodSpec:
     priority: int = 0
     scheduler_name: str = "default-scheduler"
     overhead: ResourceList = ResourceList()
+    affinity: NodeAffinity | None = None
     requests: Requests = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:

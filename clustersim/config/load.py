@@ -80,13 +80,13 @@ def validate_dict(data: Any, source: str) -> SimConfig:
         err = e.errors()[0]
         msg = err["msg"].removeprefix("Value error, ")
         loc = _loc(err["loc"])
+        head = msg.split(": ", 1)[0] if ": " in msg else ""
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
-        elif ": " in msg and msg.split(": ", 1)[0].replace(".", "").replace("_", "").isalnum() and not loc:
-            loc, msg = msg.split(": ", 1)
-        elif ": " in msg and err["type"] == "value_error" and "." in msg.split(": ", 1)[0]:
-            sub, msg = msg.split(": ", 1)
-            loc = f"{loc}.{sub}" if loc else sub
+        elif err["type"] == "value_error" and head and head.replace(".", "").replace("_", "").isalnum():
+            # a model validator names the field it rejects: "field: message"
+            msg = msg.split(": ", 1)[1]
+            loc = f"{loc}.{head}" if loc else head
         raise ConfigError(source, loc, msg) from None
     from clustersim.validation import check_references  # late import: the registries import config
 

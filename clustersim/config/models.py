@@ -170,6 +170,44 @@ class ImagesConfig(Strict):
     preloaded: tuple[str, ...] = Field((), description="Images already on every node at t=0.")
 
 
+class NodeSelectorRequirementConfig(Strict):
+    """``v1.NodeSelectorRequirement``."""
+
+    key: str
+    operator: Literal["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]
+    values: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _values_fit_operator(self) -> NodeSelectorRequirementConfig:
+        # pkg/apis/core/validation: In/NotIn need values, Exists/DoesNotExist none, Gt/Lt exactly one integer
+        if self.operator in ("In", "NotIn") and not self.values:
+            raise ValueError("values: must be non-empty for In and NotIn")
+        if self.operator in ("Exists", "DoesNotExist") and self.values:
+            raise ValueError("values: must be empty for Exists and DoesNotExist")
+        if self.operator in ("Gt", "Lt") and (len(self.values) != 1 or not self.values[0].lstrip("-").isdigit()):
+            raise ValueError("values: Gt and Lt need exactly one integer")
+        return self
+
+
+class NodeSelectorTermConfig(Strict):
+    """``v1.NodeSelectorTerm``: all expressions must match."""
+
+    match_expressions: tuple[NodeSelectorRequirementConfig, ...] = Field(min_length=1)
+
+
+class PreferredTermConfig(NodeSelectorTermConfig):
+    """``v1.PreferredSchedulingTerm``."""
+
+    weight: int = Field(ge=1, le=100)
+
+
+class NodeAffinityConfig(Strict):
+    """``v1.NodeAffinity``: required terms are ORed; preferred terms add their weight to the score."""
+
+    required: tuple[NodeSelectorTermConfig, ...] = Field((), description="requiredDuringSchedulingIgnoredDuringExecution terms.")
+    preferred: tuple[PreferredTermConfig, ...] = Field((), description="preferredDuringSchedulingIgnoredDuringExecution terms (scored only when NodeAffinity is a score plugin).")
+
+
 class ProbeConfig(Strict):
     """``v1.Probe`` timing; defaults from pkg/apis/core/v1/defaults.go SetDefaults_Probe."""
 
@@ -219,6 +257,7 @@ class DeploymentConfig(Strict):
     priority: int = 0
     tolerations: tuple[TolerationConfig, ...] = ()
     node_selector: dict[str, str] = Field(default_factory=dict)
+    affinity: NodeAffinityConfig | None = Field(None, description="Node affinity of the pods.")
     containers: tuple[ContainerConfig, ...] = Field(min_length=1)
 
     @field_validator("max_surge", "max_unavailable")

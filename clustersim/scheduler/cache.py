@@ -29,6 +29,8 @@ class NodeTable:
         self.index: dict[str, int] = {}
         self.labels: list[dict[str, str]] = []
         self.taints: list[tuple[Taint, ...]] = []
+        self.images: list[dict[str, int]] = []  # per node: image name -> size in bytes
+        self.image_nodes: dict[str, int] = {}  # image name -> number of nodes that have it
         self.scalar_names: list[str] = []
         self._cap = capacity
         z = lambda: np.zeros(capacity, dtype=np.int64)  # noqa: E731
@@ -90,6 +92,7 @@ class NodeTable:
             self.index[node.meta.name] = i
             self.labels.append({})
             self.taints.append(())
+            self.images.append({})
         a = node.allocatable
         was = bool(self.present[i])
         if was:  # take the old row out of the counters
@@ -110,6 +113,7 @@ class NodeTable:
             self.scalar_alloc[name][i] = value
         self.labels[i] = node.meta.labels
         self.taints[i] = node.taints
+        self._set_images(i, {n: size for names, size in node.images for n in names})
         self.changes.append(i)
         if not self.present[i]:
             self._cand = self._pos = None
@@ -130,10 +134,20 @@ class NodeTable:
         self.n_zero_alloc_mem += sign * int(self.alloc_mem[i] <= 0)
         self.n_float_inexact += sign * int(max(self.alloc_cpu[i], self.alloc_mem[i]) >= FLOAT_EXACT_LIMIT)
 
+    def _set_images(self, i: int, images: dict[str, int]) -> None:
+        for n in self.images[i]:
+            self.image_nodes[n] -= 1
+            if not self.image_nodes[n]:
+                del self.image_nodes[n]
+        self.images[i] = images
+        for n in images:
+            self.image_nodes[n] = self.image_nodes.get(n, 0) + 1
+
     def remove_node(self, name: str) -> None:
         """Mark a deleted node absent (its index is not reused)."""
         i = self.index.get(name)
         if i is not None and self.present[i]:
+            self._set_images(i, {})
             self._count(i, -1)
             self.present[i] = False
             self._cand = self._pos = None

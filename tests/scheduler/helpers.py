@@ -10,10 +10,11 @@ GI = 2**30
 
 
 def pod(cpu: int | None = None, mem: int | None = None, *, tolerations: tuple[Toleration, ...] = (),
-        node_name: str = "", selector: dict[str, str] | None = None, uid: str = "p", scalar: dict[str, int] | None = None) -> Pod:
+        node_name: str = "", selector: dict[str, str] | None = None, uid: str = "p", scalar: dict[str, int] | None = None,
+        image: str = "img") -> Pod:
     """A one-container pod; None means the request key is absent."""
     req = ResourceList(cpu, mem, None, tuple(sorted((scalar or {}).items())))
-    spec = PodSpec((Container("c", "img", req),), tolerations=tolerations, node_name=node_name,
+    spec = PodSpec((Container("c", image, req),), tolerations=tolerations, node_name=node_name,
                    node_selector=tuple(sorted((selector or {}).items())))
     p = Pod(ObjectMeta(uid, "default"), spec)
     p.meta.uid = uid
