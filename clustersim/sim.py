@@ -27,7 +27,7 @@ from clustersim.admission import DefaultTolerationSeconds
 from clustersim.config.models import SimConfig
 from clustersim.controllers.base import CONTROLLERS
 from clustersim.env import ClusterEnv
-from clustersim.faults.base import FAULTS
+from clustersim.faults.base import FAULTS, FaultInjector
 from clustersim.infra import Infrastructure
 from clustersim.materialize import deployment_from_config, nodes_from_config
 from clustersim.metrics import frames
@@ -88,6 +88,9 @@ class Simulation:
                           for i, w in enumerate(cfg.workloads)]
         self.faults = [FAULTS.get(f.name)(i, FAULTS.get(f.name).Args.model_validate(f.args), ctx)
                        for i, f in enumerate(cfg.faults)]
+        for fault in self.faults:
+            if not isinstance(fault, FaultInjector):
+                raise TypeError(f"{type(fault).__name__} is not a FaultInjector")
 
     def start(self) -> None:
         """Start every component, then create the Deployments."""

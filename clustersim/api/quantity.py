@@ -12,7 +12,7 @@ import math
 import re
 from fractions import Fraction
 
-__all__ = ["QuantityError", "parse_quantity", "cpu_millis", "to_int_value", "format_bytes"]
+__all__ = ["QuantityError", "cpu_millis", "parse_quantity", "to_int_value"]
 
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 _DECIMAL = {
@@ -79,12 +79,3 @@ def cpu_millis(value: str | int | float) -> int:
 def to_int_value(value: str | int | float) -> int:
     """Quantity to whole base units (bytes, counts), rounding up as ``Quantity.Value`` does."""
     return _ceil(parse_quantity(value))
-
-
-def format_bytes(n: int) -> str:
-    """Render bytes with the largest exact binary suffix, e.g. ``2Gi``; for messages."""
-    for suffix in ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki"):
-        unit = _BINARY[suffix]
-        if n and n % unit == 0:
-            return f"{n // unit}{suffix}"
-    return str(n)

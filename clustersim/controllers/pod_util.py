@@ -5,7 +5,7 @@ from __future__ import annotations
 from clustersim.api.objects import Pod
 from clustersim.api.types import PodPhase
 
-__all__ = ["deletion_rank", "is_active", "is_available", "matches"]
+__all__ = ["deletion_rank", "is_active", "is_available"]
 
 _PHASE_RANK = {PodPhase.PENDING: 0, PodPhase.UNKNOWN: 1, PodPhase.RUNNING: 2}
 
@@ -20,11 +20,6 @@ def is_available(pod: Pod, min_ready_s: float, now: float) -> bool:
     if not pod.status.ready or pod.status.ready_since_s is None:
         return False
     return min_ready_s == 0 or pod.status.ready_since_s + min_ready_s <= now
-
-
-def matches(labels: dict[str, str], selector: tuple[tuple[str, str], ...]) -> bool:
-    """A matchLabels selector matches ``labels``."""
-    return all(labels.get(k) == v for k, v in selector)
 
 
 def deletion_rank(pod: Pod) -> tuple[int, int, int, float, int, float]:

@@ -52,10 +52,6 @@ class Recorder:
         self._levels[key] = value
         self.series.append((self.env.now, metric, namespace, name, zone, value))
 
-    def current(self, metric: str, namespace: str = "", name: str = "", zone: str = "") -> float:
-        """Current level (0 when never set)."""
-        return self._levels.get((metric, namespace, name, zone), 0.0)
-
     def pod(self, uid: str, namespace: str, name: str, workload: str) -> None:
         """Open the lifecycle record of a new pod."""
         row: list[Any] = [None] * len(POD_FIELDS)

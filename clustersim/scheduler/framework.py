@@ -19,7 +19,7 @@ from clustersim.scheduler.cache import NodeTable
 
 __all__ = [
     "MAX_NODE_SCORE", "SCHEDULER_PLUGINS", "Code", "CycleState", "FilterPlugin", "ScorePlugin",
-    "default_normalize_score",
+    "default_normalize_score", "reject_unknown_args",
 ]
 
 MAX_NODE_SCORE = 100  # framework.MaxNodeScore
@@ -80,6 +80,13 @@ class ScorePlugin(Protocol):
     def skip_score(self, pod: Pod, nodes: NodeTable) -> bool:
         """PreScore returning Skip: every node would get the same score, so it cannot change the choice."""
         ...
+
+
+def reject_unknown_args(args: dict[str, Any], allowed: set[str], prefix: str = "") -> None:
+    """ValueError ``'<prefix><key>: unknown arg'`` for the first key not in ``allowed``."""
+    unknown = set(args) - allowed
+    if unknown:
+        raise ValueError(f"{prefix}{sorted(unknown)[0]}: unknown arg")
 
 
 def default_normalize_score(max_priority: int, reverse: bool, scores: np.ndarray) -> np.ndarray:

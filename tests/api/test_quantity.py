@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.api.quantity import QuantityError, cpu_millis, format_bytes, to_int_value
+from clustersim.api.quantity import QuantityError, cpu_millis, to_int_value
 
 
 @pytest.mark.parametrize(("text", "millis"), [
@@ -27,7 +27,3 @@ def test_memory_to_bytes_rounds_up(text: str | int, value: int) -> None:
 def test_malformed_quantities_rejected(bad: object) -> None:
     with pytest.raises(QuantityError):
         cpu_millis(bad)  # type: ignore[arg-type]
-
-
-def test_format_bytes() -> None:
-    assert format_bytes(2 * 2**30) == "2Gi" and format_bytes(1000) == "1000"

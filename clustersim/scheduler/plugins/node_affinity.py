@@ -17,7 +17,7 @@ import numpy as np
 from clustersim.api.objects import Pod
 from clustersim.api.types import NodeSelectorRequirement, NodeSelectorTerm
 from clustersim.scheduler.cache import NodeTable
-from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState, default_normalize_score
+from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState, default_normalize_score, reject_unknown_args
 
 REASON_POD_AFFINITY_NOT_MATCH = "node(s) didn't match Pod's node affinity/selector"
 
@@ -33,9 +33,7 @@ class NodeAffinity:
     @classmethod
     def from_args(cls, args: dict[str, Any]) -> NodeAffinity:
         """``NodeAffinityArgs``: ``{addedAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [...]}}``."""
-        unknown = set(args) - {"addedAffinity"}
-        if unknown:
-            raise ValueError(f"{sorted(unknown)[0]}: unknown arg")
+        reject_unknown_args(args, {"addedAffinity"})
         preferred = (args.get("addedAffinity") or {}).get("preferredDuringSchedulingIgnoredDuringExecution") or []
         return cls(added_preferred=tuple((int(p["weight"]), term_from_dict(p["preference"])) for p in preferred))
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from clustersim.api.objects import Pod
 from clustersim.scheduler.cache import NodeTable
-from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, CycleState
+from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, CycleState, reject_unknown_args
 
 
 def _default_resources() -> tuple[tuple[str, int], ...]:
@@ -35,9 +35,7 @@ class NodeResourcesBalancedAllocation:
     @classmethod
     def from_args(cls, args: dict[str, Any]) -> NodeResourcesBalancedAllocation:
         """``NodeResourcesBalancedAllocationArgs``: ``{resources: [{name, weight}]}``."""
-        unknown = set(args) - {"resources"}
-        if unknown:
-            raise ValueError(f"{sorted(unknown)[0]}: unknown arg")
+        reject_unknown_args(args, {"resources"})
         resources = tuple((str(r["name"]), int(r.get("weight", 1))) for r in args.get("resources") or [])
         return cls(resources=resources or _default_resources())
 

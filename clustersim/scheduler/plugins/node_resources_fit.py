@@ -21,7 +21,7 @@ import numpy as np
 
 from clustersim.api.objects import Pod
 from clustersim.scheduler.cache import NodeTable
-from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState
+from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState, reject_unknown_args
 from clustersim.scheduler.plugins.helper import broken_linear_function
 
 REASON_TOO_MANY_PODS = "Too many pods"
@@ -59,13 +59,9 @@ class NodeResourcesFit:
     @classmethod
     def from_args(cls, args: dict[str, Any]) -> NodeResourcesFit:
         """Build from ``NodeResourcesFitArgs``; ValueError ``'<field>: <message>'`` as upstream's validation names it."""
-        unknown = set(args) - {"scoringStrategy", "ignoredResources"}
-        if unknown:
-            raise ValueError(f"{sorted(unknown)[0]}: unknown arg")
+        reject_unknown_args(args, {"scoringStrategy", "ignoredResources"})
         ss = args.get("scoringStrategy") or {}
-        unknown = set(ss) - {"type", "resources", "requestedToCapacityRatio"}
-        if unknown:
-            raise ValueError(f"scoringStrategy.{sorted(unknown)[0]}: unknown arg")
+        reject_unknown_args(ss, {"type", "resources", "requestedToCapacityRatio"}, "scoringStrategy.")
         strategy = ss.get("type", "LeastAllocated")
         if strategy not in STRATEGIES:
             raise ValueError(f"scoringStrategy.type: Unsupported value {strategy!r}: supported values: {', '.join(STRATEGIES)}")
