@@ -39,7 +39,7 @@ class ClusterState:
         self._objects: dict[str, dict[str, Obj]] = {k: {} for k in KINDS}
         self._by_owner: dict[str, dict[str, Obj]] = {}
         self._pods_by_node: dict[str, dict[str, Pod]] = {}
-        self._watchers: dict[str, list[Handler]] = {k: [] for k in KINDS}
+        self._watchers: dict[str, dict[str, builtins.list[Handler]]] = {k: {ADDED: [], MODIFIED: [], DELETED: []} for k in KINDS}
         self._node_watchers: dict[str, list[Handler]] = {}
         self._rv = 0
         self._uid = 0
@@ -75,9 +75,10 @@ class ClusterState:
         return [name for name, pods in self._pods_by_node.items() if pods]
 
     # ---- watches
-    def watch(self, kind: str, handler: Handler) -> None:
-        """Call ``handler(event_type, obj)`` for every change of ``kind``, after the watch latency."""
-        self._watchers[kind].append(handler)
+    def watch(self, kind: str, handler: Handler, etypes: tuple[str, ...] = (ADDED, MODIFIED, DELETED)) -> None:
+        """Call ``handler(event_type, obj)`` for every change of ``kind`` (of ``etypes``), after the watch latency."""
+        for etype in etypes:
+            self._watchers[kind][etype].append(handler)
 
     def watch_node_pods(self, node: str, handler: Handler) -> None:
         """Like ``watch('Pod')`` with the field selector ``spec.nodeName=node`` (the kubelet's watch)."""
@@ -98,7 +99,7 @@ class ClusterState:
         watchers, node_watchers = self._watchers, self._node_watchers
         self._delivering = True
         for etype, kind, obj in batch:
-            for handler in watchers[kind]:
+            for handler in watchers[kind][etype]:
                 handler(etype, obj)
             if kind == "Pod" and obj.node_name:
                 for handler in node_watchers.get(obj.node_name, ()):

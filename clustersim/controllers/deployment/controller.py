@@ -17,6 +17,7 @@ from clustersim.api.objects import Deployment, ObjectMeta, OwnerRef, Pod, PodTem
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
 from clustersim.controllers.deployment import util
 from clustersim.controllers.deployment.util import RECREATE, RSView
+from clustersim.state import DELETED
 
 __all__ = ["DeploymentController", "template_hash"]
 
@@ -54,7 +55,7 @@ class DeploymentController(Controller):
         """Watch Deployments, their ReplicaSets and (for Recreate) their pods."""
         self.state.watch("Deployment", self._on_deployment)
         self.state.watch("ReplicaSet", self._on_rs)
-        self.state.watch("Pod", self._on_pod)
+        self.state.watch("Pod", self._on_pod, etypes=(DELETED,))
 
     def _on_deployment(self, etype: str, d: Deployment) -> None:
         if etype == "MODIFIED" and d.status.observed_generation == d.meta.generation:
@@ -67,7 +68,7 @@ class DeploymentController(Controller):
             self.enqueue(f"{rs.meta.namespace}/{owner.name}")
 
     def _on_pod(self, etype: str, pod: Pod) -> None:
-        if etype == "DELETED" and pod.meta.owner is not None:
+        if pod.meta.owner is not None:
             rs = self.state.get("ReplicaSet", f"{pod.meta.namespace}/{pod.meta.owner.name}")
             if rs is not None:
                 self._on_rs(etype, rs)
