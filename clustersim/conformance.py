@@ -21,7 +21,19 @@ import numpy as np
 
 from clustersim.admission import DefaultTolerationSeconds
 from clustersim.api.objects import Node, ObjectMeta, Pod
-from clustersim.api.types import Container, NodeSelectorTerm, PodSpec, Probe, ResourceList, Taint, TaintEffect, Toleration
+from clustersim.api.types import (
+    Container,
+    LabelSelector,
+    NodeSelectorRequirement,
+    NodeSelectorTerm,
+    PodSpec,
+    Probe,
+    ResourceList,
+    Taint,
+    TaintEffect,
+    Toleration,
+    TopologySpreadConstraint,
+)
 from clustersim.api.types import NodeAffinity as NodeAffinitySpec
 from clustersim.backoff import Backoff
 from clustersim.config import models as m
@@ -35,6 +47,7 @@ from clustersim.scheduler.plugins.node_affinity import NodeAffinity as NodeAffin
 from clustersim.scheduler.plugins.node_affinity import term_from_dict
 from clustersim.scheduler.plugins.node_resources_balanced_allocation import NodeResourcesBalancedAllocation
 from clustersim.scheduler.plugins.node_resources_fit import NodeResourcesFit
+from clustersim.scheduler.plugins.pod_topology_spread import PodTopologySpread
 from clustersim.scheduler.plugins.taint_toleration import TaintToleration
 from clustersim.scheduler.queue import backoff_duration
 from clustersim.scheduler.scheduler import num_feasible_nodes_to_find
@@ -189,6 +202,35 @@ def affinity_score(inp: dict[str, Any]) -> dict[str, Any]:
     return {"scores": {table.names[i]: int(x) for i, x in zip(idx, scores, strict=True)}}
 
 
+def _selector(d: dict[str, Any]) -> LabelSelector:
+    exprs = tuple(NodeSelectorRequirement(k, "Exists") for k in d.get("exists", []))
+    return LabelSelector(tuple(sorted(d.get("match_labels", {}).items())), exprs)
+
+
+def topology_spread(inp: dict[str, Any]) -> dict[str, Any]:
+    table = NodeTable()
+    for n in inp["nodes"]:
+        alloc = _resources({"pods": 110})
+        table.upsert_node(Node(ObjectMeta(n["name"], "", dict(n.get("labels", {}))), alloc, alloc))
+    for k, e in enumerate(inp.get("existing_pods", [])):
+        p = Pod(ObjectMeta(e["name"], e.get("namespace", "default"), dict(e.get("labels", {}))), PodSpec((Container("c", "i"),)))
+        p.meta.uid = f"e{k}"
+        if e.get("terminating"):
+            p.meta.deletion_s = 0.0
+        table.add_pod(p, e["node"])
+    spec_in = inp["pod"]
+    constraints = tuple(TopologySpreadConstraint(c["max_skew"], c["topology_key"], c["when_unsatisfiable"], _selector(c["label_selector"]),
+                                                 c.get("min_domains")) for c in spec_in["constraints"])
+    pod = Pod(ObjectMeta("incoming", spec_in.get("namespace", "default"), dict(spec_in.get("labels", {}))),
+              PodSpec((Container("c", "i"),), topology_spread_constraints=constraints))
+    plugin, state = PodTopologySpread(), CycleState()
+    out = {}
+    for i in table.candidates():
+        code, _ = plugin.reasons(state, pod, table, int(i))
+        out[table.names[i]] = code.value
+    return {"status": out}
+
+
 # ---- category B: Deployment rollout math
 def _fence(inp: dict[str, Any]) -> dict[str, Any]:
     try:
@@ -316,6 +358,7 @@ ADAPTERS: dict[str, Adapter] = {
     "noderesources_balanced_allocation_score": balanced,
     "imagelocality_score": image_locality,
     "nodeaffinity_score": affinity_score,
+    "podtopologyspread_filter": topology_spread,
     "deployment_resolve_fenceposts": _fence,
     "deployment_new_rs_new_replicas": lambda i: {"new_rs_replicas": util.new_rs_new_replicas(
         i["strategy"], i["deployment_replicas"], i["max_surge"], i["new_rs_replicas"], [*i["all_rs_replicas"], i["new_rs_replicas"]]

@@ -17,6 +17,7 @@ from clustersim.api.quantity import cpu_millis, to_int_value
 from clustersim.api.types import (
     AppBehavior,
     Container,
+    LabelSelector,
     NodeAffinity,
     NodeSelectorRequirement,
     NodeSelectorTerm,
@@ -27,6 +28,7 @@ from clustersim.api.types import (
     Taint,
     TaintEffect,
     Toleration,
+    TopologySpreadConstraint,
 )
 from clustersim.config.models import (
     ContainerConfig,
@@ -36,6 +38,7 @@ from clustersim.config.models import (
     NodeSelectorTermConfig,
     ProbeConfig,
     SimConfig,
+    TopologySpreadConstraintConfig,
 )
 
 __all__ = ["deployment_from_config", "nodes_from_config", "resource_list"]
@@ -102,6 +105,14 @@ def _affinity(a: NodeAffinityConfig | None) -> NodeAffinity | None:
     return NodeAffinity(tuple(_term(t) for t in a.required), tuple((t.weight, _term(t)) for t in a.preferred))
 
 
+def _spread(c: TopologySpreadConstraintConfig, pod_labels: tuple[tuple[str, str], ...]) -> TopologySpreadConstraint:
+    sel = c.label_selector
+    selector = (LabelSelector(pod_labels) if sel is None else
+                LabelSelector(tuple(sorted(sel.match_labels.items())),
+                              tuple(NodeSelectorRequirement(e.key, e.operator, e.values) for e in sel.match_expressions)))
+    return TopologySpreadConstraint(c.max_skew, c.topology_key, c.when_unsatisfiable, selector, c.min_domains)
+
+
 def deployment_from_config(d: DeploymentConfig) -> Deployment:
     """An apps/v1 Deployment object."""
     labels = tuple(sorted((d.labels or {"app": d.name}).items()))
@@ -113,6 +124,7 @@ def deployment_from_config(d: DeploymentConfig) -> Deployment:
         node_selector=tuple(sorted(d.node_selector.items())),
         priority=d.priority,
         affinity=_affinity(d.affinity),
+        topology_spread_constraints=tuple(_spread(c, labels) for c in d.topology_spread_constraints),
     )
     strategy = DeploymentStrategy(d.strategy, d.max_surge, d.max_unavailable)
     return Deployment(

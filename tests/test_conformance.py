@@ -15,7 +15,8 @@ ISSUE_KINDS = ["deployment_", "rolling_", "container_restart_backoff", "schedule
                "default_toleration_seconds_admission", "num_feasible_nodes_to_find"]
 SCHEDULER_KINDS = ["noderesources_fit_score", "noderesources_fit_filter", "noderesources_args_validation",
                    "default_normalize_score", "tainttoleration_", "broken_linear_function",
-                   "noderesources_balanced_allocation_score", "imagelocality_score", "nodeaffinity_score"]
+                   "noderesources_balanced_allocation_score", "imagelocality_score", "nodeaffinity_score",
+                   "podtopologyspread_filter"]
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ __all__ = [
     "DEFAULT_MEMORY_REQUEST",
     "DEFAULT_MILLI_CPU_REQUEST",
     "AppBehavior",
+    "LabelSelector",
+    "TopologySpreadConstraint",
     "NodeAffinity",
     "NodeSelectorRequirement",
     "NodeSelectorTerm",
@@ -189,6 +191,29 @@ class NodeAffinity:
 
 
 @dataclass(frozen=True, slots=True)
+class LabelSelector:
+    """``metav1.LabelSelector``: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist), all ANDed."""
+
+    match_labels: tuple[tuple[str, str], ...] = ()
+    match_expressions: tuple[NodeSelectorRequirement, ...] = ()
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        """Every label and every expression matches."""
+        return all(labels.get(k) == v for k, v in self.match_labels) and all(e.matches(labels) for e in self.match_expressions)
+
+
+@dataclass(frozen=True, slots=True)
+class TopologySpreadConstraint:
+    """``v1.TopologySpreadConstraint`` (maxSkew, topologyKey, whenUnsatisfiable, labelSelector, minDomains)."""
+
+    max_skew: int
+    topology_key: str
+    when_unsatisfiable: str = "DoNotSchedule"
+    label_selector: LabelSelector = LabelSelector()
+    min_domains: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Probe:
     """``v1.Probe`` timing; defaults from ``pkg/apis/core/v1/defaults.go`` ``SetDefaults_Probe``."""
 
@@ -294,6 +319,7 @@ class PodSpec:
     scheduler_name: str = "default-scheduler"
     overhead: ResourceList = ResourceList()
     affinity: NodeAffinity | None = None
+    topology_spread_constraints: tuple[TopologySpreadConstraint, ...] = ()
     requests: Requests = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:

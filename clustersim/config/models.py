@@ -99,7 +99,7 @@ def _default_scores() -> tuple[PluginConfig, ...]:
 class SchedulerConfig(Strict):
     """kube-scheduler: one profile, the scheduling queue, and throughput."""
 
-    filters: tuple[str, ...] = Field(("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodeResourcesFit"), description="Filter plugins, in order.")
+    filters: tuple[str, ...] = Field(("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread"), description="Filter plugins, in order.")
     scores: tuple[PluginConfig, ...] = Field(default_factory=_default_scores, description="Score plugins with weights (default weights from default_plugins.go).")
     pod_initial_backoff_s: Pos = Field(1.0, description="podInitialBackoffSeconds (pkg/scheduler/apis/config/v1/defaults.go).")
     pod_max_backoff_s: Pos = Field(10.0, description="podMaxBackoffSeconds.")
@@ -208,6 +208,23 @@ class NodeAffinityConfig(Strict):
     preferred: tuple[PreferredTermConfig, ...] = Field((), description="preferredDuringSchedulingIgnoredDuringExecution terms (scored only when NodeAffinity is a score plugin).")
 
 
+class LabelSelectorConfig(Strict):
+    """``metav1.LabelSelector``."""
+
+    match_labels: dict[str, str] = Field(default_factory=dict)
+    match_expressions: tuple[NodeSelectorRequirementConfig, ...] = ()
+
+
+class TopologySpreadConstraintConfig(Strict):
+    """``v1.TopologySpreadConstraint``; the selector defaults to the Deployment's pod labels."""
+
+    max_skew: int = Field(ge=1)
+    topology_key: str
+    when_unsatisfiable: Literal["DoNotSchedule", "ScheduleAnyway"] = "DoNotSchedule"
+    label_selector: LabelSelectorConfig | None = None
+    min_domains: int | None = Field(None, ge=1)
+
+
 class ProbeConfig(Strict):
     """``v1.Probe`` timing; defaults from pkg/apis/core/v1/defaults.go SetDefaults_Probe."""
 
@@ -258,6 +275,8 @@ class DeploymentConfig(Strict):
     tolerations: tuple[TolerationConfig, ...] = ()
     node_selector: dict[str, str] = Field(default_factory=dict)
     affinity: NodeAffinityConfig | None = Field(None, description="Node affinity of the pods.")
+    topology_spread_constraints: tuple[TopologySpreadConstraintConfig, ...] = Field(
+        (), description="Pod topology spread; DoNotSchedule constraints are enforced (ScheduleAnyway is not scored yet).")
     containers: tuple[ContainerConfig, ...] = Field(min_length=1)
 
     @field_validator("max_surge", "max_unavailable")

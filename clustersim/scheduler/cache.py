@@ -52,6 +52,7 @@ class NodeTable:
         self.hard_tainted = np.zeros(capacity, dtype=bool)
         self.soft_tainted = np.zeros(capacity, dtype=bool)
         self.assigned: dict[str, tuple[int, Pod]] = {}
+        self.pods_on: list[dict[str, Pod]] = []  # per node: uid -> pod (for plugins that count pods)
         # change log for incremental consumers: indexes of nodes whose row changed, and an epoch that
         # moves when the set of nodes changes (then everything must be recomputed)
         self.changes: list[int] = []
@@ -93,6 +94,7 @@ class NodeTable:
             self.labels.append({})
             self.taints.append(())
             self.images.append({})
+            self.pods_on.append({})
         a = node.allocatable
         was = bool(self.present[i])
         if was:  # take the old row out of the counters
@@ -159,6 +161,7 @@ class NodeTable:
         if i is None or pod.meta.uid in self.assigned:
             return
         self.assigned[pod.meta.uid] = (i, pod)
+        self.pods_on[i][pod.meta.uid] = pod
         self._account(i, pod, 1)
 
     def remove_pod(self, pod: Pod) -> bool:
@@ -166,6 +169,7 @@ class NodeTable:
         entry = self.assigned.pop(pod.meta.uid, None)
         if entry is None:
             return False
+        self.pods_on[entry[0]].pop(pod.meta.uid, None)
         self._account(entry[0], entry[1], -1)
         return True
 

@@ -218,6 +218,8 @@ class Scheduler:
         bits = 0
         for k, f in enumerate(self.filters):
             if not f.skip(pod, nodes):
+                if not getattr(f, "per_node_static", True):
+                    return None  # its verdict depends on other pods: no reuse
                 active.append(f)
                 bits |= 1 << k
         key = (cached[1], bits)

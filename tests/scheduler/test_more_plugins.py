@@ -88,3 +88,29 @@ def test_bad_affinity_operator_values_are_config_errors() -> None:
            "affinity": {"required": [{"match_expressions": [{"key": "k", "operator": "In"}]}]}}
     with pytest.raises(ConfigError, match="deployments.0.affinity.required.0.match_expressions.0.values: must be non-empty"):
         run_config(deployments=[bad])
+
+
+def test_topology_spread_overrides_bin_packing() -> None:
+    spread = [{"max_skew": 1, "topology_key": "topology.kubernetes.io/zone"}]
+    base = dict(cluster={"zones": ["a", "b", "c"], "node_pools": [{"name": "n", "count": 6, "capacity": {"cpu": "8", "memory": "8Gi"}}]},
+                scheduler={"scores": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {"type": "MostAllocated"}}}]},
+                duration_s=60)
+    dep = {"name": "web", "replicas": 6, "containers": [{"name": "c", "image": "i", "requests": {"cpu": "1"}}]}
+    packed = run_config(deployments=[dep], **base)
+    spread_run = run_config(deployments=[{**dep, "topology_spread_constraints": spread}], **base)
+    zone = {f"n-{i}": "abc"[i % 3] for i in range(6)}
+    assert packed.pods.node.map(zone).value_counts().max() == 6  # MostAllocated packs onto one node
+    assert sorted(spread_run.pods.node.map(zone).value_counts().tolist()) == [2, 2, 2]
+
+
+def test_topology_spread_keeps_replacements_pending_when_a_zone_is_down() -> None:
+    # the classic: with DoNotSchedule zone spread, a dead zone's domain still counts (nodeTaintsPolicy Ignore),
+    # so replacements for its pods cannot go to the other zones without breaking maxSkew
+    spread = [{"max_skew": 1, "topology_key": "topology.kubernetes.io/zone"}]
+    result = run_config(cluster={"zones": ["a", "b", "c"], "node_pools": [{"name": "n", "count": 3, "capacity": {"cpu": "8", "memory": "8Gi"}}]},
+                        deployments=[{"name": "web", "replicas": 3, "topology_spread_constraints": spread,
+                                      "containers": [{"name": "c", "image": "i", "requests": {"cpu": "1"}}]}],
+                        faults=[{"name": "NodeCrash", "args": {"at_s": 30, "nodes": ["n-0"]}}], duration_s=500)
+    assert result.summary["pods_pending_at_end"] == 1
+    failed = events_of(result, "FailedScheduling")
+    assert "2 node(s) didn't match pod topology spread constraints" in failed.message.iloc[-1]

@@ -7,8 +7,9 @@ from clustersim.scheduler.plugins import (
     node_resources_balanced_allocation,
     node_resources_fit,
     node_unschedulable,
+    pod_topology_spread,
     taint_toleration,
 )
 
 __all__ = ["image_locality", "node_affinity", "node_name", "node_resources_balanced_allocation", "node_resources_fit",
-           "node_unschedulable", "taint_toleration"]
+           "node_unschedulable", "pod_topology_spread", "taint_toleration"]
