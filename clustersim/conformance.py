@@ -27,7 +27,6 @@ from clustersim.api.types import (
     NodeSelectorRequirement,
     NodeSelectorTerm,
     PodSpec,
-    Probe,
     ResourceList,
     Taint,
     TaintEffect,
@@ -384,9 +383,6 @@ ADAPTERS: dict[str, Adapter] = {
     "container_restart_backoff": restart_backoff,
     "default_toleration_seconds_admission": admission,
 }
-
-_ = Probe  # Probe defaults are the same as ProbeConfig's; tests assert it
-
 
 def check_case(case: dict[str, Any]) -> str | None:
     """None when the case passes, else a one-line reason."""

@@ -49,3 +49,12 @@ def test_runner_cli_prints_closing_line_and_fails_on_unsupported(cases: list[dic
     everything = subprocess.run([sys.executable, "-m", "clustersim.conformance", str(path)], capture_output=True, text=True, check=False)
     assert everything.returncode == 1  # HPA and some scheduler plugins are not modelled yet: they count as failed
     assert "is not supported" in everything.stdout
+
+
+def test_probe_defaults_agree_between_api_and_config() -> None:
+    from clustersim.api.types import Probe
+    from clustersim.config.models import ProbeConfig
+
+    api, cfg = Probe(), ProbeConfig()
+    assert (api.period_s, api.timeout_s, api.success_threshold, api.failure_threshold, api.initial_delay_s) == (
+        cfg.period_s, cfg.timeout_s, cfg.success_threshold, cfg.failure_threshold, cfg.initial_delay_s)

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment, node_names, node_zones
+from clustersim.actors import check_at, check_deployment, node_names, node_zones
 from clustersim.registry import Registry
 
-__all__ = ["FAULTS", "FaultArgs", "FaultContext", "FaultInjector", "check_at", "check_deployment", "node_names", "node_zones"]
+__all__ = ["FAULTS", "FaultInjector", "check_at", "check_deployment", "node_names", "node_zones"]
 
 FAULTS: Registry[Any] = Registry("fault")
-
-
-FaultArgs = ActorArgs
-FaultContext = ActorContext
 
 
 @runtime_checkable

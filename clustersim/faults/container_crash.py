@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment
 from clustersim.config.models import SimConfig
-from clustersim.faults.base import FAULTS, FaultArgs, FaultContext, check_at, check_deployment
+from clustersim.faults.base import FAULTS
 
 __all__ = ["ContainerCrash"]
 
 
-class ContainerCrashArgs(FaultArgs):
+class ContainerCrashArgs(ActorArgs):
     """Which pods' containers crash and when."""
 
     at_s: float = Field(ge=0)
@@ -33,7 +34,7 @@ class ContainerCrash:
 
     Args = ContainerCrashArgs
 
-    def __init__(self, index: int, args: ContainerCrashArgs, ctx: FaultContext) -> None:
+    def __init__(self, index: int, args: ContainerCrashArgs, ctx: ActorContext) -> None:
         self.index, self.args, self.ctx = index, args, ctx
 
     def start(self) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from clustersim.actors import ActorArgs, ActorContext, check_at, node_names, node_zones
 from clustersim.config.models import SimConfig
-from clustersim.faults.base import FAULTS, FaultArgs, FaultContext, check_at, node_names, node_zones
+from clustersim.faults.base import FAULTS
 
 __all__ = ["NodeCrash"]
 
 
-class NodeCrashArgs(FaultArgs):
+class NodeCrashArgs(ActorArgs):
     """Which nodes crash and when."""
 
     at_s: float = Field(ge=0, description="Time of the crash.")
@@ -49,7 +50,7 @@ class NodeCrash:
 
     Args = NodeCrashArgs
 
-    def __init__(self, index: int, args: NodeCrashArgs, ctx: FaultContext) -> None:
+    def __init__(self, index: int, args: NodeCrashArgs, ctx: ActorContext) -> None:
         self.index, self.args, self.ctx = index, args, ctx
 
     def targets(self) -> list[str]:
