@@ -68,6 +68,22 @@ def _model_section(model: type[BaseModel], title: str) -> list[str]:
     return lines + [""]
 
 
+def _models(root: type[BaseModel]) -> list[str]:
+    """Sections for ``root`` and every model reachable from its fields, breadth first."""
+    lines: list[str] = []
+    seen: set[type[BaseModel]] = set()
+    queue: list[type[BaseModel]] = [root]
+    while queue:
+        model = queue.pop(0)
+        if model in seen:
+            continue
+        seen.add(model)
+        lines += _model_section(model, model.__name__)
+        for field in model.model_fields.values():
+            queue.extend(m for m in _nested(field.annotation) if m not in seen)
+    return lines
+
+
 def reference_markdown() -> str:
     """The whole reference: every config model, then the args of every fault and workload."""
     from clustersim.faults.base import FAULTS
@@ -78,16 +94,7 @@ def reference_markdown() -> str:
              "Generated from the pydantic models by `clustersim config-reference`; do not edit by hand.",
              "Unknown keys are errors. Times are seconds of simulated time, quantities follow Kubernetes",
              "(`250m`, `2Gi`, `1e3`).", "", "## Models", ""]
-    seen: set[type[BaseModel]] = set()
-    queue: list[type[BaseModel]] = [SimConfig]
-    while queue:
-        model = queue.pop(0)
-        if model in seen:
-            continue
-        seen.add(model)
-        lines += _model_section(model, model.__name__)
-        for field in model.model_fields.values():
-            queue.extend(m for m in _nested(field.annotation) if m not in seen)
+    lines += _models(SimConfig)
     lines += ["## Registered names", "",
               f"- controllers: {', '.join(f'`{n}`' for n in CONTROLLERS)}",
               f"- scheduler plugins: {', '.join(f'`{n}`' for n in SCHEDULER_PLUGINS)}",
@@ -99,4 +106,14 @@ def reference_markdown() -> str:
     lines += ["## Workload args", ""]
     for name in WORKLOADS:
         lines += _model_section(WORKLOADS.get(name).Args, f"{name}")
+    from clustersim.sweep.metrics import AGGREGATE_METRICS, DEPLOYMENT_KEYS, FAULT_KEYS
+    from clustersim.sweep.spec import ExperimentSpec
+
+    lines += ["## Experiment files", "", "`clustersim sweep EXPERIMENT.yaml` reads these (see docs/experiments.md).", ""]
+    lines += _models(ExperimentSpec)
+    lines += ["### Run metrics", "", "Names usable in `metrics`:", ""]
+    lines += [f"- `{k}`: {v}" for k, v in AGGREGATE_METRICS.items()]
+    lines += [f"- `<deployment>.<key>` for key in {', '.join(f'`{k}`' for k in DEPLOYMENT_KEYS)} "
+              "(`<deployment>` is the name, or `namespace/name` outside `default`)",
+              f"- `fault<i>.<key>` for the i-th fault of the config, key in {', '.join(f'`{k}`' for k in FAULT_KEYS)}", ""]
     return "\n".join(lines).rstrip() + "\n"

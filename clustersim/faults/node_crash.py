@@ -6,6 +6,8 @@ grace period, taints, eviction after the toleration, replacements) is the contro
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from clustersim.actors import ActorArgs, ActorContext, check_at, node_names, node_zones
@@ -22,7 +24,7 @@ class NodeCrashArgs(ActorArgs):
     recover_after_s: float | None = Field(None, gt=0, description="Power back on after this long (None: stays down).")
     nodes: tuple[str, ...] = Field((), description="Node names; empty picks `count` nodes at random.")
     zone: str | None = Field(None, description="Pick only among nodes of this zone.")
-    count: int = Field(1, ge=1, description="Nodes to pick when `nodes` is empty.")
+    count: int | Literal["all"] = Field(1, description="Nodes to pick when `nodes` is empty ('all': every match, e.g. a whole zone).")
 
     @model_validator(mode="after")
     def _one_selector(self) -> NodeCrashArgs:
@@ -39,7 +41,9 @@ class NodeCrashArgs(ActorArgs):
         if self.zone is not None and self.zone not in cfg.cluster.zones:
             return f"zone: unknown zone {self.zone!r} (cluster.zones: {', '.join(cfg.cluster.zones)})"
         pool = [n for n, z in node_zones(cfg).items() if self.zone is None or z == self.zone]
-        if not self.nodes and self.count > len(pool):
+        if isinstance(self.count, int) and self.count < 1:
+            return "count: must be at least 1 or 'all'"
+        if not self.nodes and self.count != "all" and self.count > len(pool):
             return f"count: {self.count} nodes requested but only {len(pool)} match"
         return check_at(cfg, self.at_s)
 
@@ -60,6 +64,8 @@ class NodeCrash:
         zones = node_zones(self.ctx.cfg)
         pool = sorted(n for n, z in zones.items() if self.args.zone is None or z == self.args.zone)
         rng = self.ctx.env.rng(f"fault/{self.index}/NodeCrash")
+        if self.args.count == "all":
+            return pool
         picks = rng.choice(len(pool), size=self.args.count, replace=False)
         return [pool[int(i)] for i in sorted(picks)]
 
