@@ -40,6 +40,7 @@ from clustersim.controllers.deployment import util
 from clustersim.node.kubelet import LEASE_RENEW_FRACTION
 from clustersim.scheduler.cache import NodeTable
 from clustersim.scheduler.framework import CycleState, default_normalize_score
+from clustersim.scheduler.plugins.default_preemption import DefaultPreemption
 from clustersim.scheduler.plugins.helper import broken_linear_function
 from clustersim.scheduler.plugins.image_locality import ImageLocality
 from clustersim.scheduler.plugins.node_affinity import NodeAffinity as NodeAffinityPlugin
@@ -48,6 +49,7 @@ from clustersim.scheduler.plugins.node_resources_balanced_allocation import Node
 from clustersim.scheduler.plugins.node_resources_fit import NodeResourcesFit
 from clustersim.scheduler.plugins.pod_topology_spread import PodTopologySpread
 from clustersim.scheduler.plugins.taint_toleration import TaintToleration
+from clustersim.scheduler.profile import DEFAULT_MULTIPOINT, default_profile
 from clustersim.scheduler.queue import backoff_duration
 from clustersim.scheduler.scheduler import num_feasible_nodes_to_find
 
@@ -309,6 +311,10 @@ DEFAULTS: dict[tuple[str, str], tuple[Callable[[], Any], str]] = {
     ("kube-scheduler", "podInitialBackoffSeconds"): (lambda: _S.pod_initial_backoff_s, "s"),
     ("kube-scheduler", "podMaxBackoffSeconds"): (lambda: _S.pod_max_backoff_s, "s"),
     ("kube-scheduler", "percentageOfNodesToScore"): (lambda: _S.percentage_of_nodes_to_score, "percent (0 = adaptive)"),
+    ("kube-scheduler", "parallelism"): (lambda: _S.parallelism, "goroutines"),
+    ("kube-scheduler", "DefaultPreemptionArgs"): (lambda: {
+        "minCandidateNodesPercentage": DefaultPreemption().min_candidate_nodes_percentage,
+        "minCandidateNodesAbsolute": DefaultPreemption().min_candidate_nodes_absolute}, "args"),
 }
 
 # Defaults of components the simulator does not model (yet): these cases fail, honestly.
@@ -321,8 +327,15 @@ NOT_MODELLED = {
                                 "horizontal-pod-autoscaler-tolerance", "horizontal-pod-autoscaler-downscale-stabilization",
                                 "horizontal-pod-autoscaler-cpu-initialization-period",
                                 "horizontal-pod-autoscaler-initial-readiness-delay", "pod-eviction-timeout"},
-    "kube-scheduler": {"parallelism", "DefaultPreemptionArgs"},
 }
+
+
+def default_profile_plugins(inp: dict[str, Any]) -> dict[str, Any]:
+    """The default profile as the simulator builds it: multiPoint order and score weights."""
+    if inp.get("feature_gates", {}).get("DynamicResourceAllocation"):
+        raise NotImplementedError("DynamicResourceAllocation is not modelled")
+    prof = default_profile(inp.get("profile", "default-scheduler"))
+    return {"score_plugin_weights": dict(prof.scores), "multipoint_enabled_order": list(DEFAULT_MULTIPOINT)}
 
 
 def default_value(inp: dict[str, Any]) -> dict[str, Any]:
@@ -377,6 +390,7 @@ ADAPTERS: dict[str, Adapter] = {
     "rolling_cleanup_unhealthy": _cleanup,
     "rolling_scale_down_old_rs": _scale_down_old,
     "default_value": default_value,
+    "default_profile_plugins": default_profile_plugins,
     "num_feasible_nodes_to_find": lambda i: {"num_nodes": num_feasible_nodes_to_find(
         i["num_all_nodes"], i["profile_percentage"] if i["profile_percentage"] is not None else i["global_percentage"])},
     "scheduler_pod_backoff": lambda i: {"backoff_s": [int(backoff_duration(a, i["pod_initial_backoff_s"], i["pod_max_backoff_s"])) for a in i["attempts"]]},

@@ -11,16 +11,20 @@ from clustersim.api.objects import (
     DeploymentStrategy,
     Node,
     ObjectMeta,
+    PodDisruptionBudget,
     PodTemplate,
 )
 from clustersim.api.quantity import cpu_millis, to_int_value
 from clustersim.api.types import (
     AppBehavior,
     Container,
+    HostPort,
     LabelSelector,
     NodeAffinity,
     NodeSelectorRequirement,
     NodeSelectorTerm,
+    PodAffinity,
+    PodAffinityTerm,
     PodSpec,
     Probe,
     ResourceList,
@@ -31,17 +35,23 @@ from clustersim.api.types import (
     TopologySpreadConstraint,
 )
 from clustersim.config.models import (
+    SYSTEM_PRIORITY_CLASSES,
     ContainerConfig,
     DeploymentConfig,
+    LabelSelectorConfig,
     NodeAffinityConfig,
     NodePoolConfig,
     NodeSelectorTermConfig,
+    PodAffinityConfig,
+    PodAffinityTermConfig,
+    PodDisruptionBudgetConfig,
+    PriorityClassConfig,
     ProbeConfig,
     SimConfig,
     TopologySpreadConstraintConfig,
 )
 
-__all__ = ["deployment_from_config", "nodes_from_config", "resource_list"]
+__all__ = ["deployment_from_config", "nodes_from_config", "pdb_from_config", "resolve_priority", "resource_list"]
 
 POOL_LABEL = "clustersim.io/node-pool"
 
@@ -92,7 +102,46 @@ def _container(c: ContainerConfig) -> Container:
     return Container(
         c.name, c.image, resource_list(c.requests), _probe(c.readiness_probe), _probe(c.liveness_probe),
         AppBehavior(b.ready_after_s, b.crash_after_s, b.hang_after_s, b.shutdown_s, b.exit_code),
+        tuple(HostPort(p.host_port, p.protocol, p.host_ip) for p in c.ports if p.host_port is not None),
     )
+
+
+def _selector(sel: LabelSelectorConfig) -> LabelSelector:
+    return LabelSelector(tuple(sorted(sel.match_labels.items())),
+                         tuple(NodeSelectorRequirement(e.key, e.operator, e.values) for e in sel.match_expressions))
+
+
+def _pod_term(t: PodAffinityTermConfig) -> PodAffinityTerm:
+    return PodAffinityTerm(_selector(t.label_selector), t.topology_key, t.namespaces)
+
+
+def _pod_affinity(aff: PodAffinityConfig | None, anti: PodAffinityConfig | None) -> PodAffinity | None:
+    if aff is None and anti is None:
+        return None
+    a = aff or PodAffinityConfig()
+    n = anti or PodAffinityConfig()
+    return PodAffinity(tuple(_pod_term(t) for t in a.required), tuple((t.weight, _pod_term(t)) for t in a.preferred),
+                       tuple(_pod_term(t) for t in n.required), tuple((t.weight, _pod_term(t)) for t in n.preferred))
+
+
+def resolve_priority(d: DeploymentConfig, classes: tuple[PriorityClassConfig, ...]) -> tuple[int, str, str]:
+    """(priority, class name, preemption policy) as the Priority admission plugin sets them.
+
+    plugin/pkg/admission/priority/admission.go: the named class's value; without a name, the
+    globalDefault class's, else 0. ``priority`` in the config is a shortcut that sets the value directly.
+    """
+    by_name = {c.name: c for c in classes}
+    if d.priority_class_name is not None:
+        if d.priority_class_name in SYSTEM_PRIORITY_CLASSES:
+            return SYSTEM_PRIORITY_CLASSES[d.priority_class_name], d.priority_class_name, "PreemptLowerPriority"
+        c = by_name[d.priority_class_name]
+        return c.value, c.name, c.preemption_policy
+    if d.priority is not None:
+        return d.priority, "", "PreemptLowerPriority"
+    default = next((c for c in classes if c.global_default), None)
+    if default is not None:
+        return default.value, default.name, default.preemption_policy
+    return 0, "", "PreemptLowerPriority"
 
 
 def _term(t: NodeSelectorTermConfig) -> NodeSelectorTerm:
@@ -113,18 +162,23 @@ def _spread(c: TopologySpreadConstraintConfig, pod_labels: tuple[tuple[str, str]
     return TopologySpreadConstraint(c.max_skew, c.topology_key, c.when_unsatisfiable, selector, c.min_domains)
 
 
-def deployment_from_config(d: DeploymentConfig) -> Deployment:
+def deployment_from_config(d: DeploymentConfig, classes: tuple[PriorityClassConfig, ...] = ()) -> Deployment:
     """An apps/v1 Deployment object."""
     labels = tuple(sorted((d.labels or {"app": d.name}).items()))
+    priority, class_name, preemption = resolve_priority(d, classes)
     spec = PodSpec(
         containers=tuple(_container(c) for c in d.containers),
         restart_policy=RestartPolicy(d.restart_policy),
         termination_grace_period_s=d.termination_grace_period_s,
         tolerations=tuple(Toleration(t.key, t.operator, t.value, t.effect, t.toleration_seconds) for t in d.tolerations),
         node_selector=tuple(sorted(d.node_selector.items())),
-        priority=d.priority,
+        priority=priority,
+        priority_class_name=class_name,
+        preemption_policy=preemption,
+        scheduler_name=d.scheduler_name,
         affinity=_affinity(d.affinity),
         topology_spread_constraints=tuple(_spread(c, labels) for c in d.topology_spread_constraints),
+        pod_affinity=_pod_affinity(d.pod_affinity, d.pod_anti_affinity),
     )
     strategy = DeploymentStrategy(d.strategy, d.max_surge, d.max_unavailable)
     return Deployment(
@@ -132,3 +186,8 @@ def deployment_from_config(d: DeploymentConfig) -> Deployment:
         DeploymentSpec(d.replicas, labels, PodTemplate(labels, spec), strategy, d.min_ready_s,
                        d.revision_history_limit, d.progress_deadline_s),
     )
+
+
+def pdb_from_config(b: PodDisruptionBudgetConfig) -> PodDisruptionBudget:
+    """A policy/v1 PodDisruptionBudget object."""
+    return PodDisruptionBudget(ObjectMeta(b.name, b.namespace), _selector(b.selector), b.min_available, b.max_unavailable)

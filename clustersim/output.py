@@ -41,7 +41,8 @@ def write_outputs(result: RunResult, out: Path, plot: bool = True) -> list[str]:
     summary = _clean({**result.summary, "stats": result.stats})
     _atomic(out / "summary.json", lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"))
     files.append("summary.json")
-    for name in ("timeseries", "events", "pods", "faults"):
+    names = ["timeseries", "events", "pods", "faults"] + (["explanations"] if not result.explanations.empty else [])
+    for name in names:
         df: pd.DataFrame = getattr(result, name)
         _atomic(out / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
         files.append(f"{name}.parquet")

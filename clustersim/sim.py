@@ -29,13 +29,14 @@ from clustersim.controllers.base import CONTROLLERS
 from clustersim.env import ClusterEnv
 from clustersim.faults.base import FAULTS, FaultInjector
 from clustersim.infra import Infrastructure
-from clustersim.materialize import deployment_from_config, nodes_from_config
+from clustersim.materialize import deployment_from_config, nodes_from_config, pdb_from_config
 from clustersim.metrics import frames
 from clustersim.metrics.kube_state import KubeStateMetrics
 from clustersim.metrics.recorder import Recorder
 from clustersim.metrics.summary import summarize
 from clustersim.node.images import ImageService
 from clustersim.node.kubelet import Kubelet
+from clustersim.scheduler.profile import profiles_from_config
 from clustersim.scheduler.scheduler import Scheduler
 from clustersim.state import ClusterState
 from clustersim.workload.base import WORKLOADS
@@ -59,6 +60,7 @@ class RunResult:
     runtime_s: float
     stats: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    explanations: pd.DataFrame = field(default_factory=pd.DataFrame)  # scheduler.explain_pods: per node and plugin
 
 
 class Simulation:
@@ -79,7 +81,7 @@ class Simulation:
                                   cfg.kubelet.serialize_image_pulls, dict(cfg.images.sizes_mib),
                                   cfg.images.default_size_mib, {img: 0.0 for img in cfg.images.preloaded})
             self.kubelets.append(Kubelet(self.env, self.state, self.rec, cfg.kubelet, self.infra, node, images))
-        self.scheduler = Scheduler(self.env, self.state, self.rec, cfg.scheduler)
+        self.scheduler = Scheduler(self.env, self.state, self.rec, cfg.scheduler, profiles_from_config(cfg.scheduler))
         self.controllers = [CONTROLLERS.get(n)(self.env, self.state, self.rec, cfg.controller_manager)
                             for n in cfg.controller_manager.controllers]
         self.observer = KubeStateMetrics(self.state, self.rec)
@@ -100,8 +102,10 @@ class Simulation:
         self.scheduler.start()
         for c in self.controllers:
             c.start()
+        for b in self.cfg.pod_disruption_budgets:
+            self.state.create(pdb_from_config(b))
         for d in self.cfg.deployments:
-            self.state.create(deployment_from_config(d))
+            self.state.create(deployment_from_config(d, self.cfg.priority_classes))
         for w in self.workloads:
             w.start()
         for f in self.faults:
@@ -130,10 +134,13 @@ class Simulation:
             "sim_events": self.env.events_scheduled,
             "api_writes": self.state.writes,
             "scheduling_decisions": self.scheduler.decisions,
+            "preemptions": self.scheduler.preemptions,
             "wall_sim_s": t_sim,
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
-        return RunResult(self.cfg, self.cfg.seed, ts, ev, pods, faults, summary, t_sim, stats)
+        result = RunResult(self.cfg, self.cfg.seed, ts, ev, pods, faults, summary, t_sim, stats)
+        result.explanations = frames.explanations(self.scheduler.explanations)
+        return result
 
 
 @contextlib.contextmanager

@@ -6,8 +6,10 @@ nodes, zones or Deployments that do not exist become a ConfigError naming the fi
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 import clustersim.controllers  # noqa: F401  (registers controllers)
@@ -20,10 +22,16 @@ from clustersim.controllers.base import CONTROLLERS
 from clustersim.faults.base import FAULTS
 from clustersim.registry import Registry
 from clustersim.scheduler.framework import SCHEDULER_PLUGINS, FilterPlugin, ScorePlugin
+from clustersim.scheduler.profile import (
+    KubeSchedulerConfigError,
+    extension_points,
+    parse_kube_scheduler_configuration,
+    profile_to_config,
+)
 from clustersim.scheduler.scheduler import build_plugin
 from clustersim.workload.base import WORKLOADS
 
-__all__ = ["check_references", "parse_args"]
+__all__ = ["check_references", "expand_scheduler_config_file", "parse_args"]
 
 
 def parse_args(registry: Registry[Any], name: str, args: dict[str, Any], cfg: SimConfig, source: str, field: str) -> Any:
@@ -48,28 +56,83 @@ def parse_args(registry: Registry[Any], name: str, args: dict[str, Any], cfg: Si
     return parsed
 
 
+def _plugin_error(source: str, field: str, e: Exception) -> ConfigError:
+    msg = str(e)
+    where, _, rest = msg.partition(": ")
+    if rest and " " not in where:
+        return ConfigError(source, f"{field}.{where}", rest)
+    return ConfigError(source, field, msg)
+
+
+def _check_profiles(cfg: SimConfig, source: str) -> None:
+    """Every profile's plugins exist, implement their extension point, and accept their args."""
+    for k, pc in enumerate(cfg.scheduler.profiles):
+        at = f"scheduler.profiles.{k}"
+        for i, name in enumerate(pc.filters or ()):
+            if name not in SCHEDULER_PLUGINS:
+                raise ConfigError(source, f"{at}.filters.{i}", f"unknown plugin {name!r} (known: {', '.join(SCHEDULER_PLUGINS)})")
+            if not isinstance(build_plugin(name), FilterPlugin):
+                raise ConfigError(source, f"{at}.filters.{i}", f"{name} is not a filter plugin")
+        for i, p in enumerate(pc.scores or ()):
+            if p.name not in SCHEDULER_PLUGINS:
+                raise ConfigError(source, f"{at}.scores.{i}.name", f"unknown plugin {p.name!r} (known: {', '.join(SCHEDULER_PLUGINS)})")
+            try:
+                plugin = build_plugin(p.name, p.args)
+            except (ValueError, TypeError, KeyError) as e:
+                raise _plugin_error(source, f"{at}.scores.{i}.args", e) from None
+            if not isinstance(plugin, ScorePlugin):
+                raise ConfigError(source, f"{at}.scores.{i}.name", f"{p.name} is not a score plugin")
+        for i, name in enumerate(pc.post_filters or ()):
+            if name not in SCHEDULER_PLUGINS or "postFilter" not in extension_points(name):
+                raise ConfigError(source, f"{at}.post_filters.{i}", f"{name!r} is not a PostFilter plugin (known: DefaultPreemption)")
+        for name, args in pc.plugin_args.items():
+            if name not in SCHEDULER_PLUGINS:
+                raise ConfigError(source, f"{at}.plugin_args.{name}", f"unknown plugin {name!r}")
+            try:
+                build_plugin(name, args)
+            except (ValueError, TypeError, KeyError) as e:
+                raise _plugin_error(source, f"{at}.plugin_args.{name}", e) from None
+
+
+def expand_scheduler_config_file(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """Replace ``scheduler.config_file`` by the profiles and settings of that KubeSchedulerConfiguration.
+
+    The resolved config then stands on its own (it is what ``config.yaml`` in the outputs records).
+    """
+    sched = data.get("scheduler")
+    if not isinstance(sched, dict) or not sched.get("config_file"):
+        return data
+    path = Path(source).parent / str(sched["config_file"])
+    ksc = str(path)
+    try:
+        profiles, settings = parse_kube_scheduler_configuration(path)
+    except OSError as e:
+        raise ConfigError(source, "scheduler.config_file", f"{ksc}: {e.strerror or 'cannot read file'}") from None
+    except yaml.YAMLError as e:
+        raise ConfigError(ksc, "yaml", getattr(e, "problem", None) or "invalid YAML") from None
+    except KubeSchedulerConfigError as e:
+        raise ConfigError(ksc, e.field, e.message) from None
+    for k, prof in enumerate(profiles):
+        for name in {*prof.filters, *(n for n, _ in prof.scores), *prof.post_filters}:
+            try:
+                build_plugin(name, prof.args.get(name))
+            except (ValueError, TypeError, KeyError) as e:
+                field = f"profiles[{k}].pluginConfig[{name}].args"
+                raise _plugin_error(ksc, field, e) from None
+    out = dict(data)
+    new = {k: v for k, v in sched.items() if k not in ("config_file", "profiles")}
+    new.update(settings)
+    new["profiles"] = [profile_to_config(p) for p in profiles]
+    out["scheduler"] = new
+    return out
+
+
 def check_references(cfg: SimConfig, source: str) -> None:
     """Raise ConfigError for the first unresolvable name or reference."""
     for i, name in enumerate(cfg.controller_manager.controllers):
         if name not in CONTROLLERS:
             raise ConfigError(source, f"controller_manager.controllers.{i}", f"unknown controller {name!r} (known: {', '.join(CONTROLLERS)})")
-    for i, name in enumerate(cfg.scheduler.filters):
-        if name not in SCHEDULER_PLUGINS:
-            raise ConfigError(source, f"scheduler.filters.{i}", f"unknown plugin {name!r} (known: {', '.join(SCHEDULER_PLUGINS)})")
-        if not isinstance(build_plugin(name), FilterPlugin):
-            raise ConfigError(source, f"scheduler.filters.{i}", f"{name} is not a filter plugin")
-    for i, p in enumerate(cfg.scheduler.scores):
-        if p.name not in SCHEDULER_PLUGINS:
-            raise ConfigError(source, f"scheduler.scores.{i}.name", f"unknown plugin {p.name!r} (known: {', '.join(SCHEDULER_PLUGINS)})")
-        try:
-            plugin = build_plugin(p.name, p.args)
-        except (ValueError, TypeError, KeyError) as e:
-            msg = str(e)
-            where, _, rest = msg.partition(": ")
-            field = f"scheduler.scores.{i}.args" + (f".{where}" if rest and " " not in where else "")
-            raise ConfigError(source, field, rest if rest and " " not in where else msg) from None
-        if not isinstance(plugin, ScorePlugin):
-            raise ConfigError(source, f"scheduler.scores.{i}.name", f"{p.name} is not a score plugin")
+    _check_profiles(cfg, source)
     for i, f in enumerate(cfg.faults):
         parse_args(FAULTS, f.name, f.args, cfg, source, f"faults.{i}")
     for i, w in enumerate(cfg.workloads):

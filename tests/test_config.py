@@ -57,10 +57,10 @@ def test_validate_command_and_set_errors(tmp_path: Path) -> None:
 
 def test_unknown_scheduler_plugin_and_bad_args(tmp_path: Path) -> None:
     cfg = tmp_path / "c.yaml"
-    cfg.write_text(QUICKSTART + "\nscheduler:\n  scores:\n    - {name: NodeResourcesFit, args: {scoringStrategy: {resources: [{name: cpu, weight: 101}]}}}\n")
+    cfg.write_text(QUICKSTART + "\nscheduler:\n  profiles:\n    - scores:\n        - {name: NodeResourcesFit, args: {scoringStrategy: {resources: [{name: cpu, weight: 101}]}}}\n")
     with pytest.raises(ConfigError) as e:
         load_config(cfg)
-    assert "scheduler.scores.0.args.scoringStrategy.resources[0].weight" in str(e.value)
-    cfg.write_text(QUICKSTART + "\nscheduler:\n  filters: [NodeUnschedulable, Nope]\n")
-    with pytest.raises(ConfigError, match="scheduler.filters.1: unknown plugin 'Nope'"):
+    assert "scheduler.profiles.0.scores.0.args.scoringStrategy.resources[0].weight" in str(e.value)
+    cfg.write_text(QUICKSTART + "\nscheduler:\n  profiles:\n    - filters: [NodeUnschedulable, Nope]\n")
+    with pytest.raises(ConfigError, match="scheduler.profiles.0.filters.1: unknown plugin 'Nope'"):
         load_config(cfg)

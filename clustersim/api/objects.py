@@ -10,11 +10,13 @@ import enum
 import math
 from dataclasses import dataclass, field
 
-from clustersim.api.types import PodPhase, PodSpec, ResourceList, Taint
+from clustersim.api.types import LabelSelector, PodPhase, PodSpec, ResourceList, Taint
 
 __all__ = [
     "ConditionStatus",
     "Deployment",
+    "PodDisruptionBudget",
+    "PodDisruptionBudgetStatus",
     "DeploymentSpec",
     "DeploymentStatus",
     "DeploymentStrategy",
@@ -97,6 +99,7 @@ class PodStatus:
     restart_count: int = 0
     reason: str = ""
     start_s: float | None = None
+    nominated_node_name: str = ""  # set by preemption: the node the pod waits for
 
 
 @dataclass(slots=True, eq=False)
@@ -283,6 +286,35 @@ class Deployment:
     status: DeploymentStatus = field(default_factory=DeploymentStatus)
 
     KIND = "Deployment"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key
+
+
+@dataclass(slots=True, eq=False)
+class PodDisruptionBudgetStatus:
+    """``policy/v1`` PodDisruptionBudgetStatus (kept by the disruption controller)."""
+
+    expected_pods: int = 0
+    current_healthy: int = 0
+    desired_healthy: int = 0
+    disruptions_allowed: int = 0
+    observed_generation: int = 0
+
+
+@dataclass(slots=True, eq=False)
+class PodDisruptionBudget:
+    """``policy/v1`` PodDisruptionBudget: exactly one of ``min_available`` and ``max_unavailable`` (int or 'N%')."""
+
+    meta: ObjectMeta
+    selector: LabelSelector
+    min_available: int | str | None = None
+    max_unavailable: int | str | None = None
+    status: PodDisruptionBudgetStatus = field(default_factory=PodDisruptionBudgetStatus)
+
+    KIND = "PodDisruptionBudget"
 
     @property
     def key(self) -> str:

@@ -20,6 +20,9 @@ __all__ = [
     "NodeSelectorRequirement",
     "NodeSelectorTerm",
     "Container",
+    "HostPort",
+    "PodAffinity",
+    "PodAffinityTerm",
     "PodPhase",
     "PodSpec",
     "Probe",
@@ -214,6 +217,46 @@ class TopologySpreadConstraint:
 
 
 @dataclass(frozen=True, slots=True)
+class PodAffinityTerm:
+    """``v1.PodAffinityTerm``; empty ``namespaces`` means the pod's own namespace."""
+
+    label_selector: LabelSelector
+    topology_key: str
+    namespaces: tuple[str, ...] = ()
+
+    def matches(self, owner_namespace: str, pod_namespace: str, labels: dict[str, str]) -> bool:
+        """Does a pod (namespace, labels) fall under this term of a pod in ``owner_namespace``?"""
+        if pod_namespace not in (self.namespaces or (owner_namespace,)):
+            return False
+        return self.label_selector.matches(labels)
+
+
+@dataclass(frozen=True, slots=True)
+class PodAffinity:
+    """Inter-pod affinity and anti-affinity of a pod (``v1.PodAffinity`` plus ``v1.PodAntiAffinity``)."""
+
+    required: tuple[PodAffinityTerm, ...] = ()
+    preferred: tuple[tuple[int, PodAffinityTerm], ...] = ()
+    anti_required: tuple[PodAffinityTerm, ...] = ()
+    anti_preferred: tuple[tuple[int, PodAffinityTerm], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HostPort:
+    """A container port bound on the node (``hostPort``)."""
+
+    port: int
+    protocol: str = "TCP"
+    host_ip: str = "0.0.0.0"
+
+    def conflicts(self, other: HostPort) -> bool:
+        """Same port and protocol, and the same IP or either is the wildcard (HostPortInfo.CheckConflict)."""
+        if self.port != other.port or self.protocol != other.protocol:
+            return False
+        return self.host_ip == other.host_ip or "0.0.0.0" in (self.host_ip, other.host_ip)
+
+
+@dataclass(frozen=True, slots=True)
 class Probe:
     """``v1.Probe`` timing; defaults from ``pkg/apis/core/v1/defaults.go`` ``SetDefaults_Probe``."""
 
@@ -253,6 +296,7 @@ class Container:
     readiness_probe: Probe | None = None
     liveness_probe: Probe | None = None
     behavior: AppBehavior = AppBehavior()
+    host_ports: tuple[HostPort, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +364,11 @@ class PodSpec:
     overhead: ResourceList = ResourceList()
     affinity: NodeAffinity | None = None
     topology_spread_constraints: tuple[TopologySpreadConstraint, ...] = ()
+    pod_affinity: PodAffinity | None = None
+    preemption_policy: str = "PreemptLowerPriority"
+    priority_class_name: str = ""
     requests: Requests = field(init=False, compare=False, repr=False)
+    host_ports: tuple[HostPort, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         real = _pod_requests(self.containers, self.init_containers, self.overhead, None)
@@ -336,3 +384,5 @@ class PodSpec:
             "requests",
             Requests(real.get("cpu", 0), real.get("memory", 0), scalar, nonzero.get("cpu", 0), nonzero.get("memory", 0)),
         )
+        ports = tuple(hp for c in (*self.init_containers, *self.containers) for hp in c.host_ports)
+        object.__setattr__(self, "host_ports", ports)

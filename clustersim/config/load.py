@@ -74,6 +74,9 @@ def validate_dict(data: Any, source: str) -> SimConfig:
     """Validate a parsed config (pydantic, then names and references); raise ConfigError."""
     if not isinstance(data, dict):
         raise ConfigError(source, "", "top level must be a mapping")
+    from clustersim.validation import check_references, expand_scheduler_config_file  # late: the registries import config
+
+    data = expand_scheduler_config_file(data, source)
     try:
         cfg = SimConfig.model_validate(data)
     except ValidationError as e:
@@ -88,8 +91,6 @@ def validate_dict(data: Any, source: str) -> SimConfig:
             msg = msg.split(": ", 1)[1]
             loc = f"{loc}.{head}" if loc else head
         raise ConfigError(source, loc, msg) from None
-    from clustersim.validation import check_references  # late import: the registries import config
-
     check_references(cfg, source)
     return cfg
 

@@ -30,6 +30,8 @@ def _quantity(value: Any) -> Any:
 
 
 Quantity = Annotated[str | int | float, AfterValidator(_quantity)]
+# pkg/apis/scheduling/types.go: SystemClusterCritical / SystemNodeCritical
+SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical": 2_000_000_000, "system-node-critical": 2_000_001_000}
 NonNeg = Annotated[float, Field(ge=0)]
 Pos = Annotated[float, Field(gt=0)]
 IntOrPercent = int | str | None
@@ -69,7 +71,7 @@ class KubeletConfig(Strict):
 class ControllerManagerConfig(Strict):
     """kube-controller-manager: which controllers run and their flags."""
 
-    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC"), description="Controllers to run, by name.")
+    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption"), description="Controllers to run, by name.")
     node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
     node_monitor_grace_period_s: Pos = Field(50.0, description="--node-monitor-grace-period: 50 s since v1.32, 40 s before (kubernetes/kubernetes#126287).")
     node_startup_grace_period_s: Pos = Field(60.0, description="--node-startup-grace-period.")
@@ -91,22 +93,43 @@ class PluginConfig(Strict):
     args: dict[str, Any] = Field(default_factory=dict)
 
 
-def _default_scores() -> tuple[PluginConfig, ...]:
-    # pkg/scheduler/apis/config/v1/default_plugins.go: TaintToleration 3, NodeResourcesFit 1.
-    return (PluginConfig(name="TaintToleration", weight=3), PluginConfig(name="NodeResourcesFit", weight=1))
+class ProfileConfig(Strict):
+    """A scheduling profile: a built-in policy, optionally with its plugin lists replaced."""
+
+    scheduler_name: str = Field("default-scheduler", description="Pods choose a profile by spec.schedulerName.")
+    policy: Literal["default", "random", "first-fit", "best-fit", "spread"] = Field(
+        "default", description="default: kube-scheduler's default profile; the others are research baselines (docs/scheduler.md).")
+    filters: tuple[str, ...] | None = Field(None, description="Filter plugins in order (default: the policy's).")
+    scores: tuple[PluginConfig, ...] | None = Field(None, description="Score plugins with weights and args (default: the policy's).")
+    post_filters: tuple[str, ...] | None = Field(None, description="PostFilter plugins, e.g. DefaultPreemption (default: the policy's).")
+    plugin_args: dict[str, dict[str, Any]] = Field(default_factory=dict, description="pluginConfig: args per plugin name, upstream field names.")
+    percentage_of_nodes_to_score: Annotated[int, Field(ge=0, le=100)] | None = Field(None, description="Overrides the scheduler-wide value for this profile.")
 
 
 class SchedulerConfig(Strict):
-    """kube-scheduler: one profile, the scheduling queue, and throughput."""
+    """kube-scheduler: profiles, the scheduling queue, and throughput."""
 
-    filters: tuple[str, ...] = Field(("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread"), description="Filter plugins, in order.")
-    scores: tuple[PluginConfig, ...] = Field(default_factory=_default_scores, description="Score plugins with weights (default weights from default_plugins.go).")
+    profiles: tuple[ProfileConfig, ...] = Field((ProfileConfig(),), min_length=1, description="Scheduling profiles (default: kube-scheduler's default profile).")
+    config_file: str | None = Field(None, description="A KubeSchedulerConfiguration (v1) file, relative to this config; its profiles and settings replace these.")
     pod_initial_backoff_s: Pos = Field(1.0, description="podInitialBackoffSeconds (pkg/scheduler/apis/config/v1/defaults.go).")
     pod_max_backoff_s: Pos = Field(10.0, description="podMaxBackoffSeconds.")
     pod_max_in_unschedulable_pods_duration_s: Pos = Field(300.0, description="DefaultPodMaxInUnschedulablePodsDuration: unschedulable pods are retried at least this often.")
     percentage_of_nodes_to_score: Annotated[int, Field(ge=0, le=100)] = Field(0, description="percentageOfNodesToScore, 0 = adaptive (schedule_one.go numFeasibleNodesToFind).")
-    pod_scheduling_s: NonNeg = Field(0.0, description="Simulated time one scheduling cycle takes (simulator parameter; 0 = instantaneous).")
+    parallelism: int = Field(16, ge=1, description="parallelism (defaults.go): goroutines filtering and scoring nodes; divides node_eval_s.")
+    client_qps: Pos = Field(50.0, description="clientConnection.qps (defaults.go): API requests per second (bindings, preemption deletes).")
+    client_burst: int = Field(100, ge=1, description="clientConnection.burst (defaults.go).")
+    pod_scheduling_s: NonNeg = Field(0.0, description="Simulated fixed time of one scheduling cycle (simulator parameter; 1/pod_scheduling_s caps pods/s).")
+    node_eval_s: NonNeg = Field(0.0, description="Simulated time to filter and score one node; a cycle adds node_eval_s * ceil(nodes examined / parallelism) (simulator parameter).")
     binding_latency_s: NonNeg = Field(0.0, description="Delay between choosing a node and the binding being stored (simulator parameter).")
+    explain_pods: tuple[str, ...] = Field((), description="Pod name patterns (fnmatch) whose scheduling cycles are recorded per node and plugin in the explanations frame.")
+
+    @model_validator(mode="after")
+    def _unique_profiles(self) -> SchedulerConfig:
+        names = [p.scheduler_name for p in self.profiles]
+        for i, n in enumerate(names):
+            if names.index(n) != i:
+                raise ValueError(f"profiles.{i}.scheduler_name: duplicate profile {n!r}")
+        return self
 
 
 class TaintConfig(Strict):
@@ -225,6 +248,67 @@ class TopologySpreadConstraintConfig(Strict):
     min_domains: int | None = Field(None, ge=1)
 
 
+class PodAffinityTermConfig(Strict):
+    """``v1.PodAffinityTerm``: pods matching the selector, in the namespaces, in the node's topology domain."""
+
+    label_selector: LabelSelectorConfig = Field(description="Pods this term is about (a required field here; upstream's null selector matches nothing).")
+    topology_key: str = Field(min_length=1)
+    namespaces: tuple[str, ...] = Field((), description="Namespaces to look in (default: the pod's own).")
+
+
+class WeightedPodAffinityTermConfig(PodAffinityTermConfig):
+    """``v1.WeightedPodAffinityTerm``."""
+
+    weight: int = Field(ge=1, le=100)
+
+
+class PodAffinityConfig(Strict):
+    """``v1.PodAffinity`` or ``v1.PodAntiAffinity``."""
+
+    required: tuple[PodAffinityTermConfig, ...] = Field((), description="requiredDuringSchedulingIgnoredDuringExecution terms (all must hold).")
+    preferred: tuple[WeightedPodAffinityTermConfig, ...] = Field((), description="preferredDuringSchedulingIgnoredDuringExecution terms.")
+
+
+class PriorityClassConfig(Strict):
+    """``scheduling.k8s.io/v1`` PriorityClass."""
+
+    name: str
+    value: int = Field(le=1_000_000_000, description="User classes go up to 1e9 (pkg/apis/scheduling HighestUserDefinablePriority).")
+    global_default: bool = False
+    preemption_policy: Literal["PreemptLowerPriority", "Never"] = "PreemptLowerPriority"
+
+
+class PodDisruptionBudgetConfig(Strict):
+    """``policy/v1`` PodDisruptionBudget: exactly one of min_available and max_unavailable."""
+
+    name: str
+    namespace: str = "default"
+    selector: LabelSelectorConfig
+    min_available: IntOrPercent | None = None
+    max_unavailable: IntOrPercent | None = None
+
+    @model_validator(mode="after")
+    def _one_budget(self) -> PodDisruptionBudgetConfig:
+        if (self.min_available is None) == (self.max_unavailable is None):
+            raise ValueError("min_available: give exactly one of min_available and max_unavailable")
+        for field in ("min_available", "max_unavailable"):
+            v = getattr(self, field)
+            if isinstance(v, str) and not (v.endswith("%") and v[:-1].isdigit()):
+                raise ValueError(f"{field}: must be an integer or a percentage like '50%'")
+            if isinstance(v, int) and v < 0:
+                raise ValueError(f"{field}: must not be negative")
+        return self
+
+
+class ContainerPortConfig(Strict):
+    """``v1.ContainerPort``; a host port is checked by the NodePorts filter."""
+
+    container_port: int = Field(ge=1, le=65535)
+    host_port: int | None = Field(None, ge=1, le=65535)
+    host_ip: str = "0.0.0.0"
+    protocol: Literal["TCP", "UDP", "SCTP"] = "TCP"
+
+
 class ProbeConfig(Strict):
     """``v1.Probe`` timing; defaults from pkg/apis/core/v1/defaults.go SetDefaults_Probe."""
 
@@ -253,6 +337,7 @@ class ContainerConfig(Strict):
     requests: dict[str, Quantity] = Field(default_factory=dict)
     readiness_probe: ProbeConfig | None = None
     liveness_probe: ProbeConfig | None = None
+    ports: tuple[ContainerPortConfig, ...] = ()
     behavior: BehaviorConfig = BehaviorConfig()
 
 
@@ -271,12 +356,16 @@ class DeploymentConfig(Strict):
     progress_deadline_s: Pos | None = 600.0
     restart_policy: Literal["Always"] = "Always"
     termination_grace_period_s: NonNeg = 30.0
-    priority: int = 0
+    priority: int | None = Field(None, description="spec.priority directly (a shortcut; normally from priority_class_name).")
+    priority_class_name: str | None = Field(None, description="A PriorityClass of `priority_classes` or a system class.")
+    scheduler_name: str = Field("default-scheduler", description="spec.schedulerName: the profile that schedules the pods.")
     tolerations: tuple[TolerationConfig, ...] = ()
     node_selector: dict[str, str] = Field(default_factory=dict)
     affinity: NodeAffinityConfig | None = Field(None, description="Node affinity of the pods.")
+    pod_affinity: PodAffinityConfig | None = Field(None, description="Inter-pod affinity (InterPodAffinity plugin).")
+    pod_anti_affinity: PodAffinityConfig | None = Field(None, description="Inter-pod anti-affinity.")
     topology_spread_constraints: tuple[TopologySpreadConstraintConfig, ...] = Field(
-        (), description="Pod topology spread; DoNotSchedule constraints are enforced (ScheduleAnyway is not scored yet).")
+        (), description="Pod topology spread: DoNotSchedule constraints filter, ScheduleAnyway constraints score.")
     containers: tuple[ContainerConfig, ...] = Field(min_length=1)
 
     @field_validator("max_surge", "max_unavailable")
@@ -317,9 +406,23 @@ class SimConfig(Strict):
     deployments: tuple[DeploymentConfig, ...] = Field((), description="Deployments created at t=0.")
     workloads: tuple[WorkloadConfig, ...] = Field((), description="Workload generators (PodChurn, DeploymentUpdate).")
     faults: tuple[FaultConfig, ...] = Field((), description="Fault injectors (NodeCrash, ContainerCrash).")
+    priority_classes: tuple[PriorityClassConfig, ...] = Field((), description="PriorityClasses (system-cluster-critical and system-node-critical always exist).")
+    pod_disruption_budgets: tuple[PodDisruptionBudgetConfig, ...] = Field((), description="PodDisruptionBudgets (respected by preemption and the eviction API).")
 
     @model_validator(mode="after")
     def _unique_deployments(self) -> SimConfig:
+        classes = {c.name: c for c in self.priority_classes}
+        if sum(c.global_default for c in self.priority_classes) > 1:
+            raise ValueError("priority_classes: at most one PriorityClass can be global_default")
+        for i, d in enumerate(self.deployments):
+            if d.priority_class_name is not None:
+                if d.priority is not None:
+                    raise ValueError(f"deployments.{i}.priority: give priority or priority_class_name, not both")
+                if d.priority_class_name not in classes and d.priority_class_name not in SYSTEM_PRIORITY_CLASSES:
+                    raise ValueError(f"deployments.{i}.priority_class_name: unknown PriorityClass {d.priority_class_name!r}")
+            names = [p.scheduler_name for p in self.scheduler.profiles]
+            if self.scheduler.config_file is None and d.scheduler_name not in names:
+                raise ValueError(f"deployments.{i}.scheduler_name: no scheduler profile {d.scheduler_name!r} (profiles: {', '.join(names)})")
         seen: set[tuple[str, str]] = set()
         for i, d in enumerate(self.deployments):
             if (d.namespace, d.name) in seen:

@@ -14,40 +14,12 @@ from collections.abc import Callable
 
 import simpy
 
+from clustersim.ratelimit import TokenBucket
+
 __all__ = ["NODE_EVICTION_PERIOD_S", "TokenBucket", "ZoneTainter"]
 
 NODE_EVICTION_PERIOD_S = 0.1
 BURST = 1
-
-
-class TokenBucket:
-    """``flowcontrol.NewTokenBucketRateLimiter(qps, burst)``; qps 0 rejects everything."""
-
-    def __init__(self, qps: float, now: float, burst: int = BURST) -> None:
-        self.qps, self.burst = qps, burst
-        self.tokens, self.last = float(burst), now
-
-    def _refill(self, now: float) -> None:
-        if self.qps > 0:
-            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.qps)
-        self.last = now
-
-    def try_accept(self, now: float) -> bool:
-        """Take a token if one is available."""
-        if self.qps <= 0:
-            return False
-        self._refill(now)
-        if self.tokens >= 1 - 1e-9:
-            self.tokens -= 1
-            return True
-        return False
-
-    def next_token_at(self, now: float) -> float:
-        """Earliest time a token is available (inf when qps is 0)."""
-        if self.qps <= 0:
-            return math.inf
-        self._refill(now)
-        return now if self.tokens >= 1 - 1e-9 else now + (1 - self.tokens) / self.qps
 
 
 class ZoneTainter:

@@ -6,11 +6,14 @@ import pandas as pd
 
 from clustersim.metrics.recorder import POD_FIELDS, Recorder
 
-__all__ = ["EVENT_COLUMNS", "FAULT_COLUMNS", "SERIES_COLUMNS", "events", "faults", "pods", "timeseries"]
+__all__ = ["EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "SERIES_COLUMNS", "events", "explanations", "faults", "pods",
+           "timeseries"]
 
 SERIES_COLUMNS = ["t", "metric", "namespace", "name", "zone", "value"]
 EVENT_COLUMNS = ["t", "kind", "namespace", "name", "reason", "message", "node", "type"]
 FAULT_COLUMNS = ["fault", "index", "target", "t_inject", "t_recover"]
+EXPLANATION_COLUMNS = ["t", "namespace", "pod", "profile", "cycle", "node", "stage", "plugin", "passed", "reason",
+                       "raw_score", "score", "weight", "weighted", "chosen"]
 
 
 def timeseries(rec: Recorder) -> pd.DataFrame:
@@ -44,4 +47,18 @@ def faults(rec: Recorder) -> pd.DataFrame:
     df = pd.DataFrame.from_records(rec.faults, columns=FAULT_COLUMNS)
     df["t_recover"] = df["t_recover"].astype("float64")
     df["t_inject"] = df["t_inject"].astype("float64")
+    return df
+
+
+def explanations(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Scheduling explanations: per pod cycle, node and plugin, the filter verdict or the score.
+
+    ``stage`` is ``filter`` (``passed``, ``reason``), ``score`` (``raw_score``, normalised ``score``,
+    ``weight``, ``weighted``) or ``total`` (the weighted sum, and ``chosen`` for the node picked).
+    """
+    df = pd.DataFrame.from_records(rows, columns=EXPLANATION_COLUMNS)
+    for col in ("raw_score", "score", "weight", "weighted"):
+        df[col] = df[col].astype("Int64")
+    for col in ("passed", "chosen"):
+        df[col] = df[col].astype("boolean")
     return df

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from clustersim.api.objects import Node, Pod
-from clustersim.api.types import Taint, TaintEffect
+from clustersim.api.types import HostPort, LabelSelector, Taint, TaintEffect
 
 __all__ = ["FLOAT_EXACT_LIMIT", "NodeTable"]
 
@@ -53,6 +53,15 @@ class NodeTable:
         self.soft_tainted = np.zeros(capacity, dtype=bool)
         self.assigned: dict[str, tuple[int, Pod]] = {}
         self.pods_on: list[dict[str, Pod]] = []  # per node: uid -> pod (for plugins that count pods)
+        # indexes of assigned pods for selector queries (PodTopologySpread, InterPodAffinity)
+        self.by_label: dict[tuple[str, str, str], dict[str, tuple[int, Pod]]] = {}  # (ns, key, value) -> uid -> (node, pod)
+        self.by_namespace: dict[str, dict[str, tuple[int, Pod]]] = {}
+        self.with_affinity: dict[str, tuple[int, Pod]] = {}  # assigned pods carrying inter-pod (anti-)affinity terms
+        self.host_ports: list[list[HostPort]] = []  # per node: host ports in use
+        self.n_host_port_nodes = 0
+        self._domains: dict[str, tuple[np.ndarray, list[str]]] = {}  # topology key -> (domain id per node, values)
+        # controller selectors by (kind, namespace, name), for helper.DefaultSelector (kept by the scheduler's informers)
+        self.owner_selectors: dict[tuple[str, str, str], LabelSelector] = {}
         # change log for incremental consumers: indexes of nodes whose row changed, and an epoch that
         # moves when the set of nodes changes (then everything must be recomputed)
         self.changes: list[int] = []
@@ -95,6 +104,7 @@ class NodeTable:
             self.taints.append(())
             self.images.append({})
             self.pods_on.append({})
+            self.host_ports.append([])
         a = node.allocatable
         was = bool(self.present[i])
         if was:  # take the old row out of the counters
@@ -113,12 +123,15 @@ class NodeTable:
         for name, value in a.scalar:
             self._scalar(name)
             self.scalar_alloc[name][i] = value
+        if self.labels[i] != node.meta.labels:
+            self._domains.clear()
         self.labels[i] = node.meta.labels
         self.taints[i] = node.taints
         self._set_images(i, {n: size for names, size in node.images for n in names})
         self.changes.append(i)
         if not self.present[i]:
             self._cand = self._pos = None
+            self._domains.clear()
             self.epoch += 1
         self.present[i] = True
         self.unschedulable[i] = node.unschedulable
@@ -153,6 +166,7 @@ class NodeTable:
             self._count(i, -1)
             self.present[i] = False
             self._cand = self._pos = None
+            self._domains.clear()
             self.epoch += 1
 
     def add_pod(self, pod: Pod, node: str) -> None:
@@ -160,8 +174,20 @@ class NodeTable:
         i = self.index.get(node)
         if i is None or pod.meta.uid in self.assigned:
             return
-        self.assigned[pod.meta.uid] = (i, pod)
-        self.pods_on[i][pod.meta.uid] = pod
+        uid = pod.meta.uid
+        self.assigned[uid] = (i, pod)
+        self.pods_on[i][uid] = pod
+        entry = (i, pod)
+        ns = pod.meta.namespace
+        self.by_namespace.setdefault(ns, {})[uid] = entry
+        for k, v in pod.meta.labels.items():
+            self.by_label.setdefault((ns, k, v), {})[uid] = entry
+        if pod.spec.pod_affinity is not None:
+            self.with_affinity[uid] = entry
+        if pod.spec.host_ports:
+            if not self.host_ports[i]:
+                self.n_host_port_nodes += 1
+            self.host_ports[i].extend(pod.spec.host_ports)
         self._account(i, pod, 1)
 
     def remove_pod(self, pod: Pod) -> bool:
@@ -169,8 +195,25 @@ class NodeTable:
         entry = self.assigned.pop(pod.meta.uid, None)
         if entry is None:
             return False
-        self.pods_on[entry[0]].pop(pod.meta.uid, None)
-        self._account(entry[0], entry[1], -1)
+        i, old = entry
+        uid = pod.meta.uid
+        self.pods_on[i].pop(uid, None)
+        ns = old.meta.namespace
+        self.by_namespace.get(ns, {}).pop(uid, None)
+        for k, v in old.meta.labels.items():
+            idx = self.by_label.get((ns, k, v))
+            if idx is not None:
+                idx.pop(uid, None)
+                if not idx:
+                    del self.by_label[(ns, k, v)]
+        self.with_affinity.pop(uid, None)
+        if old.spec.host_ports:
+            ports = self.host_ports[i]
+            for hp in old.spec.host_ports:
+                ports.remove(hp)
+            if not ports:
+                self.n_host_port_nodes -= 1
+        self._account(i, old, -1)
         return True
 
     def _account(self, i: int, pod: Pod, sign: int) -> None:
@@ -225,6 +268,38 @@ class NodeTable:
     def nz_mem(self) -> np.ndarray:
         """Non-zero requested memory per node (scoring's view)."""
         return self.alloc_mem - self.nzfree_mem
+
+    def pods_matching(self, namespaces: tuple[str, ...], selector: LabelSelector, terminating: bool = False) -> list[tuple[int, Pod]]:
+        """Assigned pods in ``namespaces`` matching ``selector`` (terminating ones only if asked), with their node index.
+
+        Uses the label index: the smallest matchLabels posting list is scanned, not every pod.
+        """
+        out: list[tuple[int, Pod]] = []
+        for ns in namespaces:
+            if selector.match_labels:
+                lists = [self.by_label.get((ns, k, v)) for k, v in selector.match_labels]
+                if any(x is None for x in lists):
+                    continue
+                pool = min(lists, key=len)  # type: ignore[arg-type]
+            else:
+                pool = self.by_namespace.get(ns, {})
+            for i, p in pool.values():  # type: ignore[union-attr]
+                if (terminating or p.meta.deletion_s is None) and selector.matches(p.meta.labels):
+                    out.append((i, p))
+        return out
+
+    def domains(self, key: str) -> tuple[np.ndarray, list[str]]:
+        """Per node index, the id of its value for label ``key`` (-1 when absent), and the values by id."""
+        cached = self._domains.get(key)
+        if cached is None:
+            values: dict[str, int] = {}
+            ids = np.full(len(self.names), -1, dtype=np.int64)
+            for i, labels in enumerate(self.labels):
+                v = labels.get(key)
+                if v is not None and self.present[i]:
+                    ids[i] = values.setdefault(v, len(values))
+            cached = self._domains[key] = (ids, list(values))
+        return cached
 
     def candidates(self) -> np.ndarray:
         """Indexes of present nodes, in insertion order (cached until the node set changes)."""

@@ -1,30 +1,43 @@
-"""The scheduler component: watch pods and nodes, run scheduling cycles, bind.
+"""The scheduler component: watch pods and nodes, run scheduling cycles, preempt, bind.
 
-Upstream ``pkg/scheduler/schedule_one.go``: pop a pod, filter nodes starting at a rotating index
-until ``numFeasibleNodesToFind`` feasible nodes are found, score them (skipped when only one is
-feasible), pick the highest total (ties at random, from the run's seed), assume and bind. A pod
-that fits nowhere gets a FailedScheduling event with upstream's message and goes back to the queue.
+Upstream ``pkg/scheduler/schedule_one.go``: pop a pod, pick the profile named by its
+``schedulerName``, filter nodes starting at a rotating index until ``numFeasibleNodesToFind``
+feasible nodes are found, score them (skipped when only one is feasible), pick the highest weighted
+sum (ties at random, from the run's seed), assume and bind. A pod with a nominated node tries that
+node first. A pod that fits nowhere runs the PostFilter plugins (DefaultPreemption), gets a
+FailedScheduling event with upstream's message and goes back to the queue.
+
+Throughput: each cycle takes ``pod_scheduling_s + node_eval_s * ceil(nodes examined / parallelism)``
+of simulated time; API writes (bindings, victim deletions) go through the client's token bucket
+(``clientConnection.qps``/``burst``), so a burst of replacements queues up as in a real cluster.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import math
 from collections import Counter
 from collections.abc import Generator
 from typing import Any
 
 import numpy as np
 
-from clustersim.api.objects import Node, Pod
+from clustersim.api.objects import Node, Pod, PodDisruptionBudget, ReplicaSet
+from clustersim.api.types import LabelSelector
 from clustersim.config.models import SchedulerConfig
 from clustersim.env import ClusterEnv
 from clustersim.metrics.recorder import Recorder
+from clustersim.ratelimit import TokenBucket
 from clustersim.scheduler.cache import NodeTable
-from clustersim.scheduler.framework import SCHEDULER_PLUGINS, CycleState, FilterPlugin, ScorePlugin
+from clustersim.scheduler.framework import SCHEDULER_PLUGINS, Code, CycleState, FilterPlugin, ScorePlugin
+from clustersim.scheduler.plugins.default_preemption import DefaultPreemption
 from clustersim.scheduler.plugins.node_resources_fit import NodeResourcesFit
+from clustersim.scheduler.preemption import NOT_HELPFUL, dry_run, num_candidates, pick_one_node
+from clustersim.scheduler.profile import Profile, default_profile
 from clustersim.scheduler.queue import QueuedPod, SchedulingQueue
 from clustersim.state import ADDED, DELETED, ClusterState
 
-__all__ = ["Scheduler", "build_plugin", "failed_scheduling_message", "num_feasible_nodes_to_find"]
+__all__ = ["Framework", "Scheduler", "build_plugin", "failed_scheduling_message", "num_feasible_nodes_to_find"]
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 MAX_SHAPES = 64  # request shapes whose per-node results are kept
@@ -42,14 +55,16 @@ def num_feasible_nodes_to_find(num_all_nodes: int, percentage: int) -> int:
     pct = percentage
     if pct == 0:
         pct = max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND, 50 - num_all_nodes // 125)
+    if pct >= 100:
+        return num_all_nodes
     num = num_all_nodes * pct // 100
     return max(num, MIN_FEASIBLE_NODES_TO_FIND)
 
 
-def failed_scheduling_message(total: int, reasons: Counter[str]) -> str:
-    """``0/N nodes are available: <count> <reason>, ...`` with reasons sorted as upstream."""
+def failed_scheduling_message(total: int, reasons: Counter[str], suffix: str = "") -> str:
+    """``0/N nodes are available: <count> <reason>, ....`` with reasons sorted as upstream."""
     parts = sorted(f"{count} {reason}" for reason, count in reasons.items())
-    return f"0/{total} nodes are available: {', '.join(parts)}."
+    return f"0/{total} nodes are available: {', '.join(parts)}.{suffix}"
 
 
 def build_plugin(name: str, args: dict[str, Any] | None = None) -> Any:
@@ -62,36 +77,59 @@ def build_plugin(name: str, args: dict[str, Any] | None = None) -> Any:
     return cls()
 
 
-class Scheduler:
-    """One scheduler with one profile."""
+class Framework:
+    """One profile's plugin instances (``frameworkImpl``): a plugin used at several points is one object."""
 
-    def __init__(self, env: ClusterEnv, state: ClusterState, rec: Recorder, cfg: SchedulerConfig) -> None:
-        self.env, self.state, self.rec, self.cfg = env, state, rec, cfg
-        self.nodes = NodeTable()
-        self.queue = SchedulingQueue(env, cfg.pod_initial_backoff_s, cfg.pod_max_backoff_s,
-                                     cfg.pod_max_in_unschedulable_pods_duration_s)
-        self.filters: list[FilterPlugin] = [build_plugin(n) for n in cfg.filters]
-        self.scores: list[tuple[ScorePlugin, int]] = [(build_plugin(p.name, p.args), p.weight) for p in cfg.scores]
+    def __init__(self, profile: Profile, default_percentage: int) -> None:
+        self.name = profile.scheduler_name
+        names = dict.fromkeys([*profile.filters, *(n for n, _ in profile.scores), *profile.post_filters])
+        inst = {n: build_plugin(n, profile.args.get(n)) for n in names}
+        self.filters: list[FilterPlugin] = [inst[n] for n in profile.filters]
+        self.scores: list[tuple[ScorePlugin, int]] = [(inst[n], w) for n, w in profile.scores]
+        self.post_filters = [inst[n] for n in profile.post_filters]
         for f in self.filters:
             if not isinstance(f, FilterPlugin):
                 raise TypeError(f"{f.name} is not a filter plugin")
         for s, _ in self.scores:
             if not isinstance(s, ScorePlugin):
                 raise TypeError(f"{s.name} is not a score plugin")
+        self.percentage = profile.percentage_of_nodes_to_score if profile.percentage_of_nodes_to_score is not None else default_percentage
+        self.fit: NodeResourcesFit | None = next((f for f in self.filters if isinstance(f, NodeResourcesFit)), None)
+        self.preemption: DefaultPreemption | None = next((p for p in self.post_filters if isinstance(p, DefaultPreemption)), None)
+
+
+class Scheduler:
+    """kube-scheduler: one queue and cache, a framework per profile."""
+
+    def __init__(self, env: ClusterEnv, state: ClusterState, rec: Recorder, cfg: SchedulerConfig,
+                 profiles: list[Profile] | None = None) -> None:
+        self.env, self.state, self.rec, self.cfg = env, state, rec, cfg
+        self.nodes = NodeTable()
+        self.queue = SchedulingQueue(env, cfg.pod_initial_backoff_s, cfg.pod_max_backoff_s,
+                                     cfg.pod_max_in_unschedulable_pods_duration_s)
+        self.frameworks = {p.scheduler_name: Framework(p, cfg.percentage_of_nodes_to_score)
+                           for p in (profiles or [default_profile()])}
         self.rng = env.stream("scheduler")
+        self.client = TokenBucket(cfg.client_qps, env.now, cfg.client_burst)
         self.next_start = 0
         self.decisions = 0
+        self.preemptions = 0
+        self._examined = 0
         self._queued = -1
-        self._shapes: dict[tuple[int, int], tuple[int, int, np.ndarray, np.ndarray]] = {}
+        self._shapes: dict[tuple[object, ...], tuple[int, int, np.ndarray, np.ndarray]] = {}
         self._spec_keys: dict[int, tuple[object, int | None]] = {}  # id(spec) -> (spec, interned shape id)
         self._shape_ids: dict[tuple[object, ...], int] = {}
-        self._want: dict[int, int] = {}
-        self._fit_score = next((p for p, _ in self.scores if isinstance(p, NodeResourcesFit)), None)
+        self._want: dict[tuple[int, int], int] = {}
+        self.pdbs: dict[str, PodDisruptionBudget] = {}
+        self.nominated: dict[str, str] = {}  # pod uid -> node whose room is held for it (reserved in the cache)
+        self.explanations: list[dict[str, Any]] = []
 
     def start(self) -> None:
-        """Watch pods and nodes; start the scheduling loop."""
+        """Watch pods, nodes and the objects DefaultSelector and preemption read; start the loop."""
         self.state.watch("Node", self._on_node)
         self.state.watch("Pod", self._on_pod)
+        self.state.watch("ReplicaSet", self._on_owner)
+        self.state.watch("PodDisruptionBudget", self._on_pdb)
         self.env.process(self.schedule_loop())
 
     # ---- informers
@@ -102,18 +140,39 @@ class Scheduler:
         self.nodes.upsert_node(node)
         self.queue.move_all_to_active_or_backoff()
 
+    def _on_owner(self, etype: str, rs: ReplicaSet) -> None:
+        key = ("ReplicaSet", rs.meta.namespace, rs.meta.name)
+        if etype == DELETED:
+            self.nodes.owner_selectors.pop(key, None)
+        else:
+            self.nodes.owner_selectors[key] = LabelSelector(tuple(rs.spec.selector))
+
+    def _on_pdb(self, etype: str, pdb: PodDisruptionBudget) -> None:
+        if etype == DELETED:
+            self.pdbs.pop(pdb.key, None)
+        else:
+            self.pdbs[pdb.key] = pdb
+
     def _on_pod(self, etype: str, pod: Pod) -> None:
+        uid = pod.meta.uid
         if etype == DELETED:
             self.queue.delete(pod)
+            self.nominated.pop(uid, None)
             if self.nodes.remove_pod(pod):
                 self.queue.move_all_to_active_or_backoff()
             self._level()
             return
         if pod.node_name:
-            if pod.meta.uid not in self.nodes.assigned:
+            entry = self.nodes.assigned.get(uid)
+            if entry is None or self.nodes.names[entry[0]] != pod.node_name:
+                if entry is not None:  # a reservation on the nominated node; the pod went elsewhere
+                    self.nodes.remove_pod(pod)
+                self.nominated.pop(uid, None)
                 self.queue.delete(pod)
                 self.nodes.add_pod(pod, pod.node_name)
-        elif etype == ADDED and pod.spec.scheduler_name == SCHEDULER_NAME and not pod.terminating:
+            else:
+                self.nominated.pop(uid, None)
+        elif etype == ADDED and pod.spec.scheduler_name in self.frameworks and not pod.terminating:
             self.queue.add(pod)
             self._level()
 
@@ -125,16 +184,19 @@ class Scheduler:
 
     # ---- scheduling
     def schedule_loop(self) -> Generator[Any, Any, None]:
-        """Pop and schedule pods, forever."""
-        cost = self.cfg.pod_scheduling_s
+        """Pop and schedule pods, forever; each cycle costs simulated time when configured."""
+        cfg = self.cfg
         while True:
             info = self.queue.pop()
             if info is None:
                 yield self.queue.wait()
                 continue
-            if cost > 0:
-                yield self.env.timeout(cost)
+            if cfg.pod_scheduling_s > 0:
+                yield self.env.timeout(cfg.pod_scheduling_s)
+            self._examined = 0
             self.schedule_one(info)
+            if cfg.node_eval_s > 0 and self._examined:
+                yield self.env.timeout(cfg.node_eval_s * math.ceil(self._examined / cfg.parallelism))
 
     def schedule_one(self, info: QueuedPod) -> str | None:
         """One scheduling cycle; returns the chosen node or None."""
@@ -144,12 +206,23 @@ class Scheduler:
             self.queue.done(info)
             self._level()
             return None
+        fw = self.frameworks[pod.spec.scheduler_name]
         self.decisions += 1
+        if pod.meta.uid in self.nominated:  # drop the pod's own reservation before evaluating
+            del self.nominated[pod.meta.uid]
+            self.nodes.remove_pod(pod)
+        explain = bool(self.cfg.explain_pods) and any(fnmatch.fnmatchcase(pod.meta.name, p) for p in self.cfg.explain_pods)
         state = CycleState()
-        reused = self._reusable(pod)
-        if reused is not None:
+        i = self._evaluate_nominated(fw, state, pod)
+        feasible: np.ndarray = _EMPTY
+        failed: np.ndarray = _EMPTY
+        total = len(self.nodes.candidates())
+        reused = None if (i is not None or explain) else self._reusable(fw, pod)
+        if i is not None:
+            pass
+        elif reused is not None:
             mask, scores = reused
-            feasible, total, failed = self._window(mask)
+            feasible, total, failed = self._window(fw, mask)
             cand = self.nodes.candidates()
             if len(feasible) > 1:
                 sub = scores[feasible]
@@ -160,22 +233,50 @@ class Scheduler:
             else:
                 failed = cand[failed]
         else:
-            feasible, total, failed = self.find_feasible(state, pod)
+            feasible, total, failed = self.find_feasible(fw, state, pod)
             if len(feasible):
-                i = int(feasible[0]) if len(feasible) == 1 else self.select_host(state, pod, feasible)
-        if len(feasible) == 0:
+                i = int(feasible[0]) if len(feasible) == 1 else self.select_host(fw, state, pod, feasible, explain)
+            if explain:
+                self._explain(fw, pod, feasible, failed, i)
+        if i is None:
+            reasons, unresolvable = self.diagnose(fw, state, pod, failed)
+            suffix = ""
+            if fw.preemption is not None:
+                nominated, suffix = self.preempt(fw, pod, failed, unresolvable)
+                if nominated is not None:
+                    suffix = ""
             self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "FailedScheduling",
-                           failed_scheduling_message(total, self.diagnose(state, pod, failed)), "", "Warning")
+                           failed_scheduling_message(total, reasons, suffix), "", "Warning")
+            nom = pod.status.nominated_node_name
+            if nom and pod.meta.uid not in self.nominated and nom in self.nodes.index:
+                self.nodes.add_pod(pod, nom)  # still nominated: keep holding the room there
+                self.nominated[pod.meta.uid] = nom
             self.queue.add_unschedulable(info, cycle)
             return None
         node = self.nodes.names[i]
         self.nodes.add_pod(pod, node)  # assume
         self.queue.done(info)
-        if self.cfg.binding_latency_s > 0:
-            self.env.timeout(self.cfg.binding_latency_s).callbacks.append(lambda _e: self._bind(pod, node))
+        delay = self.cfg.binding_latency_s + self.client.reserve(self.env.now)
+        if self.cfg.node_eval_s > 0 and self._examined:
+            delay += self.cfg.node_eval_s * math.ceil(self._examined / self.cfg.parallelism)
+        if delay > 0:
+            self.env.timeout(delay).callbacks.append(lambda _e: self._bind(pod, node))
         else:
             self._bind(pod, node)
         return node
+
+    def _evaluate_nominated(self, fw: Framework, state: CycleState, pod: Pod) -> int | None:
+        """``evaluateNominatedNode``: a pod nominated by preemption takes its node if it now fits there."""
+        name = pod.status.nominated_node_name
+        i = self.nodes.index.get(name) if name else None
+        if i is None or not self.nodes.present[i]:
+            return None
+        one = np.array([i])
+        for f in fw.filters:
+            if not f.skip(pod, self.nodes) and not f.filter(state, pod, self.nodes, one)[0]:
+                return None
+        self._examined = 1
+        return i
 
     def _bind(self, pod: Pod, node: str) -> None:
         if self.state.get("Pod", pod.key) is not pod or pod.terminating:
@@ -188,41 +289,113 @@ class Scheduler:
                        f"Successfully assigned {pod.key} to {node}", node)
         self._level()
 
-    def _reusable(self, pod: Pod) -> tuple[np.ndarray, np.ndarray] | None:
+    # ---- preemption (PostFilter)
+    def preempt(self, fw: Framework, pod: Pod, failed: np.ndarray, unresolvable: set[int]) -> tuple[str | None, str]:
+        """DefaultPreemption: nominate a node and delete the victims there; returns (node, message suffix)."""
+        plugin = fw.preemption
+        assert plugin is not None
+        if pod.spec.preemption_policy == "Never":
+            return None, " preemption: not eligible due to preemptionPolicy=Never."
+        nom = pod.status.nominated_node_name
+        if nom and nom in self.nodes.index:
+            j = self.nodes.index[nom]
+            if j not in unresolvable and any(p.terminating and p.spec.priority < pod.spec.priority
+                                             for p in self.nodes.pods_on[j].values()):
+                return None, " preemption: not eligible due to a terminating pod on the nominated node."
+        potential = np.array([int(i) for i in failed if int(i) not in unresolvable], dtype=np.int64)
+        n_all = len(self.nodes.candidates())
+        not_helpful = Counter({NOT_HELPFUL: n_all - len(potential)} if n_all > len(potential) else {})
+        if len(potential) == 0:
+            return None, " preemption: " + failed_scheduling_message(n_all, not_helpful)
+        want = num_candidates(len(potential), plugin.min_candidate_nodes_percentage, plugin.min_candidate_nodes_absolute)
+        offset = int(self.rng.integers(len(potential)))
+
+        def why_on(i: int) -> list[str] | None:
+            one = np.array([i])
+            st = CycleState()
+            for f in fw.filters:
+                if not f.skip(pod, self.nodes) and not f.filter(st, pod, self.nodes, one)[0]:
+                    return f.reasons(st, pod, self.nodes, i)[1]
+            return None
+
+        cands, reasons = dry_run(pod, self.nodes, potential, offset, want, why_on, list(self.pdbs.values()))
+        if not cands:
+            return None, " preemption: " + failed_scheduling_message(n_all, reasons + not_helpful)
+        best = pick_one_node(cands)
+        node = self.nodes.names[best.node]
+        self.preemptions += 1
+        for v in best.victims:
+            self.client.reserve(self.env.now)
+            self.rec.event("Pod", v.meta.namespace, v.meta.name, "Preempted",
+                           f"Preempted by pod {pod.meta.uid} on node {node}", node, "Normal")
+            if self.state.get("Pod", v.key) is v and not v.terminating:
+                self.state.delete("Pod", v.key)
+        # lower-priority pods nominated to the same node lose their nomination (prepareCandidate)
+        for uid, n in list(self.nominated.items()):
+            entry = self.nodes.assigned.get(uid)
+            if n == node and entry is not None and entry[1].spec.priority < pod.spec.priority:
+                other = entry[1]
+                del self.nominated[uid]
+                self.nodes.remove_pod(other)
+                other.status.nominated_node_name = ""
+                self.state.update(other)
+        pod.status.nominated_node_name = node
+        self.state.update(pod)
+        # hold the room on the nominated node so that lower-priority pods do not take it (a
+        # simplification of addNominatedPods: higher-priority pods see the room held too)
+        self.nodes.add_pod(pod, node)
+        self.nominated[pod.meta.uid] = node
+        self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "Nominated",
+                       f"Nominated node {node} after preempting {len(best.victims)} pod(s)", node, "Normal")
+        return node, ""
+
+    # ---- the two cycle paths
+    def _reusable(self, fw: Framework, pod: Pod) -> tuple[np.ndarray, np.ndarray] | None:
         """Feasibility and scores over the candidates, kept per pod shape and updated incrementally.
 
-        Every filter's verdict for a node depends only on that node's row and the pod; so does
-        NodeResourcesFit's score. When that score is the only one not skipped, the results for pods of
-        the same shape (requests, tolerations, nodeName, nodeSelector, active filters) are kept, and
-        only rows changed since (mostly the node the last such pod went to) are recomputed, with the
-        same formulas in exact integers. The choice is the one the full vector path makes (a test
-        checks this).
+        Every active filter's verdict for a node depends only on that node's row and the pod; so does
+        every active score whose normalisation is the identity (NodeResourcesFit, BalancedAllocation,
+        ImageLocality at fixed image spread). Then results for pods of the same shape (requests,
+        tolerations, nodeName, nodeSelector, affinity, host ports, active plugins) are kept, and only
+        rows changed since (mostly the node the last such pod went to) are recomputed. The choice is the
+        one the full vector path makes (a test checks this).
         """
-        fit_score = self._fit_score
-        if fit_score is None:
-            return None
         nodes = self.nodes
-        for plugin, _ in self.scores:
-            if plugin is not fit_score and not plugin.skip_score(pod, nodes):
+        active_scores = []
+        extra: tuple[object, ...] = ()
+        for plugin, weight in fw.scores:
+            if plugin.skip_score(pod, nodes):
+                continue
+            if not getattr(plugin, "normalize_is_identity", False) or not hasattr(plugin, "score_one"):
                 return None
+            active_scores.append((plugin, weight))
+            if hasattr(plugin, "reuse_key"):
+                extra += plugin.reuse_key(pod, nodes)
+        if fw.fit is None:
+            return None
         spec = pod.spec
         cached = self._spec_keys.get(id(spec))
         if cached is None or cached[0] is not spec:
-            shape = fit_score.shape_key(pod)
-            part = None if shape is None else (shape, spec.tolerations, spec.node_name, spec.node_selector)
+            shape = fw.fit.shape_key(pod)
+            part = None if shape is None else (fw.name, shape, spec.tolerations, spec.node_name, spec.node_selector, spec.affinity,
+                                                spec.host_ports, tuple(c.image for c in (*spec.init_containers, *spec.containers)))
             shape_id = None if part is None else self._shape_ids.setdefault(part, len(self._shape_ids))
             cached = self._spec_keys[id(spec)] = (spec, shape_id)
         if cached[1] is None:
             return None
         active = []
         bits = 0
-        for k, f in enumerate(self.filters):
+        for k, f in enumerate(fw.filters):
             if not f.skip(pod, nodes):
                 if not getattr(f, "per_node_static", True):
                     return None  # its verdict depends on other pods: no reuse
                 active.append(f)
                 bits |= 1 << k
-        key = (cached[1], bits)
+        sbits = 0
+        for k, (plugin, _) in enumerate(fw.scores):
+            if any(plugin is p for p, _ in active_scores):
+                sbits |= 1 << k
+        key = (cached[1], bits, sbits, extra)
         cand = nodes.candidates()
         entry = self._shapes.get(key)
         log = nodes.changes
@@ -231,7 +404,9 @@ class Scheduler:
             mask = np.ones(len(cand), dtype=bool)
             for f in active:
                 mask &= f.filter(state, pod, nodes, cand)
-            scores = np.asarray(fit_score.score(state, pod, nodes, cand), dtype=np.float64)
+            scores = np.zeros(len(cand), dtype=np.int64)
+            for plugin, weight in active_scores:
+                scores += np.asarray(plugin.score(state, pod, nodes, cand), dtype=np.int64) * weight
             if len(self._shapes) >= MAX_SHAPES:
                 self._shapes.pop(next(iter(self._shapes)))
         else:
@@ -241,13 +416,13 @@ class Scheduler:
                 j = where[i]
                 if j >= 0:
                     mask[j] = all(f.filter_one(pod, nodes, i) for f in active)
-                    scores[j] = fit_score.score_one(pod, nodes, i)
+                    scores[j] = sum(p.score_one(pod, nodes, i) * w for p, w in active_scores)
         self._shapes[key] = (nodes.epoch, len(log), mask, scores)
         if len(log) > 4 * MAX_LOG:
             nodes.compact_changes()
         return mask, scores
 
-    def _window(self, mask: np.ndarray | None) -> tuple[np.ndarray, int, np.ndarray]:
+    def _window(self, fw: Framework, mask: np.ndarray | None) -> tuple[np.ndarray, int, np.ndarray]:
         """Positions (into the candidates) of the feasible nodes to score, from the rotating start.
 
         Returns (feasible positions, number of nodes, positions of the rejected nodes examined).
@@ -256,31 +431,38 @@ class Scheduler:
         """
         n = len(self.nodes.candidates())
         if n == 0:
-            return np.zeros(0, dtype=np.int64), 0, np.zeros(0, dtype=np.int64)
+            return _EMPTY, 0, _EMPTY
         start = self.next_start % n
-        want = self._want.get(n)
+        want = self._want.get((n, fw.percentage))
         if want is None:
-            want = self._want[n] = num_feasible_nodes_to_find(n, self.cfg.percentage_of_nodes_to_score)
+            want = self._want[(n, fw.percentage)] = num_feasible_nodes_to_find(n, fw.percentage)
         if mask is None:
             order = np.arange(n)
             pos = np.concatenate((order[start:], order[:start]))[:want]
         else:
-            hits = mask.nonzero()[0]
-            k = int(hits.searchsorted(start))
-            pos = hits[k:k + want]
-            if len(pos) < want and k > 0:
-                pos = np.concatenate((pos, hits[: min(k, want - len(pos))]))
+            # look at a slice just long enough first; most nodes usually pass
+            span = min(n - start, 2 * want + 64)
+            hits = mask[start:start + span].nonzero()[0] + start
+            if len(hits) >= want:
+                pos = hits[:want]
+            else:
+                allhits = mask.nonzero()[0]
+                k = int(allhits.searchsorted(start))
+                pos = allhits[k:k + want]
+                if len(pos) < want and k > 0:
+                    pos = np.concatenate((pos, allhits[: min(k, want - len(pos))]))
         if len(pos) >= want and want < n:
             processed = (int(pos[-1]) - start) % n + 1
         else:
             processed = n
+        self._examined = processed
         self.next_start = (start + processed) % n
         if mask is None or len(pos):
             return pos, n, _EMPTY
         examined = (np.arange(n) - start) % n < processed
         return pos, n, np.flatnonzero(examined & ~mask)
 
-    def find_feasible(self, state: CycleState, pod: Pod) -> tuple[np.ndarray, int, np.ndarray]:
+    def find_feasible(self, fw: Framework, state: CycleState, pod: Pod) -> tuple[np.ndarray, int, np.ndarray]:
         """Feasible node indexes (at most numFeasibleNodesToFind, from the rotating start index).
 
         Returns (feasible, number of nodes, the rejected nodes that were examined). Each filter runs
@@ -290,36 +472,46 @@ class Scheduler:
         nodes = self.nodes
         cand = nodes.candidates()
         mask: np.ndarray | None = None
-        for plugin in self.filters:
+        for plugin in fw.filters:
             if plugin.skip(pod, nodes):
                 continue
             ok = plugin.filter(state, pod, nodes, cand)
             mask = ok if mask is None else mask & ok
-        pos, n, failed = self._window(mask)
+        pos, n, failed = self._window(fw, mask)
         return cand[pos], n, cand[failed]
 
-    def diagnose(self, state: CycleState, pod: Pod, failed: np.ndarray) -> Counter[str]:
-        """Reason histogram over the rejected nodes: the first failing filter of each, as upstream."""
+    def diagnose(self, fw: Framework, state: CycleState, pod: Pod, failed: np.ndarray) -> tuple[Counter[str], set[int]]:
+        """Reason histogram over the rejected nodes (the first failing filter of each, as upstream),
+        and the nodes rejected as UnschedulableAndUnresolvable (preemption cannot help there)."""
         reasons: Counter[str] = Counter()
+        unresolvable: set[int] = set()
         for i in failed:
             one = np.array([i])
-            for plugin in self.filters:
+            for plugin in fw.filters:
                 if not plugin.skip(pod, self.nodes) and not plugin.filter(state, pod, self.nodes, one)[0]:
-                    reasons.update(plugin.reasons(state, pod, self.nodes, int(i))[1])
+                    code, why = plugin.reasons(state, pod, self.nodes, int(i))
+                    reasons.update(why)
+                    if code is Code.UNSCHEDULABLE_AND_UNRESOLVABLE:
+                        unresolvable.add(int(i))
                     break
-        return reasons
+        return reasons, unresolvable
 
-    def select_host(self, state: CycleState, pod: Pod, feasible: np.ndarray) -> int:
-        """Weighted sum of normalised scores; a random node among the best (selectHost)."""
-        total: np.ndarray | None = None
-        for plugin, weight in self.scores:
+    def _scores(self, fw: Framework, state: CycleState, pod: Pod, feasible: np.ndarray) -> list[tuple[str, int, np.ndarray, np.ndarray]]:
+        """(plugin, weight, raw, normalised) for every score plugin not skipped."""
+        out = []
+        for plugin, weight in fw.scores:
             if plugin.skip_score(pod, self.nodes):
                 continue
-            s = plugin.score(state, pod, self.nodes, feasible)
-            if not getattr(plugin, "normalize_is_identity", False):
-                s = plugin.normalize(state, pod, s)
-            if weight != 1:
-                s = s * weight
+            raw = plugin.score(state, pod, self.nodes, feasible)
+            norm = raw if getattr(plugin, "normalize_is_identity", False) else plugin.normalize(state, pod, raw)
+            out.append((plugin.name, weight, np.asarray(raw), np.asarray(norm)))
+        return out
+
+    def select_host(self, fw: Framework, state: CycleState, pod: Pod, feasible: np.ndarray, explain: bool = False) -> int:
+        """Weighted sum of normalised scores; a random node among the best (selectHost)."""
+        total: np.ndarray | None = None
+        for _, weight, _, norm in self._scores(fw, state, pod, feasible):
+            s = norm * weight if weight != 1 else norm
             total = s if total is None else total + s
         if total is None:
             total = np.zeros(len(feasible), dtype=np.int64)
@@ -327,3 +519,37 @@ class Scheduler:
         if len(best) == 1:
             return int(feasible[best[0]])
         return int(feasible[best[self.rng.integers(len(best))]])
+
+    def _explain(self, fw: Framework, pod: Pod, feasible: np.ndarray, failed: np.ndarray, chosen: int | None) -> None:
+        """Rows of the explanations frame: per examined node, each filter's verdict, each score, the total."""
+        t = self.env.now
+        nodes = self.nodes
+        base = {"t": t, "namespace": pod.meta.namespace, "pod": pod.meta.name, "profile": fw.name,
+                "cycle": self.queue.scheduling_cycle}
+        st = CycleState()
+        for i in np.concatenate((feasible, failed)).astype(np.int64):
+            one = np.array([i])
+            for f in fw.filters:
+                if f.skip(pod, nodes):
+                    self.explanations.append({**base, "node": nodes.names[i], "stage": "filter", "plugin": f.name,
+                                              "passed": True, "reason": "skipped (PreFilter)"})
+                    continue
+                ok = bool(f.filter(st, pod, nodes, one)[0])
+                reason = "" if ok else "; ".join(f.reasons(st, pod, nodes, int(i))[1])
+                self.explanations.append({**base, "node": nodes.names[i], "stage": "filter", "plugin": f.name, "passed": ok, "reason": reason})
+                if not ok:
+                    break
+        if len(feasible) > 1:
+            parts = self._scores(fw, CycleState(), pod, feasible)
+            total = np.zeros(len(feasible), dtype=np.int64)
+            for name, weight, raw, norm in parts:
+                total = total + norm * weight
+                for j, i in enumerate(feasible):
+                    self.explanations.append({**base, "node": nodes.names[i], "stage": "score", "plugin": name,
+                                              "raw_score": int(raw[j]), "score": int(norm[j]), "weight": weight,
+                                              "weighted": int(norm[j]) * weight})
+            for j, i in enumerate(feasible):
+                self.explanations.append({**base, "node": nodes.names[i], "stage": "total", "plugin": "",
+                                          "weighted": int(total[j]), "chosen": int(i) == chosen})
+        for i in feasible if len(feasible) <= 1 else ():
+            self.explanations.append({**base, "node": nodes.names[i], "stage": "total", "plugin": "", "chosen": int(i) == chosen})

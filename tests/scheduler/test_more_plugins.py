@@ -74,11 +74,12 @@ def test_affinity_from_config_places_pods_and_reports_mismatch() -> None:
         {"name": "slow", "count": 2, "capacity": {"cpu": "4", "memory": "8Gi"}},
         {"name": "fast", "count": 2, "capacity": {"cpu": "4", "memory": "8Gi", "pods": 3}}]},
         deployments=[dep, nowhere], duration_s=60,
-        scheduler={"scores": [{"name": "NodeResourcesFit"}, {"name": "NodeAffinity", "weight": 2}]})
+        scheduler={"profiles": [{"scores": [{"name": "NodeResourcesFit"}, {"name": "NodeAffinity", "weight": 2}]}]})
     placed = result.pods[result.pods.workload == "ssd"]
     assert set(placed.node) == {"fast-1"}  # fast-1 is in the preferred zone b and has room for all three
     failed = events_of(result, "FailedScheduling")
-    assert set(failed.message) == {"0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector."}
+    assert set(failed.message) == {"0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector. "
+                                   "preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling."}
 
 
 def test_bad_affinity_operator_values_are_config_errors() -> None:
@@ -93,7 +94,7 @@ def test_bad_affinity_operator_values_are_config_errors() -> None:
 def test_topology_spread_overrides_bin_packing() -> None:
     spread = [{"max_skew": 1, "topology_key": "topology.kubernetes.io/zone"}]
     base = dict(cluster={"zones": ["a", "b", "c"], "node_pools": [{"name": "n", "count": 6, "capacity": {"cpu": "8", "memory": "8Gi"}}]},
-                scheduler={"scores": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {"type": "MostAllocated"}}}]},
+                scheduler={"profiles": [{"scores": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {"type": "MostAllocated"}}}]}]},
                 duration_s=60)
     dep = {"name": "web", "replicas": 6, "containers": [{"name": "c", "image": "i", "requests": {"cpu": "1"}}]}
     packed = run_config(deployments=[dep], **base)

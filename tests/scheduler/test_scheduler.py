@@ -28,7 +28,8 @@ def test_unschedulable_pods_wait_in_the_pool_and_are_retried_after_five_minutes(
                         duration_s=400)
     failed = events_of(result, "FailedScheduling")
     assert len(set(failed.name)) == 4
-    assert failed.message.iloc[0] == "0/6 nodes are available: 6 Insufficient cpu."
+    assert failed.message.iloc[0] == ("0/6 nodes are available: 6 Insufficient cpu. "
+                                      "preemption: 0/6 nodes are available: 6 No preemption victims found for incoming pod.")
     assert result.summary["pods_pending_at_end"] == 4
     # no cluster event could help, so each pod is retried only by the 5-minute flush (30 s ticks)
     for _, attempts in failed.groupby("name"):
@@ -46,7 +47,8 @@ def test_replacement_without_room_reports_tainted_and_full_nodes() -> None:
     failed = events_of(result, "FailedScheduling")
     late = failed[failed.t > evicted.t.iloc[0]]
     # the replacement: the dead node is tainted, the five live ones are full
-    assert "0/6 nodes are available: 1 node(s) had untolerated taint(s), 5 Insufficient cpu." in set(late.message)
+    assert ("0/6 nodes are available: 1 node(s) had untolerated taint(s), 5 Insufficient cpu. preemption: 0/6 nodes are available: "
+            "1 Preemption is not helpful for scheduling, 5 No preemption victims found for incoming pod.") in set(late.message)
     assert result.summary["pods_pending_at_end"] == 2
 
 
@@ -60,7 +62,7 @@ def test_least_allocated_spreads_pods_across_nodes() -> None:
 def test_most_allocated_packs() -> None:
     result = run_config(deployments=[{"name": "w", "replicas": 6,
                                       "containers": [{"name": "c", "image": "i", "requests": {"cpu": "1"}}]}],
-                        scheduler={"scores": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {"type": "MostAllocated"}}}]},
+                        scheduler={"profiles": [{"scores": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {"type": "MostAllocated"}}}]}]},
                         duration_s=60)
     assert sorted(result.pods.node.value_counts().tolist()) == [2, 4]  # 4 cpu nodes: 4 pods fill one, 2 on the next
 
@@ -77,9 +79,21 @@ def test_reused_per_shape_results_give_the_same_placements_as_the_full_path(monk
         workloads=[{"name": "PodChurn", "args": {"rate_per_s": 0.5}}],
         faults=[{"name": "NodeCrash", "args": {"at_s": 50, "count": 3, "recover_after_s": 200}}],
         duration_s=900,
+        # no default spreading: then every active plugin is per-node static and results are reused
+        scheduler={"profiles": [{"plugin_args": {"PodTopologySpread": {"defaultingType": "List", "defaultConstraints": []}}}]},
     )
+    calls = {"reused": 0}
+    real = Scheduler._reusable
+
+    def counting(self: Scheduler, fw: object, pod: object) -> object:
+        out = real(self, fw, pod)  # type: ignore[arg-type]
+        calls["reused"] += out is not None
+        return out
+
+    monkeypatch.setattr(Scheduler, "_reusable", counting)
     fast = run_config(**over)
-    monkeypatch.setattr(Scheduler, "_reusable", lambda self, pod: None)
+    assert calls["reused"] > 200
+    monkeypatch.setattr(Scheduler, "_reusable", lambda self, fw, pod: None)
     full = run_config(**over)
     assert fast.pods[["name", "node", "scheduled_s"]].equals(full.pods[["name", "node", "scheduled_s"]])
     assert len(fast.pods) > 200

@@ -3,8 +3,7 @@
 Filter: a node must carry every label of the pod's ``nodeSelector`` and match at least one of its
 ``requiredDuringSchedulingIgnoredDuringExecution`` node selector terms. Score: the sum of the weights
 of the ``preferredDuringSchedulingIgnoredDuringExecution`` terms (plus the profile's
-``addedAffinity`` preferred terms) that match, normalised with DefaultNormalizeScore. The score is
-not in the default profile yet (issue 3).
+``addedAffinity`` preferred terms) that match, normalised with DefaultNormalizeScore.
 """
 
 from __future__ import annotations

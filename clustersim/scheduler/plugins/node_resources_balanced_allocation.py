@@ -5,7 +5,7 @@ fraction = (node requested + pod requested) / allocatable, capped at 1, with rea
 non-zero defaults); extended resources the pod does not request, and resources without allocatable,
 are skipped. score = int((1 - std) * 100), std being |f1 - f2| / 2 for two resources and the
 population standard deviation for more. A pod requesting nothing is skipped in PreScore
-(kubernetes/kubernetes#129138). Not in the default profile yet (issue 3).
+(kubernetes/kubernetes#129138)..
 """
 
 from __future__ import annotations
@@ -18,6 +18,18 @@ import numpy as np
 from clustersim.api.objects import Pod
 from clustersim.scheduler.cache import NodeTable
 from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, CycleState, reject_unknown_args
+
+
+def _score(fractions_in: object) -> int:
+    fractions = [f for f in fractions_in if not np.isnan(f)]  # type: ignore[attr-defined]
+    if len(fractions) == 2:
+        std = abs((fractions[0] - fractions[1]) / 2)
+    elif len(fractions) > 2:
+        mean = sum(fractions) / len(fractions)
+        std = float(np.sqrt(sum((f - mean) ** 2 for f in fractions) / len(fractions)))
+    else:
+        std = 0.0
+    return int((1 - std) * MAX_NODE_SCORE)
 
 
 def _default_resources() -> tuple[tuple[str, int], ...]:
@@ -46,8 +58,7 @@ class NodeResourcesBalancedAllocation:
         """PreScore Skip for a best-effort pod (requests nothing of the configured resources)."""
         return all(self._requested(pod, name) == 0 for name, _ in self.resources)
 
-    def score(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
-        """``int((1 - std) * 100)`` over the resources that count."""
+    def _fractions(self, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> list[np.ndarray]:
         cols = []
         for name, _ in self.resources:
             want = self._requested(pod, name)
@@ -59,20 +70,27 @@ class NodeResourcesBalancedAllocation:
                 if want == 0 or name not in nodes.scalar_alloc:
                     continue  # extended resources the pod does not request are skipped
                 alloc, used = nodes.scalar_alloc[name][idx], nodes.scalar_req[name][idx]
-            frac = np.where(alloc > 0, np.minimum((used + want) / np.where(alloc > 0, alloc, 1), 1.0), np.nan)
-            cols.append(frac)
+            cols.append(np.where(alloc > 0, np.minimum((used + want) / np.where(alloc > 0, alloc, 1), 1.0), np.nan))
+        return cols
+
+    def score(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
+        """``int((1 - std) * 100)`` over the resources that count."""
+        cols = self._fractions(pod, nodes, idx)
+        if len(cols) == 2:  # the usual case, vectorised with upstream's two-resource formula
+            a, b = cols
+            both = ~np.isnan(a) & ~np.isnan(b)
+            std = np.where(both, np.abs((a - b) / 2), 0.0)
+            return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
         out = np.empty(len(idx), dtype=np.int64)
         for j in range(len(idx)):
-            fractions = [c[j] for c in cols if not np.isnan(c[j])]
-            if len(fractions) == 2:
-                std = abs(fractions[0] - fractions[1]) / 2
-            elif len(fractions) > 2:
-                mean = sum(fractions) / len(fractions)
-                std = float(np.sqrt(sum((f - mean) ** 2 for f in fractions) / len(fractions)))
-            else:
-                std = 0.0
-            out[j] = int((1 - std) * MAX_NODE_SCORE)
+            out[j] = _score(c[j] for c in cols)
         return out
+
+    def score_one(self, pod: Pod, nodes: NodeTable, i: int) -> int:
+        """``score`` for one node."""
+        return int(self.score(CycleState(), pod, nodes, np.array([i]))[0])
+
+    normalize_is_identity = True
 
     def normalize(self, state: CycleState, pod: Pod, scores: np.ndarray) -> np.ndarray:
         """No ScoreExtensions upstream: identity."""

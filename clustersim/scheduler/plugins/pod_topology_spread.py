@@ -1,30 +1,42 @@
-"""PodTopologySpread (filter): pkg/scheduler/framework/plugins/podtopologyspread/{filtering,common}.go.
+"""PodTopologySpread: pkg/scheduler/framework/plugins/podtopologyspread/{filtering,scoring,common,plugin}.go.
 
-For each ``DoNotSchedule`` constraint, pods matching its selector (same namespace, not terminating) are
-counted per topology domain, over the nodes that carry every constraint's topology key and pass the
-pod's nodeSelector and required node affinity (nodeAffinityPolicy Honor). A node is rejected when
-``count(its domain) + (1 if the pod matches the selector) - min count`` exceeds ``maxSkew``; the
-minimum is 0 while there are fewer domains than ``minDomains``. A node without the topology key is
-UnschedulableAndUnresolvable. Scoring (ScheduleAnyway and the system default constraints) is not
-modelled yet (issue 3).
+Filter (``DoNotSchedule`` constraints): pods matching the constraint's selector (same namespace, not
+terminating) are counted per topology domain, over the nodes that carry every constraint's key and
+pass the pod's nodeSelector and required node affinity (nodeAffinityPolicy Honor, nodeTaintsPolicy
+Ignore). A node is rejected when ``count(domain) + self_match - min count > maxSkew``; the minimum is 0
+while there are fewer domains than ``minDomains``. A node without a topology key is
+UnschedulableAndUnresolvable.
 
-The verdict depends on other pods, so this filter is not per-node static: the scheduler does not reuse
-results across pods while it is active.
+Score (``ScheduleAnyway`` constraints; without any constraint of its own, the system defaults
+``zone maxSkew 5`` and ``hostname maxSkew 3``, with the selector of the pod's owning ReplicaSet
+or StatefulSet (``helper.DefaultSelector``)): per feasible node, the sum over constraints of
+``count(domain) * log(domains + 2) + maxSkew - 1``, rounded; normalised as
+``100 * (max + min - s) / max``. Counting goes through the cache's label index, so it costs the
+number of matching pods, not nodes x pods.
+
+Both depend on where other pods are, so this plugin is not per-node static: the scheduler does not
+reuse results across pods while it is active.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from clustersim.api.objects import Pod
-from clustersim.api.types import TopologySpreadConstraint
+from clustersim.api.types import LabelSelector, TopologySpreadConstraint
 from clustersim.scheduler.cache import NodeTable
-from clustersim.scheduler.framework import SCHEDULER_PLUGINS, Code, CycleState
+from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState, reject_unknown_args
 
 REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
 REASON_NODE_LABEL_NOT_MATCH = "node(s) didn't match pod topology spread constraints (missing required label)"
+LABEL_HOSTNAME = "kubernetes.io/hostname"
+LABEL_ZONE = "topology.kubernetes.io/zone"
+# pkg/scheduler/apis/config/v1/defaults.go: systemDefaultConstraints
+SYSTEM_DEFAULT_CONSTRAINTS = ((LABEL_HOSTNAME, 3), (LABEL_ZONE, 5))
 _STATE_KEY = "PodTopologySpread"
 
 
@@ -39,14 +51,47 @@ def _node_passes_affinity(pod: Pod, labels: dict[str, str]) -> bool:
     return aff is None or not aff.required or any(t.matches(labels) for t in aff.required)
 
 
+def default_selector(pod: Pod, nodes: NodeTable) -> LabelSelector | None:
+    """``helper.DefaultSelector``: the selector of the pod's controlling ReplicaSet or StatefulSet (Services are merged in when modelled)."""
+    owner = pod.meta.owner
+    if owner is None:
+        return None
+    return nodes.owner_selectors.get((owner.kind, pod.meta.namespace, owner.name))
+
+
 @SCHEDULER_PLUGINS.register("PodTopologySpread")
 @dataclass(frozen=True)
 class PodTopologySpread:
-    """Filter: hard topology spread constraints."""
+    """Filter: DoNotSchedule constraints. Score: ScheduleAnyway constraints, or the system defaults."""
 
+    default_constraints: tuple[tuple[str, int], ...] = field(default=SYSTEM_DEFAULT_CONSTRAINTS)
+    system_defaulted: bool = True
     name: str = "PodTopologySpread"
     per_node_static = False  # the verdict depends on where other pods are
 
+    @classmethod
+    def from_args(cls, args: dict[str, Any]) -> PodTopologySpread:
+        """``PodTopologySpreadArgs``: ``defaultingType`` System or List, ``defaultConstraints`` (ScheduleAnyway only here)."""
+        reject_unknown_args(args, {"defaultingType", "defaultConstraints"})
+        kind = args.get("defaultingType", "System")
+        if kind not in ("System", "List"):
+            raise ValueError(f"defaultingType: Unsupported value {kind!r}: supported values: List, System")
+        given = args.get("defaultConstraints") or []
+        if kind == "System":
+            if given:
+                raise ValueError("defaultConstraints: Invalid value: when .defaultingType is System, .defaultConstraints must be empty")
+            return cls()
+        out = []
+        for i, c in enumerate(given):
+            reject_unknown_args(c, {"maxSkew", "topologyKey", "whenUnsatisfiable"}, f"defaultConstraints[{i}].")
+            if c.get("whenUnsatisfiable", "ScheduleAnyway") != "ScheduleAnyway":
+                raise ValueError(f"defaultConstraints[{i}].whenUnsatisfiable: only ScheduleAnyway default constraints are supported")
+            if int(c.get("maxSkew", 0)) < 1:
+                raise ValueError(f"defaultConstraints[{i}].maxSkew: Invalid value: must be greater than zero")
+            out.append((str(c["topologyKey"]), int(c["maxSkew"])))
+        return cls(default_constraints=tuple(out), system_defaulted=False)
+
+    # ---- filter
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """PreFilter Skip: no DoNotSchedule constraint."""
         return not _hard(pod)
@@ -58,18 +103,25 @@ class PodTopologySpread:
             return cached  # type: ignore[no-any-return]
         constraints = _hard(pod)
         keys = [c.topology_key for c in constraints]
-        per: list[dict[str, int]] = [{} for _ in constraints]
-        for i in nodes.candidates():
-            labels = nodes.labels[i]
-            if not all(k in labels for k in keys) or not _node_passes_affinity(pod, labels):
-                continue
-            for c, counts in zip(constraints, per, strict=True):
-                n = sum(1 for p in nodes.pods_on[i].values()
-                        if p.meta.namespace == pod.meta.namespace and not p.terminating and c.label_selector.matches(p.meta.labels))
-                domain = labels[c.topology_key]
-                counts[domain] = counts.get(domain, 0) + n
+        eligible: dict[int, bool] = {}
+
+        def ok(i: int) -> bool:
+            v = eligible.get(i)
+            if v is None:
+                labels = nodes.labels[i]
+                v = eligible[i] = bool(nodes.present[i]) and all(k in labels for k in keys) and _node_passes_affinity(pod, labels)
+            return v
+
         out = []
-        for c, counts in zip(constraints, per, strict=True):
+        for c in constraints:
+            counts: dict[str, int] = {}
+            for i in nodes.candidates():  # every eligible domain exists, with 0 pods at first
+                if ok(int(i)):
+                    counts.setdefault(nodes.labels[i][c.topology_key], 0)
+            for i, _ in nodes.pods_matching((pod.meta.namespace,), c.label_selector):
+                if ok(i):
+                    d = nodes.labels[i][c.topology_key]
+                    counts[d] += 1
             low = min(counts.values()) if counts else 0
             if c.min_domains is not None and len(counts) < c.min_domains:
                 low = 0
@@ -100,3 +152,70 @@ class PodTopologySpread:
         """Missing topology label, or skew too large."""
         verdict = self._verdict(state, pod, nodes, i)
         return (Code.SUCCESS, []) if verdict is None else (verdict[0], [verdict[1]])
+
+    # ---- score
+    def soft_constraints(self, pod: Pod, nodes: NodeTable) -> tuple[tuple[tuple[str, int, LabelSelector], ...], bool]:
+        """(key, maxSkew, selector) of the ScheduleAnyway constraints, and whether they are system defaults."""
+        spec = pod.spec.topology_spread_constraints
+        if spec:
+            return tuple((c.topology_key, c.max_skew, c.label_selector) for c in spec if c.when_unsatisfiable == "ScheduleAnyway"), False
+        sel = default_selector(pod, nodes)
+        if sel is None or not self.default_constraints:
+            return (), False
+        return tuple((key, skew, sel) for key, skew in self.default_constraints), self.system_defaulted
+
+    def skip_score(self, pod: Pod, nodes: NodeTable) -> bool:
+        """PreScore Skip: no ScheduleAnyway constraint and no default one applies."""
+        return not self.soft_constraints(pod, nodes)[0]
+
+    def score(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
+        """Raw scores over the feasible nodes ``idx``; ignored nodes (missing a key) get -1 for normalize."""
+        constraints, defaulted = self.soft_constraints(pod, nodes)
+        require_all = not defaulted
+        n_all = len(nodes.names)
+        ignored = np.zeros(len(idx), dtype=bool)
+        if require_all:
+            for key, _, _ in constraints:
+                ids, _ = nodes.domains(key)
+                ignored |= ids[idx] < 0
+        # nodes that count (nodeAffinityPolicy Honor): pass the pod's nodeSelector/required affinity
+        aff = pod.spec.affinity
+        honor = None
+        if pod.spec.node_selector or (aff is not None and aff.required):
+            honor = np.array([_node_passes_affinity(pod, nodes.labels[i]) for i in range(n_all)], dtype=bool)
+        scored = idx[~ignored]
+        total = np.zeros(len(idx), dtype=np.float64)
+        for key, max_skew, selector in constraints:
+            ids, values = nodes.domains(key)
+            per_node = np.zeros(n_all, dtype=np.int64)
+            for i, _ in nodes.pods_matching((pod.meta.namespace,), selector):
+                per_node[i] += 1
+            if honor is not None:
+                per_node[~honor[:n_all]] = 0
+            if require_all:
+                for k2, _, _ in constraints:  # pods on nodes without every key do not count
+                    per_node[nodes.domains(k2)[0] < 0] = 0
+            has = ids[idx] >= 0
+            if key == LABEL_HOSTNAME:
+                size = len(scored)
+                cnt = per_node[idx]
+            else:
+                size = len(np.unique(ids[scored][ids[scored] >= 0]))
+                by_domain = np.bincount(ids[ids >= 0], weights=per_node[ids >= 0], minlength=len(values))
+                cnt = np.where(has, by_domain[np.maximum(ids[idx], 0)], 0)
+            weight = math.log(size + 2)  # topologyNormalizingWeight
+            total += np.where(has, cnt * weight + (max_skew - 1), 0.0)
+        out = np.floor(total + 0.5).astype(np.int64)  # math.Round: half away from zero (scores are >= 0)
+        out[ignored] = -1
+        return out
+
+    def normalize(self, state: CycleState, pod: Pod, scores: np.ndarray) -> np.ndarray:
+        """``MaxNodeScore * (max + min - s) / max`` over the nodes that count; ignored nodes get 0."""
+        scores = np.asarray(scores, dtype=np.int64)
+        valid = scores >= 0
+        if not valid.any():
+            return np.zeros_like(scores)
+        lo, hi = int(scores[valid].min()), int(scores[valid].max())
+        if hi == 0:
+            return np.where(valid, MAX_NODE_SCORE, 0)
+        return np.where(valid, MAX_NODE_SCORE * (hi + lo - scores) // hi, 0)
