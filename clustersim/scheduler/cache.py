@@ -66,6 +66,10 @@ class NodeTable:
         # moves when the set of nodes changes (then everything must be recomputed)
         self.changes: list[int] = []
         self.epoch = 0
+        # matching-pod counts per node, kept incrementally for selectors asked about (topology spreading)
+        self._sel_counts: dict[tuple[str, LabelSelector], np.ndarray] = {}
+        self._sel_by_label: dict[tuple[str, str, str] | str, list[tuple[str, LabelSelector]]] = {}
+        self.terminating_seen: set[str] = set()
 
     def __len__(self) -> int:
         return len(self.names)
@@ -79,7 +83,7 @@ class NodeTable:
             new = np.zeros(self._cap, dtype=old.dtype)
             new[: len(old)] = old
             setattr(self, attr, new)
-        for d in (self.scalar_alloc, self.scalar_req):
+        for d in (self.scalar_alloc, self.scalar_req, self._sel_counts):
             for k, old in d.items():
                 new = np.zeros(self._cap, dtype=np.int64)
                 new[: len(old)] = old
@@ -188,6 +192,10 @@ class NodeTable:
             if not self.host_ports[i]:
                 self.n_host_port_nodes += 1
             self.host_ports[i].extend(pod.spec.host_ports)
+        if pod.meta.deletion_s is None:
+            self._count_selectors(pod, i, 1)
+        else:
+            self.terminating_seen.add(uid)
         self._account(i, pod, 1)
 
     def remove_pod(self, pod: Pod) -> bool:
@@ -207,6 +215,10 @@ class NodeTable:
                 if not idx:
                     del self.by_label[(ns, k, v)]
         self.with_affinity.pop(uid, None)
+        if uid in self.terminating_seen:
+            self.terminating_seen.discard(uid)
+        else:
+            self._count_selectors(old, i, -1)
         if old.spec.host_ports:
             ports = self.host_ports[i]
             for hp in old.spec.host_ports:
@@ -268,6 +280,46 @@ class NodeTable:
     def nz_mem(self) -> np.ndarray:
         """Non-zero requested memory per node (scoring's view)."""
         return self.alloc_mem - self.nzfree_mem
+
+    MAX_SELECTORS = 4096
+
+    def _count_selectors(self, pod: Pod, i: int, sign: int) -> None:
+        ns = pod.meta.namespace
+        if not self._sel_counts:
+            return
+        seen: list[tuple[str, LabelSelector]] = []
+        for k, v in pod.meta.labels.items():
+            seen.extend(self._sel_by_label.get((ns, k, v), ()))
+        seen.extend(self._sel_by_label.get(ns, ()))
+        labels = pod.meta.labels
+        for key in seen:
+            if key[1].matches(labels):
+                self._sel_counts[key][i] += sign
+
+    def mark_terminating(self, pod: Pod) -> None:
+        """An assigned pod got a deletion timestamp: it no longer counts for topology spreading."""
+        uid = pod.meta.uid
+        entry = self.assigned.get(uid)
+        if entry is not None and uid not in self.terminating_seen:
+            self.terminating_seen.add(uid)
+            self._count_selectors(entry[1], entry[0], -1)
+
+    def selector_counts(self, namespace: str, selector: LabelSelector) -> np.ndarray:
+        """Per node index, assigned non-terminating pods of ``namespace`` matching ``selector`` (kept
+        incrementally once asked for; do not modify the array)."""
+        key = (namespace, selector)
+        arr = self._sel_counts.get(key)
+        if arr is None:
+            if len(self._sel_counts) >= self.MAX_SELECTORS:
+                self._sel_counts.clear()
+                self._sel_by_label.clear()
+            arr = np.zeros(self._cap, dtype=np.int64)
+            for i, _ in self.pods_matching((namespace,), selector):
+                arr[i] += 1
+            self._sel_counts[key] = arr
+            idx: tuple[str, str, str] | str = (namespace, *selector.match_labels[0]) if selector.match_labels else namespace
+            self._sel_by_label.setdefault(idx, []).append(key)
+        return arr
 
     def pods_matching(self, namespaces: tuple[str, ...], selector: LabelSelector, terminating: bool = False) -> list[tuple[int, Pod]]:
         """Assigned pods in ``namespaces`` matching ``selector`` (terminating ones only if asked), with their node index.

@@ -96,6 +96,10 @@ class Framework:
         self.percentage = profile.percentage_of_nodes_to_score if profile.percentage_of_nodes_to_score is not None else default_percentage
         self.fit: NodeResourcesFit | None = next((f for f in self.filters if isinstance(f, NodeResourcesFit)), None)
         self.preemption: DefaultPreemption | None = next((p for p in self.post_filters if isinstance(p, DefaultPreemption)), None)
+        # what the incremental path needs to know, looked up once
+        self.filter_info = [(f, getattr(f, "per_node_static", True)) for f in self.filters]
+        self.score_info = [(p, w, getattr(p, "normalize_is_identity", False) and hasattr(p, "score_one"), hasattr(p, "reuse_key"))
+                           for p, w in self.scores]
 
 
 class Scheduler:
@@ -172,6 +176,8 @@ class Scheduler:
                 self.nodes.add_pod(pod, pod.node_name)
             else:
                 self.nominated.pop(uid, None)
+                if pod.terminating:
+                    self.nodes.mark_terminating(pod)
         elif etype == ADDED and pod.spec.scheduler_name in self.frameworks and not pod.terminating:
             self.queue.add(pod)
             self._level()
@@ -361,18 +367,20 @@ class Scheduler:
         one the full vector path makes (a test checks this).
         """
         nodes = self.nodes
-        active_scores = []
-        extra: tuple[object, ...] = ()
-        for plugin, weight in fw.scores:
-            if plugin.skip_score(pod, nodes):
-                continue
-            if not getattr(plugin, "normalize_is_identity", False) or not hasattr(plugin, "score_one"):
-                return None
-            active_scores.append((plugin, weight))
-            if hasattr(plugin, "reuse_key"):
-                extra += plugin.reuse_key(pod, nodes)
         if fw.fit is None:
             return None
+        active_scores = []
+        extra: tuple[object, ...] = ()
+        sbits = 0
+        for k, (plugin, weight, static, keyed) in enumerate(fw.score_info):
+            if plugin.skip_score(pod, nodes):
+                continue
+            if not static:
+                return None
+            active_scores.append((plugin, weight))
+            sbits |= 1 << k
+            if keyed:
+                extra += plugin.reuse_key(pod, nodes)
         spec = pod.spec
         cached = self._spec_keys.get(id(spec))
         if cached is None or cached[0] is not spec:
@@ -385,16 +393,12 @@ class Scheduler:
             return None
         active = []
         bits = 0
-        for k, f in enumerate(fw.filters):
+        for k, (f, static) in enumerate(fw.filter_info):
             if not f.skip(pod, nodes):
-                if not getattr(f, "per_node_static", True):
+                if not static:
                     return None  # its verdict depends on other pods: no reuse
                 active.append(f)
                 bits |= 1 << k
-        sbits = 0
-        for k, (plugin, _) in enumerate(fw.scores):
-            if any(plugin is p for p, _ in active_scores):
-                sbits |= 1 << k
         key = (cached[1], bits, sbits, extra)
         cand = nodes.candidates()
         entry = self._shapes.get(key)
@@ -412,11 +416,21 @@ class Scheduler:
         else:
             _, pos, mask, scores = entry
             where = nodes.positions()
+            filter_ones = [f.filter_one for f in active]
+            score_ones = [(p.score_one, w) for p, w in active_scores]
             for i in set(log[pos:]):
                 j = where[i]
                 if j >= 0:
-                    mask[j] = all(f.filter_one(pod, nodes, i) for f in active)
-                    scores[j] = sum(p.score_one(pod, nodes, i) * w for p, w in active_scores)
+                    ok = True
+                    for fo in filter_ones:
+                        if not fo(pod, nodes, i):
+                            ok = False
+                            break
+                    mask[j] = ok
+                    total = 0
+                    for so, w in score_ones:
+                        total += so(pod, nodes, i) * w
+                    scores[j] = total
         self._shapes[key] = (nodes.epoch, len(log), mask, scores)
         if len(log) > 4 * MAX_LOG:
             nodes.compact_changes()
@@ -521,13 +535,14 @@ class Scheduler:
         return int(feasible[best[self.rng.integers(len(best))]])
 
     def _explain(self, fw: Framework, pod: Pod, feasible: np.ndarray, failed: np.ndarray, chosen: int | None) -> None:
-        """Rows of the explanations frame: per examined node, each filter's verdict, each score, the total."""
+        """Rows of the explanations frame: per node, each filter's verdict up to the first failure; per
+        scored node, each score plugin's raw and normalised score and weight; the total and the choice."""
         t = self.env.now
         nodes = self.nodes
         base = {"t": t, "namespace": pod.meta.namespace, "pod": pod.meta.name, "profile": fw.name,
                 "cycle": self.queue.scheduling_cycle}
         st = CycleState()
-        for i in np.concatenate((feasible, failed)).astype(np.int64):
+        for i in nodes.candidates():  # every node's verdicts, as kube-scheduler-simulator shows them
             one = np.array([i])
             for f in fw.filters:
                 if f.skip(pod, nodes):

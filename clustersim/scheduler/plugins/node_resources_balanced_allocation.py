@@ -36,6 +36,9 @@ def _default_resources() -> tuple[tuple[str, int], ...]:
     return (("cpu", 1), ("memory", 1))
 
 
+_DEFAULT = _default_resources()
+
+
 @SCHEDULER_PLUGINS.register("NodeResourcesBalancedAllocation")
 @dataclass(frozen=True)
 class NodeResourcesBalancedAllocation:
@@ -75,6 +78,12 @@ class NodeResourcesBalancedAllocation:
 
     def score(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
         """``int((1 - std) * 100)`` over the resources that count."""
+        if self.resources == _DEFAULT and nodes.n_zero_alloc_cpu == 0 and nodes.n_zero_alloc_mem == 0:
+            r = pod.spec.requests  # cpu and memory with every allocatable > 0: no fraction is skipped
+            ac, am = nodes.alloc_cpu[idx], nodes.alloc_mem[idx]
+            fc = np.minimum((ac - nodes.free_cpu[idx] + r.cpu_m) / ac, 1.0)
+            fm = np.minimum((am - nodes.free_mem[idx] + r.memory) / am, 1.0)
+            return ((1 - np.abs((fc - fm) / 2)) * MAX_NODE_SCORE).astype(np.int64)
         cols = self._fractions(pod, nodes, idx)
         if len(cols) == 2:  # the usual case, vectorised with upstream's two-resource formula
             a, b = cols
@@ -87,8 +96,27 @@ class NodeResourcesBalancedAllocation:
         return out
 
     def score_one(self, pod: Pod, nodes: NodeTable, i: int) -> int:
-        """``score`` for one node."""
-        return int(self.score(CycleState(), pod, nodes, np.array([i]))[0])
+        """``score`` for one node in plain floats (the same IEEE operations as the vector path)."""
+        if self.resources == _DEFAULT:  # cpu and memory: the hot case, without the generic loop
+            r = pod.spec.requests
+            ac, am = int(nodes.alloc_cpu[i]), int(nodes.alloc_mem[i])
+            if ac > 0 and am > 0:
+                fc = min((ac - int(nodes.free_cpu[i]) + r.cpu_m) / ac, 1.0)
+                fm = min((am - int(nodes.free_mem[i]) + r.memory) / am, 1.0)
+                return int((1 - abs((fc - fm) / 2)) * MAX_NODE_SCORE)
+        fractions = []
+        for name, _ in self.resources:
+            want = self._requested(pod, name)
+            if name == "cpu":
+                alloc, used = int(nodes.alloc_cpu[i]), int(nodes.alloc_cpu[i] - nodes.free_cpu[i])
+            elif name == "memory":
+                alloc, used = int(nodes.alloc_mem[i]), int(nodes.alloc_mem[i] - nodes.free_mem[i])
+            else:
+                if want == 0 or name not in nodes.scalar_alloc:
+                    continue
+                alloc, used = int(nodes.scalar_alloc[name][i]), int(nodes.scalar_req[name][i])
+            fractions.append(min((used + want) / alloc, 1.0) if alloc > 0 else float("nan"))
+        return _score(fractions)
 
     normalize_is_identity = True
 

@@ -102,26 +102,20 @@ class PodTopologySpread:
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         constraints = _hard(pod)
-        keys = [c.topology_key for c in constraints]
-        eligible: dict[int, bool] = {}
-
-        def ok(i: int) -> bool:
-            v = eligible.get(i)
-            if v is None:
-                labels = nodes.labels[i]
-                v = eligible[i] = bool(nodes.present[i]) and all(k in labels for k in keys) and _node_passes_affinity(pod, labels)
-            return v
-
+        n_all = len(nodes.names)
+        ok = np.zeros(n_all, dtype=bool)
+        ok[nodes.candidates()] = True
+        for c in constraints:
+            ok &= nodes.domains(c.topology_key)[0] >= 0
+        aff = pod.spec.affinity
+        if pod.spec.node_selector or (aff is not None and aff.required):
+            ok &= np.array([_node_passes_affinity(pod, nodes.labels[i]) for i in range(n_all)], dtype=bool)
         out = []
         for c in constraints:
-            counts: dict[str, int] = {}
-            for i in nodes.candidates():  # every eligible domain exists, with 0 pods at first
-                if ok(int(i)):
-                    counts.setdefault(nodes.labels[i][c.topology_key], 0)
-            for i, _ in nodes.pods_matching((pod.meta.namespace,), c.label_selector):
-                if ok(i):
-                    d = nodes.labels[i][c.topology_key]
-                    counts[d] += 1
+            ids, values = nodes.domains(c.topology_key)
+            per_node = nodes.selector_counts(pod.meta.namespace, c.label_selector)[:n_all]
+            by_domain = np.bincount(ids[ok], weights=per_node[ok], minlength=len(values))
+            counts = {values[d]: int(by_domain[d]) for d in np.unique(ids[ok])}  # every eligible domain, 0 pods or more
             low = min(counts.values()) if counts else 0
             if c.min_domains is not None and len(counts) < c.min_domains:
                 low = 0
@@ -185,22 +179,25 @@ class PodTopologySpread:
             honor = np.array([_node_passes_affinity(pod, nodes.labels[i]) for i in range(n_all)], dtype=bool)
         scored = idx[~ignored]
         total = np.zeros(len(idx), dtype=np.float64)
+        keep = None  # nodes whose pods count
+        if honor is not None:
+            keep = honor[:n_all]
+        if require_all:
+            for k2, _, _ in constraints:  # pods on nodes without every key do not count
+                has_key = nodes.domains(k2)[0] >= 0
+                keep = has_key if keep is None else keep & has_key
         for key, max_skew, selector in constraints:
             ids, values = nodes.domains(key)
-            per_node = np.zeros(n_all, dtype=np.int64)
-            for i, _ in nodes.pods_matching((pod.meta.namespace,), selector):
-                per_node[i] += 1
-            if honor is not None:
-                per_node[~honor[:n_all]] = 0
-            if require_all:
-                for k2, _, _ in constraints:  # pods on nodes without every key do not count
-                    per_node[nodes.domains(k2)[0] < 0] = 0
+            per_node = nodes.selector_counts(pod.meta.namespace, selector)[:n_all]
+            if keep is not None:
+                per_node = np.where(keep, per_node, 0)
             has = ids[idx] >= 0
             if key == LABEL_HOSTNAME:
                 size = len(scored)
                 cnt = per_node[idx]
             else:
-                size = len(np.unique(ids[scored][ids[scored] >= 0]))
+                sub = ids[scored]
+                size = int(np.count_nonzero(np.bincount(sub[sub >= 0], minlength=len(values))))
                 by_domain = np.bincount(ids[ids >= 0], weights=per_node[ids >= 0], minlength=len(values))
                 cnt = np.where(has, by_domain[np.maximum(ids[idx], 0)], 0)
             weight = math.log(size + 2)  # topologyNormalizingWeight
