@@ -87,7 +87,7 @@ class NodeTable:
             for k, old in d.items():
                 new = np.zeros(self._cap, dtype=np.int64)
                 new[: len(old)] = old
-                d[k] = new
+                d[k] = new  # type: ignore[index]
 
     def _scalar(self, name: str) -> None:
         if name not in self.scalar_alloc:

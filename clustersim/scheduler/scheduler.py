@@ -380,7 +380,7 @@ class Scheduler:
             active_scores.append((plugin, weight))
             sbits |= 1 << k
             if keyed:
-                extra += plugin.reuse_key(pod, nodes)
+                extra += plugin.reuse_key(pod, nodes)  # type: ignore[attr-defined]
         spec = pod.spec
         cached = self._spec_keys.get(id(spec))
         if cached is None or cached[0] is not spec:
@@ -417,7 +417,7 @@ class Scheduler:
             _, pos, mask, scores = entry
             where = nodes.positions()
             filter_ones = [f.filter_one for f in active]
-            score_ones = [(p.score_one, w) for p, w in active_scores]
+            score_ones = [(p.score_one, w) for p, w in active_scores]  # type: ignore[attr-defined]
             for i in set(log[pos:]):
                 j = where[i]
                 if j >= 0:
