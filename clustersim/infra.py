@@ -14,13 +14,61 @@ __all__ = ["Host", "Infrastructure"]
 class Host:
     """A machine that runs one node's kubelet and containers."""
 
-    __slots__ = ("name", "powered", "_on_power", "_on_kill")
+    __slots__ = ("name", "powered", "kubelet_running", "cut_from_control_plane", "cut_from_clients", "cut_from_nodes",
+                 "zone", "_on_power", "_on_kill", "_on_link")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, zone: str = "") -> None:
         self.name = name
+        self.zone = zone
         self.powered = True
+        self.kubelet_running = True
+        self.cut_from_control_plane = False
+        self.cut_from_clients = False
+        self.cut_from_nodes = False
         self._on_power: list[Callable[[bool], None]] = []
         self._on_kill: list[Callable[[str, int], bool]] = []
+        self._on_link: list[Callable[[bool], None]] = []
+
+    @property
+    def reaches_control_plane(self) -> bool:
+        """The kubelet runs and its traffic to the API server gets through."""
+        return self.powered and self.kubelet_running and not self.cut_from_control_plane
+
+    def subscribe_link(self, on_link: Callable[[bool], None]) -> None:
+        """Be told when the kubelet loses or regains the API server (kubelet stop, partition)."""
+        self._on_link.append(on_link)
+
+    def _link_changed(self, before: bool) -> None:
+        now = self.reaches_control_plane
+        if now != before and self.powered:
+            for cb in self._on_link:
+                cb(now)
+
+    def stop_kubelet(self) -> None:
+        """The kubelet process stops; containers keep running (the runtime is a separate process)."""
+        before = self.reaches_control_plane
+        self.kubelet_running = False
+        self._link_changed(before)
+
+    def start_kubelet(self) -> None:
+        """The kubelet process starts again."""
+        before = self.reaches_control_plane
+        self.kubelet_running = True
+        self._link_changed(before)
+
+    def partition(self, control_plane: bool = True, clients: bool = False, nodes: bool = False) -> None:
+        """Cut the host's network from the control plane and, optionally, from clients and other nodes."""
+        before = self.reaches_control_plane
+        self.cut_from_control_plane = self.cut_from_control_plane or control_plane
+        self.cut_from_clients = self.cut_from_clients or clients
+        self.cut_from_nodes = self.cut_from_nodes or nodes
+        self._link_changed(before)
+
+    def heal(self) -> None:
+        """Restore every network path."""
+        before = self.reaches_control_plane
+        self.cut_from_control_plane = self.cut_from_clients = self.cut_from_nodes = False
+        self._link_changed(before)
 
     def subscribe(self, on_power: Callable[[bool], None], on_kill: Callable[[str, int], bool]) -> None:
         """Register the callbacks of the software on this host (the kubelet)."""
@@ -52,8 +100,23 @@ class Infrastructure:
     def __init__(self, failing_images: tuple[str, ...] = ()) -> None:
         self.hosts: dict[str, Host] = {}
         self.failing_images: set[str] = set(failing_images)
+        self.registry_down = False  # every pull fails (RegistryOutage)
 
-    def add_host(self, name: str) -> Host:
+    def pull_fails(self, image: str) -> bool:
+        """Would a pull of ``image`` fail now?"""
+        return self.registry_down or image in self.failing_images
+
+    def add_host(self, name: str, zone: str = "") -> Host:
         """Create the host for node ``name``."""
-        host = self.hosts[name] = Host(name)
+        host = self.hosts[name] = Host(name, zone)
         return host
+
+    def can_reach(self, src: Host | None, dst: Host) -> bool:
+        """Does traffic from ``src`` (a node, or None for an outside client) reach a process on ``dst``?"""
+        if not dst.powered:
+            return False
+        if src is None:
+            return not dst.cut_from_clients
+        if src is dst:
+            return src.powered
+        return src.powered and not src.cut_from_nodes and not dst.cut_from_nodes

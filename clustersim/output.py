@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from clustersim.metrics.summary import NODE_FAULTS
 from clustersim.sim import RunResult
 
 __all__ = ["format_summary", "write_outputs"]
@@ -73,7 +74,7 @@ def format_summary(result: RunResult, source: str) -> str:
              f"{result.runtime_s:.2f} s wall ({st['sim_events']:,} SimPy events)"]
     for f in s["faults"]:
         lines.append(f"Fault {f['fault']} on {f['target']} at t={f['t_inject']:.1f} s")
-        if f["fault"] == "NodeCrash":
+        if f["fault"] in NODE_FAULTS and f["fault"] != "NodeDrain":
             lines.append(f"  node NotReady           {_t(f.get('t_not_ready'))}{_d(f.get('detection_s'), 'detection')}")
             lines.append(f"  NoExecute taint         {_t(f.get('t_tainted'))}{_d(f.get('taint_s'), 'rate limiter')}")
             lines.append(f"  pods evicted ({f.get('evicted_pods', 0)})        {_t(f.get('t_evicted'))}{_d(f.get('toleration_s'), 'toleration')}")

@@ -76,7 +76,7 @@ class Simulation:
         self.infra = Infrastructure(cfg.images.failing)
         self.kubelets: list[Kubelet] = []
         for node in nodes_from_config(cfg):
-            self.infra.add_host(node.meta.name)
+            self.infra.add_host(node.meta.name, node.meta.labels.get("topology.kubernetes.io/zone", ""))
             images = ImageService(cfg.kubelet.image_pull_bandwidth_mib_s, cfg.kubelet.image_pull_overhead_s,
                                   cfg.kubelet.serialize_image_pulls, dict(cfg.images.sizes_mib),
                                   cfg.images.default_size_mib, {img: 0.0 for img in cfg.images.preloaded})

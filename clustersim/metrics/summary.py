@@ -19,6 +19,8 @@ from clustersim.config.models import SimConfig
 __all__ = ["SUMMARY_METRICS", "Series", "Step", "summarize"]
 
 SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending")
+# faults whose target is a node: their recovery critical path is NotReady, taint, eviction, replacement
+NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain")
 
 
 class Step:
@@ -181,7 +183,7 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
     for rec in faults.to_dict("records"):
         row = dict(rec)
         row["t_recover"] = None if row["t_recover"] is None or math.isnan(row["t_recover"]) else row["t_recover"]
-        if row["fault"] == "NodeCrash":
+        if row["fault"] in NODE_FAULTS:
             _node_crash_path(row, ts, ev, pods)
         row["convergence_s"] = _convergence(grid, ok, row["t_inject"])
         rows.append(row)

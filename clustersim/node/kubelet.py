@@ -54,6 +54,7 @@ class Kubelet:
         self.lease: Lease | None = None
         self._rng: np.random.Generator = env.rng(f"kubelet/{self.name}")
         self.renew_period_s = cfg.node_lease_duration_s * LEASE_RENEW_FRACTION
+        self._unsent: dict[str, Pod] = {}
 
     # ---- lifecycle
     def start(self) -> None:
@@ -66,6 +67,51 @@ class Kubelet:
         self.state.create(self.lease)
         self.state.watch_node_pods(self.name, self._on_pod)
         self.host.subscribe(self._on_power, self._on_kill)
+        self.host.subscribe_link(self._on_link)
+
+    @property
+    def connected(self) -> bool:
+        """The kubelet runs and reaches the API server."""
+        return self.host.reaches_control_plane
+
+    def write(self, pod: Pod) -> None:
+        """Send a pod status update; while cut off from the API server it is sent on reconnect."""
+        if self.connected:
+            self.state.update(pod)
+        else:
+            self._unsent[pod.meta.uid] = pod
+
+    def _on_link(self, up: bool) -> None:
+        """Kubelet stopped or started, or the node cut off from / reconnected to the control plane.
+
+        Cut off: the Lease stops being renewed (the node lifecycle controller will notice), the watch
+        is gone, containers keep running. Back: renew the Lease, send what was not sent, relist: pods
+        deleted meanwhile are killed, pods marked for deletion are terminated.
+        """
+        lease = self.lease
+        assert lease is not None
+        if not up:
+            lease.stopped_s = self.env.now
+            self.state.update(lease)
+            return
+        lease.restart(self.env.now)
+        self.state.update(lease)
+        node = self.node
+        node.heartbeat_s = self.env.now
+        if node.ready is not ConditionStatus.TRUE:
+            node.ready, node.ready_transition_s, node.ever_ready = ConditionStatus.TRUE, self.env.now, True
+            self.rec.event("Node", "", self.name, "NodeReady", f"Node {self.name} status is now: NodeReady", self.name)
+        self.state.update(node)
+        for uid, worker in list(self.workers.items()):
+            if self.state.get("Pod", worker.pod.key) is not worker.pod:
+                self.workers.pop(uid, None)
+                worker.signal(REMOVED)
+        unsent, self._unsent = self._unsent, {}
+        for pod in unsent.values():
+            if self.state.get("Pod", pod.key) is pod:
+                self.state.update(pod)
+        for pod in list(self.state.pods_on_node(self.name)):
+            self._sync(pod)
 
     def _on_power(self, on: bool) -> None:
         lease = self.lease
@@ -90,8 +136,8 @@ class Kubelet:
             self._sync(pod)
 
     def _on_pod(self, etype: str, pod: Pod) -> None:
-        if not self.host.powered:
-            return  # the watch died with the kubelet; the relist at boot catches up
+        if not self.connected:
+            return  # the watch died with the kubelet (or its network); the relist catches up
         if etype == DELETED:
             worker = self.workers.pop(pod.meta.uid, None)
             if worker is not None:
@@ -128,7 +174,7 @@ class Kubelet:
         """Make ``image`` present, with Pulling/Pulled events and ImagePullBackOff on failure."""
         pod = worker.pod
         while True:
-            failing = image in self.infra.failing_images
+            failing = self.infra.pull_fails(image)
             plan = self.images.plan(image, self.env.now, failing)
             if not plan.pulled:
                 cause = yield from worker._sleep(plan.done_s - self.env.now)
@@ -151,7 +197,7 @@ class Kubelet:
             self._pod_event(pod, "Failed", "Error: ErrImagePull", "Warning")
             delay = self.image_backoff.next(f"{pod.meta.uid}/{image}", self.env.now)
             pod.status.reason = "ImagePullBackOff"
-            self.state.update(pod)
+            self.write(pod)
             self._pod_event(pod, "BackOff", f'Back-off pulling image "{image}"')
             cause = yield from worker._sleep(delay)
             if cause is not None:
@@ -167,13 +213,13 @@ class Kubelet:
         if st.start_s is None:
             st.start_s = self.env.now
         self.rec.pod_mark(pod.meta.uid, "started_s")
-        self.state.update(pod)
+        self.write(pod)
 
     def back_off(self, pod: Pod, delay: float) -> None:
         """CrashLoopBackOff event and status reason."""
         c = pod.spec.containers[0]
         pod.status.reason = "CrashLoopBackOff"
-        self.state.update(pod)
+        self.write(pod)
         self._pod_event(pod, "BackOff", f"Back-off {delay:g}s restarting failed container={c.name} pod={pod.meta.name}", "Warning")
 
     def unhealthy(self, pod: Pod, probe: str) -> None:
@@ -197,8 +243,8 @@ class Kubelet:
 
     def finalize_deletion(self, pod: Pod) -> None:
         """Containers are gone: remove the pod from the API (delete with grace 0)."""
-        if self.state.get("Pod", pod.key) is pod:
-            self.state.delete("Pod", pod.key, grace_s=0)
+        if self.state.get("Pod", pod.key) is pod and self.connected:
+            self.state.delete("Pod", pod.key, grace_s=0)  # else the relist on reconnect finishes it
 
     def _pod_event(self, pod: Pod, reason: str, message: str, type_: str = "Normal") -> None:
         self.rec.event("Pod", pod.meta.namespace, pod.meta.name, reason, message, self.name, type_)

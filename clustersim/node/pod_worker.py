@@ -94,7 +94,7 @@ class PodWorker:
             pod.status.ready_since_s = k.env.now if api_ready else None
             if api_ready:
                 k.rec.pod_mark(pod.meta.uid, "ready_s")
-            k.state.update(pod)
+            k.write(pod)
         if app_ok is not None:
             self.app_ok = app_ok
         serving = self.api_ready and self.app_ok and self.running and not pod.terminating and k.host.powered
@@ -134,7 +134,7 @@ class PodWorker:
             policy = pod.spec.restart_policy
             if policy is RestartPolicy.NEVER or (policy is RestartPolicy.ON_FAILURE and outcome.exit_code == 0):
                 pod.status.phase = PodPhase.SUCCEEDED if outcome.exit_code == 0 else PodPhase.FAILED
-                k.state.update(pod)
+                k.write(pod)
                 k.worker_done(self)
                 return None
             delay = k.container_backoff.next(pod.meta.uid, k.env.now)
