@@ -46,8 +46,10 @@ def parse_args(registry: Registry[Any], name: str, args: dict[str, Any], cfg: Si
         err = e.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
         msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
-        if not loc and ": " in msg:
-            loc, msg = msg.split(": ", 1)
+        head = msg.split(": ", 1)[0] if ": " in msg else ""
+        if err["type"] == "value_error" and head and head.replace(".", "").replace("_", "").isalnum():
+            loc = f"{loc}.{head}" if loc else head  # a model validator names the field it rejects
+            msg = msg.split(": ", 1)[1]
         raise ConfigError(source, f"{field}.args.{loc}" if loc else f"{field}.args", msg) from None
     problem = parsed.check(cfg)
     if problem:

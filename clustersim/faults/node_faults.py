@@ -162,7 +162,7 @@ class PartitionArgs(NodeFaultArgs):
 class NetworkPartition(NodeFault):
     """Nodes cut off from the control plane (and optionally from clients and each other)."""
 
-    Args = PartitionArgs
+    Args = PartitionArgs  # type: ignore[assignment]
     NAME = "NetworkPartition"
     ACTION = "partition"
 
@@ -184,7 +184,7 @@ class ZoneOutageArgs(NodeFaultArgs):
 class ZoneOutage(NodeFault):
     """Every node of a zone at once."""
 
-    Args = ZoneOutageArgs
+    Args = ZoneOutageArgs  # type: ignore[assignment]
     NAME = "ZoneOutage"
 
     def action(self) -> str:

@@ -1,0 +1,51 @@
+"""PodKill, ContainerKill, RegistryOutage and NodeDrain scenarios."""
+
+from __future__ import annotations
+
+from tests.conftest import events_of, run_config
+
+WEB = {"name": "web", "replicas": 4, "containers": [{"name": "c", "image": "img:1", "requests": {"cpu": "500m"},
+                                                      "readiness_probe": {"period_s": 5}, "behavior": {"ready_after_s": 2}}]}
+
+
+def test_pod_kill_deletes_and_the_replicaset_replaces() -> None:
+    res = run_config(deployments=[WEB], duration_s=200, faults=[{"name": "PodKill", "args": {"at_s": 60, "deployment": "web", "count": 2}}])
+    killed = res.pods[res.pods.deletion_s.notna()]
+    assert len(killed) == 2 and (killed.deletion_s == 60).all()
+    assert len(res.pods) == 6 and res.summary["deployments"]["default/web"]["desired"] == 4
+
+
+def test_container_kill_restarts_in_place() -> None:
+    res = run_config(deployments=[WEB], duration_s=200, faults=[{"name": "ContainerKill", "args": {"at_s": 60, "deployment": "web"}}])
+    assert res.pods.restarts.sum() == 1 and len(res.pods) == 4
+
+
+def test_registry_outage_backs_off_image_pulls_then_recovers() -> None:
+    dep = {**WEB, "replicas": 0}
+    res = run_config(deployments=[dep], duration_s=600,
+                     faults=[{"name": "RegistryOutage", "args": {"at_s": 10, "duration_s": 100}}],
+                     workloads=[{"name": "DeploymentUpdate", "args": {"at_s": 20, "deployment": "web", "replicas": 2}}])
+    backoff = events_of(res, "BackOff")
+    assert len(backoff) >= 2 and backoff.message.str.startswith('Back-off pulling image').all()
+    failed = events_of(res, "Failed")
+    one = failed[failed.name == failed.name.iloc[0]]
+    pulls = one[one.message.str.startswith("Failed to pull")].t.to_numpy()
+    gaps = pulls[1:] - pulls[:-1]
+    assert (gaps[:3] > [9, 19, 39]).all()  # ImagePullBackOff: 10 s doubling
+    assert res.pods.ready_s.notna().all() and (res.pods.ready_s > 110).all()
+
+
+def test_drain_respects_the_pod_disruption_budget() -> None:
+    one_node = {"zones": ["a"], "node_pools": [{"name": "n", "count": 3, "capacity": {"cpu": "4", "memory": "8Gi"}}]}
+    dep = {**WEB, "replicas": 3, "node_selector": {}}
+    res = run_config(cluster=one_node, deployments=[dep], duration_s=400,
+                     pod_disruption_budgets=[{"name": "web", "selector": {"match_labels": {"app": "web"}}, "max_unavailable": 0}],
+                     faults=[{"name": "NodeDrain", "args": {"at_s": 60, "nodes": ["n-0"], "timeout_s": 60}}])
+    refused = events_of(res, "EvictionRefused")
+    assert len(refused) >= 2 and events_of(res, "Evicted").empty  # maxUnavailable 0: never
+    res2 = run_config(cluster=one_node, deployments=[dep], duration_s=400,
+                      pod_disruption_budgets=[{"name": "web", "selector": {"match_labels": {"app": "web"}}, "max_unavailable": 1}],
+                      faults=[{"name": "NodeDrain", "args": {"at_s": 60, "nodes": ["n-0"]}}])
+    assert len(events_of(res2, "Evicted")) == len(res2.pods[(res2.pods.node == "n-0") & (res2.pods.created_s < 1)])
+    assert res2.summary["pods_pending_at_end"] == 0
+    assert not (res2.pods[res2.pods.created_s > 60].node == "n-0").any()  # cordoned
