@@ -6,16 +6,18 @@ is told, because it subscribed to its host, the way a process dies with its mach
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["Host", "Infrastructure"]
+__all__ = ["Host", "Infrastructure", "ProxyTable"]
 
 
 class Host:
     """A machine that runs one node's kubelet and containers."""
 
     __slots__ = ("name", "powered", "kubelet_running", "cut_from_control_plane", "cut_from_clients", "cut_from_nodes",
-                 "zone", "_on_power", "_on_kill", "_on_link")
+                 "zone", "_on_power", "_on_kill", "_on_link", "_answers", "proxy_cut_since", "_clock")
 
     def __init__(self, name: str, zone: str = "") -> None:
         self.name = name
@@ -28,6 +30,21 @@ class Host:
         self._on_power: list[Callable[[bool], None]] = []
         self._on_kill: list[Callable[[str, int], bool]] = []
         self._on_link: list[Callable[[bool], None]] = []
+        self._answers: Callable[[str], bool] | None = None
+        self.proxy_cut_since: float | None = None  # kube-proxy lost its API watch at this time (partition)
+        self._clock: Callable[[], float] = lambda: 0.0
+
+    def set_clock(self, clock: Callable[[], float]) -> None:
+        """Where the host reads the simulated time (for timestamps of network changes)."""
+        self._clock = clock
+
+    def serve_requests(self, answers: Callable[[str], bool]) -> None:
+        """Register who answers requests for pods on this host (the container runtime, via the kubelet)."""
+        self._answers = answers
+
+    def answers(self, pod_key: str) -> bool:
+        """Is a container of ``pod_key`` running here and answering?"""
+        return self.powered and self._answers is not None and self._answers(pod_key)
 
     @property
     def reaches_control_plane(self) -> bool:
@@ -59,6 +76,8 @@ class Host:
     def partition(self, control_plane: bool = True, clients: bool = False, nodes: bool = False) -> None:
         """Cut the host's network from the control plane and, optionally, from clients and other nodes."""
         before = self.reaches_control_plane
+        if control_plane and not self.cut_from_control_plane:
+            self.proxy_cut_since = self._clock()
         self.cut_from_control_plane = self.cut_from_control_plane or control_plane
         self.cut_from_clients = self.cut_from_clients or clients
         self.cut_from_nodes = self.cut_from_nodes or nodes
@@ -67,6 +86,7 @@ class Host:
     def heal(self) -> None:
         """Restore every network path."""
         before = self.reaches_control_plane
+        self.proxy_cut_since = None
         self.cut_from_control_plane = self.cut_from_clients = self.cut_from_nodes = False
         self._link_changed(before)
 
@@ -94,12 +114,45 @@ class Host:
         return any(cb(pod_key, exit_code) for cb in self._on_kill)
 
 
+class ProxyTable:
+    """kube-proxy's programmed rules, shared by the nodes that follow the API: per Service, the
+    endpoint lists with the time each was programmed. A node whose kube-proxy lost its watch keeps
+    the rules it had then (``Host.proxy_cut_since``)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
+        self.rules: dict[str, list[tuple[Any, ...]]] = {}
+
+    def program(self, service: str, at: float, endpoints: tuple[Any, ...]) -> None:
+        """Rules for ``service`` take effect at ``at`` (a later program before ``at`` replaces them)."""
+        times, rules = self.times.setdefault(service, []), self.rules.setdefault(service, [])
+        if times and times[-1] >= at:
+            rules[-1] = endpoints
+            return
+        times.append(at)
+        rules.append(endpoints)
+
+    def last_programmed(self, service: str) -> float:
+        """When rules for ``service`` last took or take effect (-inf if never)."""
+        times = self.times.get(service)
+        return times[-1] if times else float("-inf")
+
+    def view(self, service: str, at: float) -> tuple[Any, ...]:
+        """The rules in force at time ``at``."""
+        times = self.times.get(service)
+        if not times:
+            return ()
+        i = bisect.bisect_right(times, at) - 1
+        return self.rules[service][i] if i >= 0 else ()
+
+
 class Infrastructure:
-    """All hosts, and the registry's failing images."""
+    """All hosts, the registry's failing images, and the nodes' kube-proxy rules."""
 
     def __init__(self, failing_images: tuple[str, ...] = ()) -> None:
         self.hosts: dict[str, Host] = {}
         self.failing_images: set[str] = set(failing_images)
+        self.proxy = ProxyTable()
         self.registry_down = False  # every pull fails (RegistryOutage)
 
     def pull_fails(self, image: str) -> bool:
@@ -110,6 +163,11 @@ class Infrastructure:
         """Create the host for node ``name``."""
         host = self.hosts[name] = Host(name, zone)
         return host
+
+    def proxy_view(self, host: Host, service: str, now: float) -> tuple[Any, ...]:
+        """The endpoints ``host``'s kube-proxy routes ``service`` to now."""
+        at = now if host.proxy_cut_since is None else host.proxy_cut_since
+        return self.proxy.view(service, at)
 
     def can_reach(self, src: Host | None, dst: Host) -> bool:
         """Does traffic from ``src`` (a node, or None for an outside client) reach a process on ``dst``?"""

@@ -13,6 +13,7 @@ from clustersim.api.objects import (
     ObjectMeta,
     PodDisruptionBudget,
     PodTemplate,
+    Service,
 )
 from clustersim.api.quantity import cpu_millis, to_int_value
 from clustersim.api.types import (
@@ -47,11 +48,12 @@ from clustersim.config.models import (
     PodDisruptionBudgetConfig,
     PriorityClassConfig,
     ProbeConfig,
+    ServiceConfig,
     SimConfig,
     TopologySpreadConstraintConfig,
 )
 
-__all__ = ["deployment_from_config", "nodes_from_config", "pdb_from_config", "resolve_priority", "resource_list"]
+__all__ = ["deployment_from_config", "nodes_from_config", "pdb_from_config", "resolve_priority", "resource_list", "service_from_config"]
 
 POOL_LABEL = "clustersim.io/node-pool"
 
@@ -191,3 +193,9 @@ def deployment_from_config(d: DeploymentConfig, classes: tuple[PriorityClassConf
 def pdb_from_config(b: PodDisruptionBudgetConfig) -> PodDisruptionBudget:
     """A policy/v1 PodDisruptionBudget object."""
     return PodDisruptionBudget(ObjectMeta(b.name, b.namespace), _selector(b.selector), b.min_available, b.max_unavailable)
+
+
+def service_from_config(s: ServiceConfig) -> Service:
+    """A v1 Service object."""
+    return Service(ObjectMeta(s.name, s.namespace), s.type, tuple(sorted(s.selector.items())), s.external_traffic_policy,
+                   s.external_name or "")

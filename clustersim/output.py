@@ -42,7 +42,7 @@ def write_outputs(result: RunResult, out: Path, plot: bool = True) -> list[str]:
     summary = _clean({**result.summary, "stats": result.stats})
     _atomic(out / "summary.json", lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"))
     files.append("summary.json")
-    names = ["timeseries", "events", "pods", "faults"] + (["explanations"] if not result.explanations.empty else [])
+    names = ["timeseries", "events", "pods", "faults"] + [n for n in ("explanations", "requests") if not getattr(result, n).empty]
     for name in names:
         df: pd.DataFrame = getattr(result, name)
         _atomic(out / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
@@ -88,6 +88,13 @@ def format_summary(result: RunResult, source: str) -> str:
         mr = "-" if d["mean_ready_ratio"] is None else f"{100 * d['mean_ready_ratio']:.1f} %"
         lines.append(f"  {key:<20}{d['desired']:>7}  {av:>12}  {mr:>18}  {_t(d['initial_ready_s'])}")
     lines.append("(availability: share of time, after the Deployment was first whole, with all desired replicas serving)")
+    if s.get("services"):
+        lines.append("Service                 type          >=1 endpoint  all endpoints  requests  failed  success")
+        for key, sv in s["services"].items():
+            pct = lambda v: "-" if v is None else f"{100 * v:.1f} %"  # noqa: E731
+            ratio = "-" if sv["success_ratio"] is None else f"{100 * sv['success_ratio']:.2f} %"
+            lines.append(f"  {key:<22}{sv['type']:<14}{pct(sv['any_endpoint']):>12}  {pct(sv['all_desired']):>13}  "
+                         f"{sv['requests']:>8}  {sv['failed_requests']:>6}  {ratio:>7}")
     if s["pods_pending_at_end"]:
         lines.append(f"{s['pods_pending_at_end']} pod(s) still Pending at the end (see FailedScheduling in events.parquet)")
     return "\n".join(lines)

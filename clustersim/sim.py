@@ -29,16 +29,18 @@ from clustersim.controllers.base import CONTROLLERS
 from clustersim.env import ClusterEnv
 from clustersim.faults.base import FAULTS, FaultInjector
 from clustersim.infra import Infrastructure
-from clustersim.materialize import deployment_from_config, nodes_from_config, pdb_from_config
+from clustersim.materialize import deployment_from_config, nodes_from_config, pdb_from_config, service_from_config
 from clustersim.metrics import frames
 from clustersim.metrics.kube_state import KubeStateMetrics
 from clustersim.metrics.recorder import Recorder
 from clustersim.metrics.summary import summarize
 from clustersim.node.images import ImageService
+from clustersim.node.kube_proxy import KubeProxy
 from clustersim.node.kubelet import Kubelet
 from clustersim.scheduler.profile import profiles_from_config
 from clustersim.scheduler.scheduler import Scheduler
 from clustersim.state import ClusterState
+from clustersim.traffic.clients import Traffic
 from clustersim.workload.base import WORKLOADS
 
 __all__ = ["RunResult", "Simulation", "build", "run"]
@@ -61,6 +63,7 @@ class RunResult:
     stats: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     explanations: pd.DataFrame = field(default_factory=pd.DataFrame)  # scheduler.explain_pods: per node and plugin
+    requests: pd.DataFrame = field(default_factory=pd.DataFrame)  # client requests per traffic step and Service
 
 
 class Simulation:
@@ -85,6 +88,8 @@ class Simulation:
         self.controllers = [CONTROLLERS.get(n)(self.env, self.state, self.rec, cfg.controller_manager)
                             for n in cfg.controller_manager.controllers]
         self.observer = KubeStateMetrics(self.state, self.rec)
+        self.kube_proxy = KubeProxy(self.env, self.state, self.infra, cfg.kube_proxy)
+        self.traffic = Traffic(self.env, self.state, self.infra, self.rec, cfg)
         ctx = ActorContext(self.env, self.state, self.infra, self.rec, cfg)
         self.workloads = [WORKLOADS.get(w.name)(i, WORKLOADS.get(w.name).Args.model_validate(w.args), ctx)
                           for i, w in enumerate(cfg.workloads)]
@@ -102,14 +107,18 @@ class Simulation:
         self.scheduler.start()
         for c in self.controllers:
             c.start()
+        self.kube_proxy.start()
         for b in self.cfg.pod_disruption_budgets:
             self.state.create(pdb_from_config(b))
+        for svc in self.cfg.services:
+            self.state.create(service_from_config(svc))
         for d in self.cfg.deployments:
             self.state.create(deployment_from_config(d, self.cfg.priority_classes))
         for w in self.workloads:
             w.start()
         for f in self.faults:
             f.start()
+        self.traffic.start()
 
     def run(self) -> RunResult:
         """Run to ``duration_s``; build the frames and the summary."""
@@ -129,7 +138,8 @@ class Simulation:
         ev = frames.events(self.rec)
         pods = frames.pods(self.rec)
         faults = frames.faults(self.rec)
-        summary, faults = summarize(self.cfg, end, ts, ev, pods, faults)
+        requests = frames.requests(self.traffic.rows)
+        summary, faults = summarize(self.cfg, end, ts, ev, pods, faults, requests)
         stats = {
             "sim_events": self.env.events_scheduled,
             "api_writes": self.state.writes,
@@ -140,6 +150,7 @@ class Simulation:
         }
         result = RunResult(self.cfg, self.cfg.seed, ts, ev, pods, faults, summary, t_sim, stats)
         result.explanations = frames.explanations(self.scheduler.explanations)
+        result.requests = requests
         return result
 
 

@@ -15,7 +15,10 @@ from clustersim.api.types import LabelSelector, PodPhase, PodSpec, ResourceList,
 __all__ = [
     "ConditionStatus",
     "Deployment",
+    "Endpoint",
+    "EndpointSlice",
     "PodDisruptionBudget",
+    "Service",
     "PodDisruptionBudgetStatus",
     "DeploymentSpec",
     "DeploymentStatus",
@@ -315,6 +318,53 @@ class PodDisruptionBudget:
     status: PodDisruptionBudgetStatus = field(default_factory=PodDisruptionBudgetStatus)
 
     KIND = "PodDisruptionBudget"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key
+
+
+@dataclass(slots=True, eq=False)
+class Service:
+    """``v1`` Service: type, selector, external traffic policy (and a LoadBalancer's health checking)."""
+
+    meta: ObjectMeta
+    type: str
+    selector: tuple[tuple[str, str], ...] = ()
+    external_traffic_policy: str = "Cluster"
+    external_name: str = ""
+
+    KIND = "Service"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One endpoint of an EndpointSlice (``discovery/v1``) with its conditions."""
+
+    pod: str  # pod key
+    node: str
+    ready: bool
+    serving: bool
+    terminating: bool
+
+
+@dataclass(slots=True, eq=False)
+class EndpointSlice:
+    """The endpoints of one Service (the simulator keeps one object per Service; ``slices`` counts the
+    ``discovery/v1`` EndpointSlices they would fill at maxEndpointsPerSlice)."""
+
+    meta: ObjectMeta
+    service: str
+    endpoints: tuple[Endpoint, ...] = ()
+    slices: int = 0
+
+    KIND = "EndpointSlice"
 
     @property
     def key(self) -> str:

@@ -71,8 +71,10 @@ class KubeletConfig(Strict):
 class ControllerManagerConfig(Strict):
     """kube-controller-manager: which controllers run and their flags."""
 
-    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption"), description="Controllers to run, by name.")
+    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice"), description="Controllers to run, by name.")
     node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
+    endpointslice_max_endpoints_per_slice: int = Field(100, ge=1, le=1000, description="--max-endpoints-per-slice (pkg/controller/endpointslice/config/v1alpha1/defaults.go).")
+    endpointslice_updates_batch_period_s: NonNeg = Field(0.0, description="--endpointslice-updates-batch-period: pod changes within this window are written in one update (0: none).")
     node_monitor_grace_period_s: Pos = Field(50.0, description="--node-monitor-grace-period: 50 s since v1.32, 40 s before (kubernetes/kubernetes#126287).")
     node_startup_grace_period_s: Pos = Field(60.0, description="--node-startup-grace-period.")
     node_eviction_rate: NonNeg = Field(0.1, description="--node-eviction-rate, nodes/s tainted per healthy zone.")
@@ -378,6 +380,52 @@ class DeploymentConfig(Strict):
         return v
 
 
+class TrafficConfig(Strict):
+    """Clients sending requests to a Service: a Poisson stream, in-cluster or from outside."""
+
+    rate_per_s: Pos = Field(description="Mean requests per second (Poisson).")
+    source: Literal["in-cluster", "external"] = Field("in-cluster", description="In-cluster clients on `client_nodes`, or outside clients through the NodePort or LoadBalancer.")
+    client_nodes: tuple[str, ...] = Field((), description="Nodes running the in-cluster clients (default: every node).")
+    start_s: NonNeg = Field(0.0, description="Clients start sending at this time (e.g. after the Deployments are up).")
+
+
+class ServiceConfig(Strict):
+    """A ``v1`` Service selecting pods by labels; EndpointSlices follow its Ready pods."""
+
+    name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    namespace: str = "default"
+    type: Literal["ClusterIP", "NodePort", "LoadBalancer", "ExternalName", "Headless"] = "ClusterIP"
+    selector: dict[str, str] = Field(default_factory=dict, description="Pod labels (not for ExternalName).")
+    external_name: str | None = Field(None, description="ExternalName: the DNS name.")
+    external_traffic_policy: Literal["Cluster", "Local"] = Field("Cluster", description="NodePort/LoadBalancer: Local sends outside traffic only to endpoints on the receiving node.")
+    lb_health_check_interval_s: Pos = Field(10.0, description="LoadBalancer: health check interval (cloud LB setting, simulator parameter).")
+    lb_unhealthy_threshold: int = Field(3, ge=1, description="LoadBalancer: failed checks before a node is taken out.")
+    lb_healthy_threshold: int = Field(2, ge=1, description="LoadBalancer: passed checks before a node is put back.")
+    traffic: TrafficConfig | None = Field(None, description="Clients of this Service.")
+
+    @model_validator(mode="after")
+    def _type_fields(self) -> ServiceConfig:
+        if self.type == "ExternalName":
+            if not self.external_name:
+                raise ValueError("external_name: required for an ExternalName Service")
+            if self.selector:
+                raise ValueError("selector: an ExternalName Service has no selector")
+        elif not self.selector:
+            raise ValueError("selector: required (Services without selectors are not modelled)")
+        if self.traffic is not None and self.traffic.source == "external" and self.type not in ("NodePort", "LoadBalancer"):
+            raise ValueError("traffic.source: outside clients need a NodePort or LoadBalancer Service")
+        if self.traffic is not None and self.type == "ExternalName":
+            raise ValueError("traffic: requests to an ExternalName Service leave the cluster; not modelled")
+        return self
+
+
+class KubeProxyConfig(Strict):
+    """kube-proxy on every node."""
+
+    min_sync_period_s: NonNeg = Field(1.0, description="--iptables-min-sync-period (pkg/proxy/apis/config/v1alpha1/defaults.go): rules are rewritten at most this often.")
+    traffic_tick_s: Pos = Field(1.0, description="Requests are drawn and routed in steps of this length (simulator parameter).")
+
+
 class FaultConfig(Strict):
     """A fault injector by name, with its args (see the fault catalogue)."""
 
@@ -408,6 +456,8 @@ class SimConfig(Strict):
     faults: tuple[FaultConfig, ...] = Field((), description="Fault injectors (NodeCrash, ContainerCrash).")
     priority_classes: tuple[PriorityClassConfig, ...] = Field((), description="PriorityClasses (system-cluster-critical and system-node-critical always exist).")
     pod_disruption_budgets: tuple[PodDisruptionBudgetConfig, ...] = Field((), description="PodDisruptionBudgets (respected by preemption and the eviction API).")
+    services: tuple[ServiceConfig, ...] = Field((), description="Services, their EndpointSlices, and the clients sending them requests.")
+    kube_proxy: KubeProxyConfig = Field(KubeProxyConfig(), description="kube-proxy and the traffic model.")
 
     @model_validator(mode="after")
     def _unique_deployments(self) -> SimConfig:
@@ -428,4 +478,13 @@ class SimConfig(Strict):
             if (d.namespace, d.name) in seen:
                 raise ValueError(f"deployments.{i}.name: duplicate Deployment {d.namespace}/{d.name}")
             seen.add((d.namespace, d.name))
+        services: set[tuple[str, str]] = set()
+        known_nodes = {f"{pool.name}-{i}" for pool in self.cluster.node_pools for i in range(pool.count)}
+        for i, svc in enumerate(self.services):
+            if (svc.namespace, svc.name) in services:
+                raise ValueError(f"services.{i}.name: duplicate Service {svc.namespace}/{svc.name}")
+            services.add((svc.namespace, svc.name))
+            for j, n in enumerate(svc.traffic.client_nodes if svc.traffic else ()):
+                if n not in known_nodes:
+                    raise ValueError(f"services.{i}.traffic.client_nodes.{j}: unknown node {n!r}")
         return self

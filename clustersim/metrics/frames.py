@@ -6,8 +6,8 @@ import pandas as pd
 
 from clustersim.metrics.recorder import POD_FIELDS, Recorder
 
-__all__ = ["EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "SERIES_COLUMNS", "events", "explanations", "faults", "pods",
-           "timeseries"]
+__all__ = ["EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "REQUEST_COLUMNS", "SERIES_COLUMNS", "events",
+           "explanations", "faults", "pods", "requests", "timeseries"]
 
 SERIES_COLUMNS = ["t", "metric", "namespace", "name", "zone", "value"]
 EVENT_COLUMNS = ["t", "kind", "namespace", "name", "reason", "message", "node", "type"]
@@ -61,4 +61,15 @@ def explanations(rows: list[dict[str, object]]) -> pd.DataFrame:
         df[col] = df[col].astype("Int64")
     for col in ("passed", "chosen"):
         df[col] = df[col].astype("boolean")
+    return df
+
+
+REQUEST_COLUMNS = ["t", "namespace", "service", "requests", "failed"]
+
+
+def requests(rows: list[tuple[float, str, str, int, int]]) -> pd.DataFrame:
+    """Client requests per traffic step and Service: how many were sent and how many failed."""
+    df = pd.DataFrame.from_records(rows, columns=REQUEST_COLUMNS)
+    df["requests"] = df["requests"].astype("int64")
+    df["failed"] = df["failed"].astype("int64")
     return df

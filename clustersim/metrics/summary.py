@@ -18,7 +18,7 @@ from clustersim.config.models import SimConfig
 
 __all__ = ["SUMMARY_METRICS", "Series", "Step", "summarize"]
 
-SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending")
+SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending", "service_ready_endpoints")
 # faults whose target is a node: their recovery critical path is NotReady, taint, eviction, replacement
 NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain")
 
@@ -162,8 +162,54 @@ def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, po
     row["replacement_s"] = gap("t_evicted", "t_replacements_ready")
 
 
+def _scaled(v: int | str | None, total: float) -> float:
+    if v is None:
+        return 0.0
+    if isinstance(v, str):
+        return math.ceil(int(v[:-1]) * total / 100)
+    return float(v)
+
+
+def _service(cfg: SimConfig, svc: Any, series: Series, end: float, requests: pd.DataFrame | None) -> dict[str, Any]:
+    """Per Service: time-weighted endpoint availability and the request success ratio.
+
+    ``any_endpoint``: at least one ready endpoint in the EndpointSlice; ``all_desired``: as many ready
+    endpoints as the selected Deployments' desired replicas; ``pdb_min_available``: at least what a
+    PodDisruptionBudget over those pods requires (None without one).
+    """
+    sel = svc.selector
+    deps = [d for d in cfg.deployments if d.namespace == svc.namespace and all((d.labels or {"app": d.name}).get(k) == v for k, v in sel.items())]
+    ready = series.get("service_ready_endpoints", svc.namespace, svc.name)
+    desired = [series.get("desired_replicas", d.namespace, d.name) for d in deps]
+    grid, dt = _intervals([ready, *desired], 0.0, end)
+    r = ready.at(grid)
+    want = np.sum([s.at(grid) for s in desired], axis=0) if desired else np.zeros(len(grid))
+    start = np.flatnonzero(r >= np.maximum(want, 1))
+    out: dict[str, Any] = {"type": svc.type, "any_endpoint": None, "all_desired": None, "pdb_min_available": None,
+                           "requests": 0, "failed_requests": 0, "success_ratio": None}
+    if len(start):
+        first = int(start[0])
+        w = dt[first:]
+        total = w.sum()
+        if total > 0:
+            out["any_endpoint"] = float((w * (r[first:] >= 1)).sum() / total)
+            out["all_desired"] = float((w * (r[first:] >= want[first:])).sum() / total)
+            pdbs = [b for b in cfg.pod_disruption_budgets if b.namespace == svc.namespace
+                    and any(all((d.labels or {"app": d.name}).get(k) == v for k, v in b.selector.match_labels.items()) for d in deps)]
+            if pdbs:
+                b = pdbs[0]
+                need = (np.array([_scaled(b.min_available, x) for x in want[first:]]) if b.min_available is not None
+                        else want[first:] - np.array([_scaled(b.max_unavailable, x) for x in want[first:]]))
+                out["pdb_min_available"] = float((w * (r[first:] >= need)).sum() / total)
+    if requests is not None and not requests.empty:
+        mine = requests[(requests["namespace"] == svc.namespace) & (requests["service"] == svc.name)]
+        n, f = int(mine["requests"].sum()), int(mine["failed"].sum())
+        out.update(requests=n, failed_requests=f, success_ratio=(n - f) / n if n else None)
+    return out
+
+
 def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame,
-              faults: pd.DataFrame) -> tuple[dict[str, Any], pd.DataFrame]:
+              faults: pd.DataFrame, requests: pd.DataFrame | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
     """Summary dict and the faults frame extended with the critical-path columns."""
     deployments = [(d.namespace, d.name) for d in cfg.deployments]
     series = Series(ts[ts["metric"].isin(SUMMARY_METRICS)])
@@ -173,6 +219,7 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
         "deployments": {f"{ns}/{name}": _deployment(series, ns, name, end) for ns, name in deployments},
         "pods_created": int(len(pods)),
         "pods_pending_at_end": int(series.get("pods_pending").at(np.array([end]))[0]),
+        "services": {f"{sv.namespace}/{sv.name}": _service(cfg, sv, series, end, requests) for sv in cfg.services if sv.type != "ExternalName"},
         "faults": [],
     }
     grid, ok = _good(series, deployments, end)

@@ -68,6 +68,16 @@ class Kubelet:
         self.state.watch_node_pods(self.name, self._on_pod)
         self.host.subscribe(self._on_power, self._on_kill)
         self.host.subscribe_link(self._on_link)
+        self.host.serve_requests(self._answers)
+        self.host.set_clock(lambda: self.env.now)
+
+    def _answers(self, pod_key: str) -> bool:
+        """A container of the pod runs here and its app answers (terminating pods answer until they stop)."""
+        pod = self.state.get("Pod", pod_key)
+        worker = self.workers.get(pod.meta.uid) if pod is not None else None
+        if worker is None:  # deleted in the API while this kubelet was cut off: its container may still run
+            worker = next((w for w in self.workers.values() if w.pod.key == pod_key), None)
+        return worker is not None and worker.running and worker.app_ok
 
     @property
     def connected(self) -> bool:
