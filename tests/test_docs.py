@@ -32,10 +32,19 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
 
 
 def test_every_shipped_config_is_valid() -> None:
-    configs = sorted((ROOT / "configs").glob("*.yaml"))
-    assert configs
+    configs = sorted((ROOT / "configs").rglob("*.yaml"))
+    assert len(configs) >= 14
     for path in configs:
         load_config(path)
+
+
+def test_every_fault_type_has_a_shipped_config() -> None:
+    from clustersim.faults.base import FAULTS
+
+    used = set()
+    for path in (ROOT / "configs").rglob("*.yaml"):
+        used |= {f.name for f in load_config(path).faults}
+    assert set(FAULTS) <= used, set(FAULTS) - used
 
 
 def test_readme_worked_example_output_is_what_the_quick_start_prints() -> None:
