@@ -17,7 +17,7 @@ class Host:
     """A machine that runs one node's kubelet and containers."""
 
     __slots__ = ("name", "powered", "kubelet_running", "cut_from_control_plane", "cut_from_clients", "cut_from_nodes",
-                 "zone", "_on_power", "_on_kill", "_on_link", "_answers", "proxy_cut_since", "_clock")
+                 "zone", "_on_power", "_on_kill", "_on_link", "_answers", "proxy_cut_since", "_clock", "api_down")
 
     def __init__(self, name: str, zone: str = "") -> None:
         self.name = name
@@ -27,6 +27,7 @@ class Host:
         self.cut_from_control_plane = False
         self.cut_from_clients = False
         self.cut_from_nodes = False
+        self.api_down = False  # the API server itself is unavailable
         self._on_power: list[Callable[[bool], None]] = []
         self._on_kill: list[Callable[[str, int], bool]] = []
         self._on_link: list[Callable[[bool], None]] = []
@@ -49,7 +50,7 @@ class Host:
     @property
     def reaches_control_plane(self) -> bool:
         """The kubelet runs and its traffic to the API server gets through."""
-        return self.powered and self.kubelet_running and not self.cut_from_control_plane
+        return self.powered and self.kubelet_running and not self.cut_from_control_plane and not self.api_down
 
     def subscribe_link(self, on_link: Callable[[bool], None]) -> None:
         """Be told when the kubelet loses or regains the API server (kubelet stop, partition)."""
@@ -153,7 +154,9 @@ class Infrastructure:
         self.hosts: dict[str, Host] = {}
         self.failing_images: set[str] = set(failing_images)
         self.proxy = ProxyTable()
-        self.registry_down = False  # every pull fails (RegistryOutage)
+        self.registry_down = False
+        self.control_plane: dict[str, Any] = {}  # component name -> ElectedComponent (leader election)
+        self.control_plane_gates: list[Any] = []  # the control plane's links to the API server  # every pull fails (RegistryOutage)
 
     def pull_fails(self, image: str) -> bool:
         """Would a pull of ``image`` fail now?"""
@@ -163,6 +166,15 @@ class Infrastructure:
         """Create the host for node ``name``."""
         host = self.hosts[name] = Host(name, zone)
         return host
+
+    def set_api_server_down(self, down: bool) -> None:
+        """The API server becomes unavailable (or available again) to every kubelet."""
+        for host in self.hosts.values():
+            before = host.reaches_control_plane
+            host.api_down = down
+            host._link_changed(before)
+        for gate in self.control_plane_gates:
+            gate.close("apiserver") if down else gate.reopen("apiserver")
 
     def proxy_view(self, host: Host, service: str, now: float) -> tuple[Any, ...]:
         """The endpoints ``host``'s kube-proxy routes ``service`` to now."""

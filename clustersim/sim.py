@@ -39,7 +39,8 @@ from clustersim.node.kube_proxy import KubeProxy
 from clustersim.node.kubelet import Kubelet
 from clustersim.scheduler.profile import profiles_from_config
 from clustersim.scheduler.scheduler import Scheduler
-from clustersim.state import ClusterState
+from clustersim.leader_election import ElectedComponent
+from clustersim.state import Client, ClusterState, Gate
 from clustersim.traffic.clients import Traffic
 from clustersim.workload.base import WORKLOADS
 
@@ -84,8 +85,16 @@ class Simulation:
                                   cfg.kubelet.serialize_image_pulls, dict(cfg.images.sizes_mib),
                                   cfg.images.default_size_mib, {img: 0.0 for img in cfg.images.preloaded})
             self.kubelets.append(Kubelet(self.env, self.state, self.rec, cfg.kubelet, self.infra, node, images))
-        self.scheduler = Scheduler(self.env, self.state, self.rec, cfg.scheduler, profiles_from_config(cfg.scheduler))
-        self.controllers = [CONTROLLERS.get(n)(self.env, self.state, self.rec, cfg.controller_manager)
+        sched_gate, cm_gate = Gate(self.env), Gate(self.env)
+        self.infra.control_plane_gates = [sched_gate, cm_gate]
+        self.infra.control_plane["kube-scheduler"] = ElectedComponent(
+            self.env, "kube-scheduler", sched_gate, cfg.scheduler.replicas, cfg.scheduler.leader_election)
+        self.infra.control_plane["kube-controller-manager"] = ElectedComponent(
+            self.env, "kube-controller-manager", cm_gate, cfg.controller_manager.replicas, cfg.controller_manager.leader_election)
+        self.scheduler = Scheduler(self.env, Client(self.state, sched_gate), self.rec, cfg.scheduler,  # type: ignore[arg-type]
+                                   profiles_from_config(cfg.scheduler))
+        cm_state = Client(self.state, cm_gate)
+        self.controllers = [CONTROLLERS.get(n)(self.env, cm_state, self.rec, cfg.controller_manager)
                             for n in cfg.controller_manager.controllers]
         self.observer = KubeStateMetrics(self.state, self.rec)
         self.kube_proxy = KubeProxy(self.env, self.state, self.infra, cfg.kube_proxy)

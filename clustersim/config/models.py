@@ -68,11 +68,27 @@ class KubeletConfig(Strict):
     container_start_s: NonNeg = Field(0.5, description="Runtime time to create and start a container (simulator parameter).")
 
 
+class LeaderElectionConfig(Strict):
+    """Leader election of a replicated control-plane component (--leader-elect-* flags; componentbaseconfig defaults)."""
+
+    lease_duration_s: Pos = Field(15.0, description="--leader-elect-lease-duration: a standby takes over this long after the last renewal.")
+    renew_deadline_s: Pos = Field(10.0, description="--leader-elect-renew-deadline: a leader that cannot renew for this long stops leading.")
+    retry_period_s: Pos = Field(2.0, description="--leader-elect-retry-period: renewals and acquisition attempts happen this often.")
+
+    @model_validator(mode="after")
+    def _order(self) -> LeaderElectionConfig:
+        if not self.retry_period_s < self.renew_deadline_s < self.lease_duration_s:
+            raise ValueError("renew_deadline_s: need retry_period_s < renew_deadline_s < lease_duration_s")
+        return self
+
+
 class ControllerManagerConfig(Strict):
     """kube-controller-manager: which controllers run and their flags."""
 
     controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice"), description="Controllers to run, by name.")
     node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
+    replicas: int = Field(1, ge=1, description="kube-controller-manager instances; one leads, the others stand by.")
+    leader_election: LeaderElectionConfig = Field(LeaderElectionConfig(), description="Leader election of the controller-manager.")
     endpointslice_max_endpoints_per_slice: int = Field(100, ge=1, le=1000, description="--max-endpoints-per-slice (pkg/controller/endpointslice/config/v1alpha1/defaults.go).")
     endpointslice_updates_batch_period_s: NonNeg = Field(0.0, description="--endpointslice-updates-batch-period: pod changes within this window are written in one update (0: none).")
     node_monitor_grace_period_s: Pos = Field(50.0, description="--node-monitor-grace-period: 50 s since v1.32, 40 s before (kubernetes/kubernetes#126287).")
@@ -123,6 +139,8 @@ class SchedulerConfig(Strict):
     pod_scheduling_s: NonNeg = Field(0.0, description="Simulated fixed time of one scheduling cycle (simulator parameter; 1/pod_scheduling_s caps pods/s).")
     node_eval_s: NonNeg = Field(0.0, description="Simulated time to filter and score one node; a cycle adds node_eval_s * ceil(nodes examined / parallelism) (simulator parameter).")
     binding_latency_s: NonNeg = Field(0.0, description="Delay between choosing a node and the binding being stored (simulator parameter).")
+    replicas: int = Field(1, ge=1, description="kube-scheduler instances; one leads, the others stand by.")
+    leader_election: LeaderElectionConfig = Field(LeaderElectionConfig(), description="Leader election of the scheduler.")
     explain_pods: tuple[str, ...] = Field((), description="Pod name patterns (fnmatch) whose scheduling cycles are recorded per node and plugin in the explanations frame.")
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ no event. Reconciles take no simulated time; the only delays are the watch laten
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,18 @@ class Controller:
     def start(self) -> None:
         """Register watches (``setup``); the queue is drained whenever it has keys."""
         self.setup()
+
+    @property
+    def connected(self) -> bool:
+        """The controller-manager reaches the API server (it is the leader and the API server is up)."""
+        return getattr(self.state, "connected", True)
+
+    def when_connected(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` now, or when the controller-manager is connected again (timers firing while it is down)."""
+        if self.connected:
+            fn()
+        else:
+            self.state.gate.hold(fn)
 
     def setup(self) -> None:
         """Subclasses register their watch handlers here."""

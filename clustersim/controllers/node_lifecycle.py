@@ -128,6 +128,9 @@ class NodeLifecycleController(Controller):
 
     def _taint_no_execute(self, name: str) -> None:
         """The tainter's action: NoExecute taint matching the Ready condition (healthy: nothing)."""
+        if not self.connected:
+            self.when_connected(lambda: self._taint_no_execute(name))
+            return
         node: Node | None = self.state.get("Node", name)
         if node is None or node.ready not in _NOEXEC:
             return
@@ -166,7 +169,8 @@ class NodeLifecycleController(Controller):
     def monitor_loop(self) -> Generator[Any, Any, None]:
         """``monitorNodeHealth`` every node-monitor-period."""
         while True:
-            self.monitor_node_health()
+            if self.connected:  # a controller-manager that is down or cut off observes nothing
+                self.monitor_node_health()
             yield self.env.timeout(self.cfg.node_monitor_period_s)
 
     def monitor_node_health(self) -> None:

@@ -46,7 +46,8 @@ class PodGCController(Controller):
         """One pass every ``pod_gc_period_s``."""
         while True:
             yield self.env.timeout(self.cfg.pod_gc_period_s)
-            self.gc()
+            if self.connected:
+                self.gc()
 
     def gc(self) -> None:
         """gcTerminated, gcTerminating, gcOrphaned."""

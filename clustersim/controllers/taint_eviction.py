@@ -106,6 +106,9 @@ class TaintEvictionController(Controller):
         self.env.timeout(max(fire - now, 0.0)).callbacks.append(lambda _e: self._fire(pod, token))
 
     def _fire(self, pod: Pod, token: int) -> None:
+        if not self.connected:
+            self.when_connected(lambda: self._fire(pod, token))
+            return
         entry = self.scheduled.get(pod.key)
         if entry is None or entry[2] != token:
             return

@@ -193,6 +193,9 @@ class Scheduler:
         """Pop and schedule pods, forever; each cycle costs simulated time when configured."""
         cfg = self.cfg
         while True:
+            if not getattr(self.state, "connected", True):  # not the leader, or the API server is down
+                yield self.state.gate.wait_open()  # type: ignore[attr-defined]
+                continue
             info = self.queue.pop()
             if info is None:
                 yield self.queue.wait()
@@ -285,6 +288,9 @@ class Scheduler:
         return i
 
     def _bind(self, pod: Pod, node: str) -> None:
+        if not getattr(self.state, "connected", True):
+            self.state.gate.hold(lambda: self._bind(pod, node))  # type: ignore[attr-defined]
+            return
         if self.state.get("Pod", pod.key) is not pod or pod.terminating:
             self.nodes.remove_pod(pod)
             return

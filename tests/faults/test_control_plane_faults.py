@@ -1,0 +1,43 @@
+"""APIServerOutage, SchedulerCrash and ControllerManagerCrash with leader election."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import events_of, run_config
+
+WEB = {"name": "web", "replicas": 4, "containers": [{"name": "c", "image": "img:1", "requests": {"cpu": "500m"},
+                                                      "readiness_probe": {"period_s": 5}, "behavior": {"ready_after_s": 1}}]}
+SVC = [{"name": "web", "selector": {"app": "web"}, "traffic": {"rate_per_s": 50, "start_s": 30}}]
+
+
+def test_api_server_outage_keeps_pods_serving_and_marks_no_node_not_ready() -> None:
+    res = run_config(deployments=[WEB], services=SVC, duration_s=600,
+                     faults=[{"name": "APIServerOutage", "args": {"at_s": 100, "duration_s": 180}}],
+                     workloads=[{"name": "DeploymentUpdate", "args": {"at_s": 150, "deployment": "web", "replicas": 6}}])
+    assert events_of(res, "NodeNotReady").empty  # kubelets renew at once on recovery; the controllers were blind too
+    assert res.requests.failed.sum() == 0  # running pods kept serving
+    new = res.pods[res.pods.created_s > 100]
+    # the scale-up written at t=150 is acted on only after the outage: the ReplicaSet creates pods at 280
+    assert len(new) == 2 and (new.created_s >= 280).all() and (new.created_s < 282).all()
+
+
+@pytest.mark.parametrize(("replicas", "low", "high"), [(2, 113.0, 117.0), (1, 160.0, 162.1)])
+def test_scheduler_crash_with_and_without_a_standby(replicas: int, low: float, high: float) -> None:
+    res = run_config(deployments=[{**WEB, "replicas": 0}], duration_s=400, scheduler={"replicas": replicas},
+                     faults=[{"name": "SchedulerCrash", "args": {"at_s": 100, "restart_after_s": 60}}],
+                     workloads=[{"name": "DeploymentUpdate", "args": {"at_s": 101, "deployment": "web", "replicas": 3}}])
+    takeover = res.faults.t_recover.iloc[0]
+    # standby: the lease expires 15 s after the last renewal (<= 2 s before the crash), then the next 2 s retry
+    assert low <= takeover <= high
+    assert (res.pods.scheduled_s >= takeover).all() and (res.pods.scheduled_s < takeover + 1).all()
+    assert (res.pods.created_s < 102).all()  # the controller-manager kept working
+
+
+def test_controller_manager_crash_delays_replacements() -> None:
+    res = run_config(deployments=[WEB], duration_s=400, controller_manager={"replicas": 2},
+                     faults=[{"name": "ControllerManagerCrash", "args": {"at_s": 100}},
+                             {"name": "PodKill", "args": {"at_s": 101, "deployment": "web"}}])
+    takeover = res.faults[res.faults.fault == "ControllerManagerCrash"].t_recover.iloc[0]
+    replacement = res.pods[res.pods.created_s > 100]
+    assert 113 <= takeover <= 117 and len(replacement) == 1 and replacement.created_s.iloc[0] >= takeover
