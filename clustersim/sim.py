@@ -29,6 +29,7 @@ from clustersim.controllers.base import CONTROLLERS
 from clustersim.env import ClusterEnv
 from clustersim.faults.base import FAULTS, FaultInjector
 from clustersim.infra import Infrastructure
+from clustersim.leader_election import ElectedComponent
 from clustersim.materialize import deployment_from_config, nodes_from_config, pdb_from_config, service_from_config
 from clustersim.metrics import frames
 from clustersim.metrics.kube_state import KubeStateMetrics
@@ -39,7 +40,6 @@ from clustersim.node.kube_proxy import KubeProxy
 from clustersim.node.kubelet import Kubelet
 from clustersim.scheduler.profile import profiles_from_config
 from clustersim.scheduler.scheduler import Scheduler
-from clustersim.leader_election import ElectedComponent
 from clustersim.state import Client, ClusterState, Gate
 from clustersim.traffic.clients import Traffic
 from clustersim.workload.base import WORKLOADS

@@ -60,7 +60,7 @@ class Controller:
         if self.connected:
             fn()
         else:
-            self.state.gate.hold(fn)
+            self.state.gate.hold(fn)  # type: ignore[attr-defined]
 
     def setup(self) -> None:
         """Subclasses register their watch handlers here."""
