@@ -11,9 +11,12 @@ from clustersim.api.objects import (
     DeploymentStrategy,
     Node,
     ObjectMeta,
+    PersistentVolumeClaim,
     PodDisruptionBudget,
     PodTemplate,
     Service,
+    StatefulSet,
+    StatefulSetSpec,
 )
 from clustersim.api.quantity import cpu_millis, to_int_value
 from clustersim.api.types import (
@@ -34,6 +37,7 @@ from clustersim.api.types import (
     TaintEffect,
     Toleration,
     TopologySpreadConstraint,
+    Volume,
 )
 from clustersim.config.models import (
     SYSTEM_PRIORITY_CLASSES,
@@ -43,6 +47,7 @@ from clustersim.config.models import (
     NodeAffinityConfig,
     NodePoolConfig,
     NodeSelectorTermConfig,
+    PersistentVolumeClaimConfig,
     PodAffinityConfig,
     PodAffinityTermConfig,
     PodDisruptionBudgetConfig,
@@ -50,10 +55,12 @@ from clustersim.config.models import (
     ProbeConfig,
     ServiceConfig,
     SimConfig,
+    StatefulSetConfig,
     TopologySpreadConstraintConfig,
 )
 
-__all__ = ["deployment_from_config", "nodes_from_config", "pdb_from_config", "resolve_priority", "resource_list", "service_from_config"]
+__all__ = ["deployment_from_config", "nodes_from_config", "pdb_from_config", "pvc_from_config", "resolve_priority", "resource_list", "service_from_config",
+           "statefulset_from_config"]
 
 POOL_LABEL = "clustersim.io/node-pool"
 
@@ -181,6 +188,7 @@ def deployment_from_config(d: DeploymentConfig, classes: tuple[PriorityClassConf
         affinity=_affinity(d.affinity),
         topology_spread_constraints=tuple(_spread(c, labels) for c in d.topology_spread_constraints),
         pod_affinity=_pod_affinity(d.pod_affinity, d.pod_anti_affinity),
+        volumes=tuple(Volume(v.name, v.type, v.path or "", v.claim_name or "") for v in d.volumes),
     )
     strategy = DeploymentStrategy(d.strategy, d.max_surge, d.max_unavailable)
     return Deployment(
@@ -199,3 +207,17 @@ def service_from_config(s: ServiceConfig) -> Service:
     """A v1 Service object."""
     return Service(ObjectMeta(s.name, s.namespace), s.type, tuple(sorted(s.selector.items())), s.external_traffic_policy,
                    s.external_name or "")
+
+
+def statefulset_from_config(st: StatefulSetConfig, classes: tuple[PriorityClassConfig, ...] = ()) -> StatefulSet:
+    """An apps/v1 StatefulSet object (its pod template built like a Deployment's)."""
+    dep = deployment_from_config(st, classes)
+    template = dep.spec.template
+    return StatefulSet(ObjectMeta(st.name, st.namespace, dict(template.labels)),
+                       StatefulSetSpec(st.replicas, template.labels, template, st.pod_management_policy,
+                                       tuple(t.name for t in st.volume_claim_templates)))
+
+
+def pvc_from_config(c: PersistentVolumeClaimConfig) -> PersistentVolumeClaim:
+    """A v1 PersistentVolumeClaim object."""
+    return PersistentVolumeClaim(ObjectMeta(c.name, c.namespace), c.zone)

@@ -30,7 +30,14 @@ from clustersim.env import ClusterEnv
 from clustersim.faults.base import FAULTS, FaultInjector
 from clustersim.infra import Infrastructure
 from clustersim.leader_election import ElectedComponent
-from clustersim.materialize import deployment_from_config, nodes_from_config, pdb_from_config, service_from_config
+from clustersim.materialize import (
+    deployment_from_config,
+    nodes_from_config,
+    pdb_from_config,
+    pvc_from_config,
+    service_from_config,
+    statefulset_from_config,
+)
 from clustersim.metrics import frames
 from clustersim.metrics.kube_state import KubeStateMetrics
 from clustersim.metrics.recorder import Recorder
@@ -121,8 +128,12 @@ class Simulation:
             self.state.create(pdb_from_config(b))
         for svc in self.cfg.services:
             self.state.create(service_from_config(svc))
+        for c in self.cfg.persistent_volume_claims:
+            self.state.create(pvc_from_config(c))
         for d in self.cfg.deployments:
             self.state.create(deployment_from_config(d, self.cfg.priority_classes))
+        for st in self.cfg.stateful_sets:
+            self.state.create(statefulset_from_config(st, self.cfg.priority_classes))
         for w in self.workloads:
             w.start()
         for f in self.faults:

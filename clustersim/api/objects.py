@@ -370,3 +370,54 @@ class EndpointSlice:
     def key(self) -> str:
         """``namespace/name``."""
         return self.meta.key
+
+
+@dataclass(slots=True, eq=False)
+class PersistentVolumeClaim:
+    """``v1`` PersistentVolumeClaim with WaitForFirstConsumer zonal storage: ``zone`` is where its
+    volume lives once bound (None until the first pod using it is scheduled)."""
+
+    meta: ObjectMeta
+    zone: str | None = None
+
+    KIND = "PersistentVolumeClaim"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key
+
+
+@dataclass(slots=True, eq=False)
+class StatefulSetSpec:
+    """``apps/v1`` StatefulSetSpec (what the simulator uses)."""
+
+    replicas: int
+    selector: tuple[tuple[str, str], ...]
+    template: PodTemplate
+    pod_management_policy: str = "OrderedReady"
+    claim_templates: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, eq=False)
+class StatefulSetStatus:
+    """``apps/v1`` StatefulSetStatus."""
+
+    replicas: int = 0
+    ready_replicas: int = 0
+
+
+@dataclass(slots=True, eq=False)
+class StatefulSet:
+    """``apps/v1`` StatefulSet."""
+
+    meta: ObjectMeta
+    spec: StatefulSetSpec
+    status: StatefulSetStatus = field(default_factory=StatefulSetStatus)
+
+    KIND = "StatefulSet"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key

@@ -23,6 +23,7 @@ __all__ = [
     "HostPort",
     "PodAffinity",
     "PodAffinityTerm",
+    "Volume",
     "PodPhase",
     "PodSpec",
     "Probe",
@@ -257,6 +258,16 @@ class HostPort:
 
 
 @dataclass(frozen=True, slots=True)
+class Volume:
+    """A pod volume: ``emptyDir``, ``hostPath`` (``path``) or ``persistentVolumeClaim`` (``claim``)."""
+
+    name: str
+    kind: str
+    path: str = ""
+    claim: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Probe:
     """``v1.Probe`` timing; defaults from ``pkg/apis/core/v1/defaults.go`` ``SetDefaults_Probe``."""
 
@@ -365,6 +376,7 @@ class PodSpec:
     affinity: NodeAffinity | None = None
     topology_spread_constraints: tuple[TopologySpreadConstraint, ...] = ()
     pod_affinity: PodAffinity | None = None
+    volumes: tuple[Volume, ...] = ()
     preemption_policy: str = "PreemptLowerPriority"
     priority_class_name: str = ""
     requests: Requests = field(init=False, compare=False, repr=False)

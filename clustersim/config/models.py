@@ -85,7 +85,7 @@ class LeaderElectionConfig(Strict):
 class ControllerManagerConfig(Strict):
     """kube-controller-manager: which controllers run and their flags."""
 
-    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice"), description="Controllers to run, by name.")
+    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice", "StatefulSet"), description="Controllers to run, by name.")
     node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
     replicas: int = Field(1, ge=1, description="kube-controller-manager instances; one leads, the others stand by.")
     leader_election: LeaderElectionConfig = Field(LeaderElectionConfig(), description="Leader election of the controller-manager.")
@@ -361,6 +361,39 @@ class ContainerConfig(Strict):
     behavior: BehaviorConfig = BehaviorConfig()
 
 
+class VolumeConfig(Strict):
+    """A pod volume: ``emptyDir`` (dies with the pod), ``hostPath`` (stays on its node), or a
+    ``persistentVolumeClaim`` (a zonal PersistentVolume, bound in the zone of the first node that uses it)."""
+
+    name: str
+    type: Literal["emptyDir", "hostPath", "persistentVolumeClaim"]
+    path: str | None = Field(None, description="hostPath: the directory on the node.")
+    claim_name: str | None = Field(None, description="persistentVolumeClaim: a claim of `persistent_volume_claims`.")
+
+    @model_validator(mode="after")
+    def _fields(self) -> VolumeConfig:
+        if self.type == "hostPath" and not self.path:
+            raise ValueError("path: required for a hostPath volume")
+        if self.type == "persistentVolumeClaim" and not self.claim_name:
+            raise ValueError("claim_name: required for a persistentVolumeClaim volume")
+        return self
+
+
+class VolumeClaimTemplateConfig(Strict):
+    """A StatefulSet volumeClaimTemplate: each pod gets its own claim ``<name>-<pod>``."""
+
+    name: str
+    storage: Quantity = "1Gi"
+
+
+class PersistentVolumeClaimConfig(Strict):
+    """A PersistentVolumeClaim with WaitForFirstConsumer zonal storage (optionally pre-bound to a zone)."""
+
+    name: str
+    namespace: str = "default"
+    zone: str | None = Field(None, description="Already bound to a volume in this zone (default: bound when first used).")
+
+
 class DeploymentConfig(Strict):
     """An ``apps/v1`` Deployment created at t=0; defaults from pkg/apis/apps/v1/defaults.go."""
 
@@ -384,6 +417,7 @@ class DeploymentConfig(Strict):
     affinity: NodeAffinityConfig | None = Field(None, description="Node affinity of the pods.")
     pod_affinity: PodAffinityConfig | None = Field(None, description="Inter-pod affinity (InterPodAffinity plugin).")
     pod_anti_affinity: PodAffinityConfig | None = Field(None, description="Inter-pod anti-affinity.")
+    volumes: tuple[VolumeConfig, ...] = Field((), description="Pod volumes (data loss is counted for emptyDir and hostPath).")
     topology_spread_constraints: tuple[TopologySpreadConstraintConfig, ...] = Field(
         (), description="Pod topology spread: DoNotSchedule constraints filter, ScheduleAnyway constraints score.")
     containers: tuple[ContainerConfig, ...] = Field(min_length=1)
@@ -444,6 +478,16 @@ class KubeProxyConfig(Strict):
     traffic_tick_s: Pos = Field(1.0, description="Requests are drawn and routed in steps of this length (simulator parameter).")
 
 
+class StatefulSetConfig(DeploymentConfig):
+    """An ``apps/v1`` StatefulSet: stable pod names ``<name>-<ordinal>``, at most one pod per identity,
+    a claim per pod from each volumeClaimTemplate. The Deployment-only fields (strategy, max_surge,
+    max_unavailable, progress_deadline_s, revision_history_limit) are accepted and ignored."""
+
+    pod_management_policy: Literal["OrderedReady", "Parallel"] = Field("OrderedReady", description="OrderedReady: create one pod at a time, in order, each after the previous is Ready.")
+    volume_claim_templates: tuple[VolumeClaimTemplateConfig, ...] = Field((), description="A PersistentVolumeClaim per pod and template.")
+    service_name: str | None = Field(None, description="The governing headless Service (informational).")
+
+
 class FaultConfig(Strict):
     """A fault injector by name, with its args (see the fault catalogue)."""
 
@@ -475,6 +519,8 @@ class SimConfig(Strict):
     priority_classes: tuple[PriorityClassConfig, ...] = Field((), description="PriorityClasses (system-cluster-critical and system-node-critical always exist).")
     pod_disruption_budgets: tuple[PodDisruptionBudgetConfig, ...] = Field((), description="PodDisruptionBudgets (respected by preemption and the eviction API).")
     services: tuple[ServiceConfig, ...] = Field((), description="Services, their EndpointSlices, and the clients sending them requests.")
+    stateful_sets: tuple[StatefulSetConfig, ...] = Field((), description="StatefulSets created at t=0.")
+    persistent_volume_claims: tuple[PersistentVolumeClaimConfig, ...] = Field((), description="Claims referenced by pod volumes.")
     kube_proxy: KubeProxyConfig = Field(KubeProxyConfig(), description="kube-proxy and the traffic model.")
 
     @model_validator(mode="after")
@@ -496,6 +542,20 @@ class SimConfig(Strict):
             if (d.namespace, d.name) in seen:
                 raise ValueError(f"deployments.{i}.name: duplicate Deployment {d.namespace}/{d.name}")
             seen.add((d.namespace, d.name))
+        claims = {(c.namespace, c.name) for c in self.persistent_volume_claims}
+        for kind, items in (("deployments", self.deployments), ("stateful_sets", self.stateful_sets)):
+            for i, d in enumerate(items):
+                for j, v in enumerate(d.volumes):
+                    if v.type == "persistentVolumeClaim" and (d.namespace, v.claim_name) not in claims:
+                        raise ValueError(f"{kind}.{i}.volumes.{j}.claim_name: unknown PersistentVolumeClaim {v.claim_name!r}")
+        for i, c in enumerate(self.persistent_volume_claims):
+            if c.zone is not None and c.zone not in self.cluster.zones:
+                raise ValueError(f"persistent_volume_claims.{i}.zone: unknown zone {c.zone!r}")
+        names = {(d.namespace, d.name) for d in self.deployments}
+        for i, st in enumerate(self.stateful_sets):
+            if (st.namespace, st.name) in names:
+                raise ValueError(f"stateful_sets.{i}.name: {st.namespace}/{st.name} is also a Deployment")
+            names.add((st.namespace, st.name))
         services: set[tuple[str, str]] = set()
         known_nodes = {f"{pool.name}-{i}" for pool in self.cluster.node_pools for i in range(pool.count)}
         for i, svc in enumerate(self.services):

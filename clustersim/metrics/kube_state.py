@@ -17,13 +17,53 @@ class KubeStateMetrics:
         self.state, self.rec = state, rec
         self._pod: dict[str, str] = {}
         self._node: dict[str, tuple[str, bool]] = {}
+        # (namespace, workload, path) -> node -> pods using the data there now (0: orphaned data)
+        self._host_data: dict[tuple[str, str, str], dict[str, int]] = {}
+        self._started: set[str] = set()
+        self.data_loss = 0
 
     def start(self) -> None:
         """Watch pods and nodes."""
         self.state.watch("Pod", self._on_pod)
         self.state.watch("Node", self._on_node)
 
+    def _volumes(self, etype: str, pod: Pod) -> None:
+        """Data-loss events: an emptyDir's data dies with its pod; a hostPath's data stays on its node,
+        so a pod of the same workload starting elsewhere does not see it."""
+        uid, vols = pod.meta.uid, pod.spec.volumes
+        if etype == DELETED:
+            if uid in self._started:
+                self._started.discard(uid)
+                for v in vols:
+                    if v.kind == "emptyDir":
+                        self._loss(pod, f"emptyDir {v.name} of pod {pod.meta.name} deleted with the pod")
+                    elif v.kind == "hostPath":
+                        users = self._host_data[(pod.meta.namespace, pod.workload, v.path)]
+                        users[pod.node_name] -= 1
+            return
+        if pod.status.start_s is None or uid in self._started or not pod.node_name:
+            return
+        self._started.add(uid)
+        for v in vols:
+            if v.kind != "hostPath":
+                continue
+            users = self._host_data.setdefault((pod.meta.namespace, pod.workload, v.path), {})
+            if pod.node_name not in users:
+                # a replacement starting where there is no data, while a gone pod's data sits on another node
+                orphans = sorted(n for n, c in users.items() if c == 0)
+                if orphans:
+                    self._loss(pod, f"hostPath {v.path} data of a gone pod is on {orphans[0]}, not on {pod.node_name}")
+                    del users[orphans[0]]  # counted once
+            users[pod.node_name] = users.get(pod.node_name, 0) + 1
+
+    def _loss(self, pod: Pod, message: str) -> None:
+        self.data_loss += 1
+        self.rec.add("data_loss_events", 1)
+        self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "DataLoss", message, pod.node_name, "Warning")
+
     def _on_pod(self, etype: str, pod: Pod) -> None:
+        if pod.spec.volumes:
+            self._volumes(etype, pod)
         uid = pod.meta.uid
         if etype == DELETED:
             new = None

@@ -211,14 +211,16 @@ def _service(cfg: SimConfig, svc: Any, series: Series, end: float, requests: pd.
 def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame,
               faults: pd.DataFrame, requests: pd.DataFrame | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
     """Summary dict and the faults frame extended with the critical-path columns."""
-    deployments = [(d.namespace, d.name) for d in cfg.deployments]
+    deployments = [(d.namespace, d.name) for d in (*cfg.deployments, *cfg.stateful_sets)]
     series = Series(ts[ts["metric"].isin(SUMMARY_METRICS)])
     summary: dict[str, Any] = {
         "seed": cfg.seed,
         "duration_s": end,
-        "deployments": {f"{ns}/{name}": _deployment(series, ns, name, end) for ns, name in deployments},
+        "deployments": {f"{d.namespace}/{d.name}": _deployment(series, d.namespace, d.name, end) for d in cfg.deployments},
         "pods_created": int(len(pods)),
         "pods_pending_at_end": int(series.get("pods_pending").at(np.array([end]))[0]),
+        "stateful_sets": {f"{st.namespace}/{st.name}": _deployment(series, st.namespace, st.name, end) for st in cfg.stateful_sets},
+        "data_loss_events": int((ev["reason"] == "DataLoss").sum()) if len(ev) else 0,
         "services": {f"{sv.namespace}/{sv.name}": _service(cfg, sv, series, end, requests) for sv in cfg.services if sv.type != "ExternalName"},
         "faults": [],
     }

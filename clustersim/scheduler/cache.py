@@ -62,6 +62,7 @@ class NodeTable:
         self._domains: dict[str, tuple[np.ndarray, list[str]]] = {}  # topology key -> (domain id per node, values)
         # controller selectors by (kind, namespace, name), for helper.DefaultSelector (kept by the scheduler's informers)
         self.owner_selectors: dict[tuple[str, str, str], LabelSelector] = {}
+        self.claim_zones: dict[str, str | None] = {}  # PersistentVolumeClaim key -> zone of its volume (None: unbound)
         # change log for incremental consumers: indexes of nodes whose row changed, and an epoch that
         # moves when the set of nodes changes (then everything must be recomputed)
         self.changes: list[int] = []

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from clustersim.api.objects import Node, Pod, PodDisruptionBudget, ReplicaSet
+from clustersim.api.objects import Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, ReplicaSet
 from clustersim.api.types import LabelSelector
 from clustersim.config.models import SchedulerConfig
 from clustersim.env import ClusterEnv
@@ -134,6 +134,7 @@ class Scheduler:
         self.state.watch("Pod", self._on_pod)
         self.state.watch("ReplicaSet", self._on_owner)
         self.state.watch("PodDisruptionBudget", self._on_pdb)
+        self.state.watch("PersistentVolumeClaim", self._on_claim)
         self.env.process(self.schedule_loop())
 
     # ---- informers
@@ -150,6 +151,13 @@ class Scheduler:
             self.nodes.owner_selectors.pop(key, None)
         else:
             self.nodes.owner_selectors[key] = LabelSelector(tuple(rs.spec.selector))
+
+    def _on_claim(self, etype: str, pvc: PersistentVolumeClaim) -> None:
+        if etype == DELETED:
+            self.nodes.claim_zones.pop(pvc.key, None)
+        else:
+            self.nodes.claim_zones[pvc.key] = pvc.zone
+        self.queue.move_all_to_active_or_backoff()
 
     def _on_pdb(self, etype: str, pdb: PodDisruptionBudget) -> None:
         if etype == DELETED:
@@ -294,12 +302,25 @@ class Scheduler:
         if self.state.get("Pod", pod.key) is not pod or pod.terminating:
             self.nodes.remove_pod(pod)
             return
+        self._bind_claims(pod, node)
         self.state.bind(pod, node)
         self.rec.pod_mark(pod.meta.uid, "scheduled_s")
         self.rec.pod_mark(pod.meta.uid, "node", node)
         self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "Scheduled",
                        f"Successfully assigned {pod.key} to {node}", node)
         self._level()
+
+    def _bind_claims(self, pod: Pod, node: str) -> None:
+        """VolumeBinding's PreBind: provision unbound WaitForFirstConsumer claims in the node's zone."""
+        for v in pod.spec.volumes:
+            if v.kind != "persistentVolumeClaim":
+                continue
+            pvc = self.state.get("PersistentVolumeClaim", f"{pod.meta.namespace}/{v.claim}")
+            if pvc is not None and pvc.zone is None:
+                i = self.nodes.index.get(node)
+                pvc.zone = self.nodes.labels[i].get("topology.kubernetes.io/zone") if i is not None else None
+                self.nodes.claim_zones[pvc.key] = pvc.zone
+                self.state.update(pvc)
 
     # ---- preemption (PostFilter)
     def preempt(self, fw: Framework, pod: Pod, failed: np.ndarray, unresolvable: set[int]) -> tuple[str | None, str]:

@@ -5,10 +5,10 @@ They are registered so that profiles and KubeSchedulerConfiguration files name t
 - PrioritySort (QueueSort): the scheduling queue orders by priority, then time (queue.py).
 - SchedulingGates (PreEnqueue): pods have no schedulingGates in the simulator, so none is held back.
 - DefaultBinder (Bind): binding is the scheduler's ``_bind`` (with ``binding_latency_s``).
-- VolumeRestrictions, EBSLimits, GCEPDLimits, NodeVolumeLimits, AzureDiskLimits, VolumeBinding,
-  VolumeZone (Filter): upstream's PreFilter returns Skip for a pod without the volumes each one checks;
-  the simulator's pods carry no PersistentVolumeClaims or in-tree/CSI volumes yet, so they always skip.
-  This is a simplification listed in docs/scheduler.md, not a model of volume topology.
+- VolumeRestrictions, EBSLimits, GCEPDLimits, NodeVolumeLimits, AzureDiskLimits (Filter): upstream's
+  PreFilter returns Skip for a pod without the volumes each one checks (in-tree cloud disks, CSI
+  attach limits, ReadWriteOncePod); the simulator models none of those, so they always skip. Zonal
+  PersistentVolumeClaims are handled by VolumeBinding and VolumeZone (volumes.py).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class _VolumeFilter:
         return Code.SUCCESS, []
 
 
-for _name in ("VolumeRestrictions", "EBSLimits", "GCEPDLimits", "NodeVolumeLimits", "AzureDiskLimits", "VolumeBinding", "VolumeZone"):
+for _name in ("VolumeRestrictions", "EBSLimits", "GCEPDLimits", "NodeVolumeLimits", "AzureDiskLimits"):
     _cls = make_dataclass(_name, [("name", str, field(default=_name))], bases=(_VolumeFilter,), frozen=True,
                           namespace={"__doc__": f"{_name}: skips (see module docs)."})
     SCHEDULER_PLUGINS.register(_name)(_cls)
