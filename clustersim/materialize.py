@@ -59,8 +59,8 @@ from clustersim.config.models import (
     TopologySpreadConstraintConfig,
 )
 
-__all__ = ["deployment_from_config", "nodes_from_config", "pdb_from_config", "pvc_from_config", "resolve_priority", "resource_list", "service_from_config",
-           "statefulset_from_config"]
+__all__ = ["deployment_from_config", "nodes_from_config", "pdb_from_config", "pvc_from_config", "resolve_priority", "resource_list",
+           "service_from_config", "statefulset_from_config"]
 
 POOL_LABEL = "clustersim.io/node-pool"
 

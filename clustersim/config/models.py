@@ -551,11 +551,11 @@ class SimConfig(Strict):
         for i, c in enumerate(self.persistent_volume_claims):
             if c.zone is not None and c.zone not in self.cluster.zones:
                 raise ValueError(f"persistent_volume_claims.{i}.zone: unknown zone {c.zone!r}")
-        names = {(d.namespace, d.name) for d in self.deployments}
+        workloads = {(d.namespace, d.name) for d in self.deployments}
         for i, st in enumerate(self.stateful_sets):
-            if (st.namespace, st.name) in names:
+            if (st.namespace, st.name) in workloads:
                 raise ValueError(f"stateful_sets.{i}.name: {st.namespace}/{st.name} is also a Deployment")
-            names.add((st.namespace, st.name))
+            workloads.add((st.namespace, st.name))
         services: set[tuple[str, str]] = set()
         known_nodes = {f"{pool.name}-{i}" for pool in self.cluster.node_pools for i in range(pool.count)}
         for i, svc in enumerate(self.services):

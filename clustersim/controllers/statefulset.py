@@ -83,7 +83,8 @@ class StatefulSetController(Controller):
             p = pods[i]
             if not p.terminating:
                 self.state.delete("Pod", p.key)
-                self.rec.event("StatefulSet", ns, sts.meta.name, "SuccessfulDelete", f"delete Pod {p.meta.name} in StatefulSet {sts.meta.name} successful")
+                self.rec.event("StatefulSet", ns, sts.meta.name, "SuccessfulDelete",
+                               f"delete Pod {p.meta.name} in StatefulSet {sts.meta.name} successful")
             if ordered:
                 break
         ready = sum(1 for i, p in pods.items() if i < sts.spec.replicas and p.status.ready and not p.terminating)
