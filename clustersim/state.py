@@ -26,7 +26,8 @@ __all__ = ["Client", "Gate", "ADDED", "DELETED", "MODIFIED", "ClusterState", "Ha
 ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 Obj = Any
 Handler = Callable[[str, Obj], None]
-KINDS = (Node.KIND, Lease.KIND, Pod.KIND, ReplicaSet.KIND, Deployment.KIND, "PodDisruptionBudget", "Service", "EndpointSlice", "StatefulSet", "PersistentVolumeClaim")
+KINDS = (Node.KIND, Lease.KIND, Pod.KIND, ReplicaSet.KIND, Deployment.KIND, "PodDisruptionBudget", "Service", "EndpointSlice",
+         "StatefulSet", "PersistentVolumeClaim")
 
 
 class Gate:
