@@ -37,10 +37,17 @@ def _steps(ts: pd.DataFrame, metric: str, end: float, **labels: str) -> tuple[li
 
 
 def plot_run(ts: pd.DataFrame, faults: pd.DataFrame, summary: dict[str, Any], title: str = "") -> Figure:
-    """Two panels: serving vs desired replicas per Deployment; Ready and NotReady nodes."""
+    """Serving vs desired replicas per workload over the recovery timeline (a Gantt of each node
+    fault's critical path), and Ready / NotReady nodes."""
     end = float(summary["duration_s"])
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[2, 1])
-    for i, key in enumerate(summary["deployments"]):
+    paths = [f for f in summary.get("faults", []) if f.get("t_not_ready") is not None or f.get("t_evicted") is not None]
+    if paths:
+        fig, (ax1, ax3, ax2) = plt.subplots(3, 1, figsize=(9, 7.5), sharex=True,
+                                            height_ratios=[2, 0.35 + 0.25 * min(len(paths), 8), 1])
+        _gantt(ax3, paths[:8])
+    else:
+        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[2, 1])
+    for i, key in enumerate([*summary["deployments"], *summary.get("stateful_sets", {})]):
         ns, name = key.split("/", 1)
         color = f"C{i}"
         t, v = _steps(ts, "serving_replicas", end, namespace=ns, name=name)
@@ -69,6 +76,30 @@ def plot_run(ts: pd.DataFrame, faults: pd.DataFrame, summary: dict[str, Any], ti
     return fig
 
 
+_GANTT = (("t_inject", "t_not_ready", "detection", "tab:red"),
+          ("t_not_ready", "t_tainted", "taint", "tab:purple"),
+          ("t_tainted", "t_evicted", "toleration", "tab:orange"),
+          ("t_evicted", "t_replacements_scheduled", "create+schedule", "tab:olive"),
+          ("t_replacements_scheduled", "t_replacements_pulled", "pull", "tab:cyan"),
+          ("t_replacements_pulled", "t_replacements_ready", "start+ready", "tab:green"),
+          ("t_replacements_ready", "t_in_endpoints_everywhere", "endpoints", "tab:blue"))
+
+
+def _gantt(ax: Any, faults: list[dict[str, Any]]) -> None:
+    """One bar per fault: the phases of its recovery critical path."""
+    seen: set[str] = set()
+    for y, f in enumerate(faults):
+        for start, stop, label, color in _GANTT:
+            a, b = f.get(start), f.get(stop)
+            if a is None or b is None or b < a:
+                continue
+            ax.barh(y, max(b - a, 0.5), left=a, color=color, height=0.6, label=None if label in seen else label)
+            seen.add(label)
+    ax.set_yticks(range(len(faults)), [f"{f['fault']} {f['target']}" for f in faults], fontsize=7)
+    ax.invert_yaxis()
+    ax.legend(fontsize=6, ncol=7, loc="upper center", bbox_to_anchor=(0.5, 1.45), frameon=False)
+
+
 _PHASES = (("t_inject", "t_not_ready", "detection", "tab:red"),
            ("t_tainted", "t_evicted", "toleration", "tab:orange"),
            ("t_evicted", "t_replacements_ready", "replacement", "tab:green"))
@@ -78,7 +109,7 @@ def _shade_recovery(ax: Any, summary: dict[str, Any]) -> None:
     """Shade each NodeCrash's critical path: detection, toleration wait, replacement."""
     top = ax.get_ylim()[1]
     for f in summary.get("faults", []):
-        if f.get("fault") != "NodeCrash":
+        if f.get("t_not_ready") is None and f.get("t_evicted") is None:
             continue
         for start, end, label, color in _PHASES:
             a, b = f.get(start), f.get(end)

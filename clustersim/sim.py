@@ -104,7 +104,7 @@ class Simulation:
         self.controllers = [CONTROLLERS.get(n)(self.env, cm_state, self.rec, cfg.controller_manager)
                             for n in cfg.controller_manager.controllers]
         self.observer = KubeStateMetrics(self.state, self.rec)
-        self.kube_proxy = KubeProxy(self.env, self.state, self.infra, cfg.kube_proxy)
+        self.kube_proxy = KubeProxy(self.env, self.state, self.infra, cfg.kube_proxy, self.rec)
         self.traffic = Traffic(self.env, self.state, self.infra, self.rec, cfg)
         ctx = ActorContext(self.env, self.state, self.infra, self.rec, cfg)
         self.workloads = [WORKLOADS.get(w.name)(i, WORKLOADS.get(w.name).Args.model_validate(w.args), ctx)

@@ -113,3 +113,42 @@ class ControllerManagerCrash(ComponentCrash):
 
     COMPONENT = "kube-controller-manager"
     NAME = "ControllerManagerCrash"
+
+
+class LatencyArgs(ActorArgs):
+    """A slow API server / etcd: watch events arrive this late for a while."""
+
+    at_s: float = Field(ge=0)
+    duration_s: float = Field(gt=0)
+    watch_latency_s: float = Field(gt=0, description="Delay of every watch event (and so of every reaction) during the fault.")
+
+    def check(self, cfg: SimConfig) -> str | None:
+        """A time inside the run."""
+        return check_at(cfg, self.at_s)
+
+
+@FAULTS.register("APILatency")
+class APILatency:
+    """Slow API server or etcd: every watch event takes ``watch_latency_s`` to arrive."""
+
+    Args = LatencyArgs
+
+    def __init__(self, index: int, args: LatencyArgs, ctx: ActorContext) -> None:
+        self.index, self.args, self.ctx = index, args, ctx
+
+    def start(self) -> None:
+        """Schedule the slowdown and its end."""
+        env, state = self.ctx.env, self.ctx.state
+        normal = state.watch_latency_s
+
+        def slow(_e: object) -> None:
+            state.watch_latency_s = self.args.watch_latency_s
+            self.row = {"fault": "APILatency", "index": self.index, "target": "kube-apiserver", "t_inject": env.now, "t_recover": None}
+            self.ctx.rec.faults.append(self.row)
+
+        def fast(_e: object) -> None:
+            state.watch_latency_s = normal
+            self.row["t_recover"] = env.now
+
+        env.timeout(self.args.at_s).callbacks.append(slow)
+        env.timeout(self.args.at_s + self.args.duration_s).callbacks.append(fast)

@@ -21,6 +21,9 @@ class KubeStateMetrics:
         self._host_data: dict[tuple[str, str, str], dict[str, int]] = {}
         self._started: set[str] = set()
         self.data_loss = 0
+        self._req: dict[str, tuple[int, int]] = {}  # pods on nodes: uid -> (cpu m, memory)
+        self._alloc: dict[str, tuple[int, int]] = {}  # nodes: allocatable (cpu m, memory)
+        self._sums = [0, 0, 0, 0]  # requested cpu, memory; allocatable cpu, memory
 
     def start(self) -> None:
         """Watch pods and nodes."""
@@ -61,9 +64,31 @@ class KubeStateMetrics:
         self.rec.add("data_loss_events", 1)
         self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "DataLoss", message, pod.node_name, "Warning")
 
+    def _allocation(self) -> None:
+        rc, rm, ac, am = self._sums
+        self.rec.level("cluster_cpu_allocation", round(rc / ac, 4) if ac else 0.0)
+        self.rec.level("cluster_memory_allocation", round(rm / am, 4) if am else 0.0)
+
+    def _track_requests(self, etype: str, pod: Pod) -> None:
+        uid = pod.meta.uid
+        placed = etype != DELETED and bool(pod.node_name) and not pod.terminal
+        old = self._req.pop(uid, None)
+        if old is not None:
+            self._sums[0] -= old[0]
+            self._sums[1] -= old[1]
+        if placed:
+            r = pod.spec.requests
+            self._req[uid] = (r.cpu_m, r.memory)
+            self._sums[0] += r.cpu_m
+            self._sums[1] += r.memory
+        if old is not None or placed:
+            self._allocation()
+
     def _on_pod(self, etype: str, pod: Pod) -> None:
         if pod.spec.volumes:
             self._volumes(etype, pod)
+        if pod.node_name or pod.meta.uid in self._req:
+            self._track_requests(etype, pod)
         uid = pod.meta.uid
         if etype == DELETED:
             new = None
@@ -91,6 +116,20 @@ class KubeStateMetrics:
                 self.rec.pod_mark(uid, "deletion_s", pod.meta.deletion_s)
 
     def _on_node(self, etype: str, node: Node) -> None:
+        old = self._alloc.pop(node.meta.name, None)
+        if old is not None:
+            self._sums[2] -= old[0]
+            self._sums[3] -= old[1]
+        if etype != DELETED:
+            a = node.allocatable
+            self._alloc[node.meta.name] = (a.cpu_m or 0, a.memory or 0)
+            self._sums[2] += a.cpu_m or 0
+            self._sums[3] += a.memory or 0
+        if self._alloc.get(node.meta.name) != old:
+            self._allocation()
+        self._node_ready(etype, node)
+
+    def _node_ready(self, etype: str, node: Node) -> None:
         name = node.meta.name
         old = self._node.get(name)
         zone = node.meta.labels.get(LABEL_ZONE, "")  # the plain label, not the controller's region-zone key

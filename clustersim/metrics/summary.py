@@ -18,7 +18,7 @@ from clustersim.config.models import SimConfig
 
 __all__ = ["SUMMARY_METRICS", "Series", "Step", "summarize"]
 
-SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending", "service_ready_endpoints")
+SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending", "service_ready_endpoints", "proxy_ready_endpoints")
 # faults whose target is a node: their recovery critical path is NotReady, taint, eviction, replacement
 NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain")
 
@@ -77,15 +77,20 @@ def _intervals(steps: list[Step], start: float, end: float) -> tuple[np.ndarray,
     return grid, np.diff(np.append(grid, end))
 
 
-def _deployment(series: Series, ns: str, name: str, end: float) -> dict[str, Any]:
+def _deployment(series: Series, ns: str, name: str, end: float, t_fault: float | None = None) -> dict[str, Any]:
+    """Availability of one workload; ``time_to_recover_s``: from the first fault until it is whole again for good."""
     desired, serving = series.get("desired_replicas", ns, name), series.get("serving_replicas", ns, name)
     grid, dt = _intervals([desired, serving], 0.0, end)
     d, s = desired.at(grid), serving.at(grid)
     whole = (s >= d) & (d > 0)
     out: dict[str, Any] = {"desired": int(d[-1]) if len(d) else 0, "initial_ready_s": None,
-                           "availability": None, "mean_ready_ratio": None, "min_serving_after_ready": None}
+                           "availability": None, "mean_ready_ratio": None, "min_serving_after_ready": None,
+                           "time_to_recover_s": None}
     if not whole.any():
         return out
+    if t_fault is not None and whole[-1]:
+        bad = np.flatnonzero(~whole & (grid >= t_fault))
+        out["time_to_recover_s"] = 0.0 if len(bad) == 0 else float(grid[bad[-1] + 1] - t_fault)
     first = int(np.argmax(whole))
     w = dt[first:]
     total = w.sum()
@@ -137,6 +142,7 @@ def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, po
     row["evicted_pods"] = len(evicted)
     row["t_evicted"] = float(evicted["t"].min()) if len(evicted) else None
     row["t_replacements_created"] = row["t_replacements_scheduled"] = row["t_replacements_ready"] = None
+    row["t_replacements_pulled"] = row["t_replacements_started"] = None
     if len(evicted):
         victims = pods[pods["name"].isin(set(evicted["name"]))]
         need = victims.groupby("workload").size()
@@ -148,7 +154,11 @@ def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, po
             reps.append(cand.head(int(n)))
         if reps:
             rep = pd.concat(reps)
+            row["_workloads"] = sorted(w for w in need.index if w)
             if len(rep) == int(need[need.index != ""].sum()):
+                pulled = ev[(ev["reason"] == "Pulled") & ev["name"].isin(set(rep["name"]))]
+                row["t_replacements_pulled"] = float(pulled["t"].max()) if len(pulled) == len(rep) else None
+                row["t_replacements_started"] = None if rep["started_s"].isna().any() else float(rep["started_s"].max())
                 row["t_replacements_created"] = float(rep["created_s"].max())
                 row["t_replacements_scheduled"] = None if rep["scheduled_s"].isna().any() else float(rep["scheduled_s"].max())
                 row["t_replacements_ready"] = None if rep["ready_s"].isna().any() else float(rep["ready_s"].max())
@@ -160,6 +170,30 @@ def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, po
     row["taint_s"] = gap("t_not_ready", "t_tainted")
     row["toleration_s"] = gap("t_tainted", "t_evicted")
     row["replacement_s"] = gap("t_evicted", "t_replacements_ready")
+
+
+def _endpoint_path(row: dict[str, Any], cfg: SimConfig, series: Series, end: float) -> None:
+    """When the replacements are in the Services' EndpointSlices, and in every node's kube-proxy rules."""
+    workloads = set(row.pop("_workloads", ()))
+    row["t_in_endpoints"] = row["t_in_endpoints_everywhere"] = None
+    start = row.get("t_replacements_ready")
+    if start is None or not workloads:
+        return
+    for key, metric in (("t_in_endpoints", "service_ready_endpoints"), ("t_in_endpoints_everywhere", "proxy_ready_endpoints")):
+        times = []
+        for svc in cfg.services:
+            deps = [d for d in (*cfg.deployments, *cfg.stateful_sets) if d.namespace == svc.namespace
+                    and all((d.labels or {"app": d.name}).get(k) == v for k, v in svc.selector.items())]
+            if not svc.selector or not any(d.name in workloads for d in deps):
+                continue
+            ready = series.get(metric, svc.namespace, svc.name)
+            desired = [series.get("desired_replicas", d.namespace, d.name) for d in deps]
+            grid, _ = _intervals([ready, *desired], start, end)
+            want = np.sum([x.at(grid) for x in desired], axis=0)
+            ok = np.flatnonzero(ready.at(grid) >= want)
+            times.append(float(grid[ok[0]]) if len(ok) else None)
+        if times and all(t is not None for t in times):
+            row[key] = max(t for t in times if t is not None)
 
 
 def _scaled(v: int | str | None, total: float) -> float:
@@ -213,20 +247,21 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
     """Summary dict and the faults frame extended with the critical-path columns."""
     deployments = [(d.namespace, d.name) for d in (*cfg.deployments, *cfg.stateful_sets)]
     series = Series(ts[ts["metric"].isin(SUMMARY_METRICS)])
+    t_fault = float(faults["t_inject"].min()) if len(faults) else None
     summary: dict[str, Any] = {
         "seed": cfg.seed,
         "duration_s": end,
-        "deployments": {f"{d.namespace}/{d.name}": _deployment(series, d.namespace, d.name, end) for d in cfg.deployments},
+        "deployments": {f"{d.namespace}/{d.name}": _deployment(series, d.namespace, d.name, end, t_fault) for d in cfg.deployments},
         "pods_created": int(len(pods)),
         "pods_pending_at_end": int(series.get("pods_pending").at(np.array([end]))[0]),
-        "stateful_sets": {f"{st.namespace}/{st.name}": _deployment(series, st.namespace, st.name, end) for st in cfg.stateful_sets},
+        "stateful_sets": {f"{st.namespace}/{st.name}": _deployment(series, st.namespace, st.name, end, t_fault) for st in cfg.stateful_sets},
         "data_loss_events": int((ev["reason"] == "DataLoss").sum()) if len(ev) else 0,
         "services": {f"{sv.namespace}/{sv.name}": _service(cfg, sv, series, end, requests) for sv in cfg.services if sv.type != "ExternalName"},
         "faults": [],
     }
     grid, ok = _good(series, deployments, end)
     # the few rows the critical paths read, selected once
-    ev = ev[ev["reason"].isin(["NodeNotReady", "TaintManagerEviction"])]
+    ev = ev[ev["reason"].isin(["NodeNotReady", "TaintManagerEviction", "Pulled"])]
     ts = ts[ts["metric"] == "node_noexecute_taint"]
     rows = []
     for rec in faults.to_dict("records"):
@@ -234,6 +269,7 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
         row["t_recover"] = None if row["t_recover"] is None or math.isnan(row["t_recover"]) else row["t_recover"]
         if row["fault"] in NODE_FAULTS:
             _node_crash_path(row, ts, ev, pods)
+            _endpoint_path(row, cfg, series, end)
         row["convergence_s"] = _convergence(grid, ok, row["t_inject"])
         rows.append(row)
     summary["faults"] = rows

@@ -15,6 +15,7 @@ from clustersim.api.objects import EndpointSlice
 from clustersim.config.models import KubeProxyConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Infrastructure
+from clustersim.metrics.recorder import Recorder
 from clustersim.state import DELETED, ClusterState
 
 __all__ = ["KubeProxy"]
@@ -23,8 +24,8 @@ __all__ = ["KubeProxy"]
 class KubeProxy:
     """Writes EndpointSlice changes into the shared rule table, rate-limited like the sync runner."""
 
-    def __init__(self, env: ClusterEnv, state: ClusterState, infra: Infrastructure, cfg: KubeProxyConfig) -> None:
-        self.env, self.state, self.infra, self.cfg = env, state, infra, cfg
+    def __init__(self, env: ClusterEnv, state: ClusterState, infra: Infrastructure, cfg: KubeProxyConfig, rec: Recorder) -> None:
+        self.env, self.state, self.infra, self.cfg, self.rec = env, state, infra, cfg, rec
 
     def start(self) -> None:
         """Watch EndpointSlices."""
@@ -35,3 +36,11 @@ class KubeProxy:
         now, last = self.env.now, table.last_programmed(eps.service)
         at = last if last > now else max(now, last + self.cfg.min_sync_period_s)  # a pending sync takes the newest state
         table.program(eps.service, at, () if etype == DELETED else eps.endpoints)
+        if at > last:  # record the programmed ready endpoints when the sync happens
+            ns, name = eps.meta.namespace, eps.meta.name
+
+            def record(_e: object) -> None:
+                rules = table.view(eps.service, self.env.now)
+                self.rec.level("proxy_ready_endpoints", sum(1 for e in rules if e.ready), ns, name)
+
+            self.env.timeout(at - now).callbacks.append(record)

@@ -41,3 +41,14 @@ def test_controller_manager_crash_delays_replacements() -> None:
     takeover = res.faults[res.faults.fault == "ControllerManagerCrash"].t_recover.iloc[0]
     replacement = res.pods[res.pods.created_s > 100]
     assert 113 <= takeover <= 117 and len(replacement) == 1 and replacement.created_s.iloc[0] >= takeover
+
+
+def test_slow_api_server_delays_every_reaction() -> None:
+    crash = [{"name": "NodeCrash", "args": {"at_s": 120, "nodes": ["n-1"]}}]
+    fast = run_config(deployments=[WEB], services=SVC, duration_s=400, faults=crash)
+    slow = run_config(deployments=[WEB], services=SVC, duration_s=400,
+                      faults=[{"name": "APILatency", "args": {"at_s": 100, "duration_s": 250, "watch_latency_s": 3.0}}, *crash])
+    # the endpoint withdrawal needs the node lifecycle controller's pod update and the EndpointSlice
+    # controller's write to travel through watches: each hop now takes 3 s instead of 50 ms
+    assert slow.requests.failed.sum() > fast.requests.failed.sum()
+    assert slow.requests[slow.requests.failed > 0].t.max() >= fast.requests[fast.requests.failed > 0].t.max() + 5
