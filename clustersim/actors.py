@@ -13,7 +13,7 @@ from clustersim.infra import Infrastructure
 from clustersim.metrics.recorder import Recorder
 from clustersim.state import ClusterState
 
-__all__ = ["ActorArgs", "ActorContext", "check_at", "check_deployment", "node_names", "node_zones"]
+__all__ = ["ActorArgs", "ActorContext", "check_at", "check_deployment", "edit_deployment", "node_names", "node_zones"]
 
 
 class ActorArgs(BaseModel):
@@ -64,3 +64,36 @@ def node_zones(cfg: SimConfig) -> dict[str, str]:
         for i in range(pool.count):
             out[f"{pool.name}-{i}"] = zones[i % len(zones)]
     return out
+
+
+def edit_deployment(ctx: ActorContext, namespace: str, name: str, image: str | None = None, replicas: int | None = None,
+                    ready_after_s: float | None = None, crash_after_s: float | None = None) -> bool:
+    """What ``kubectl set image`` / ``kubectl scale`` do: a new pod template (a rollout) and/or replicas.
+
+    ``ready_after_s`` and ``crash_after_s`` give the new version's behaviour (a slower or crash-looping
+    release). Returns False when the Deployment does not exist.
+    """
+    from dataclasses import replace
+
+    from clustersim.api.objects import PodTemplate
+
+    d = ctx.state.get("Deployment", f"{namespace}/{name}")
+    if d is None:
+        return False
+    if image is not None:
+        spec = d.spec.template.spec
+        containers = []
+        for c in spec.containers:
+            behavior = c.behavior
+            if ready_after_s is not None:
+                behavior = replace(behavior, ready_after_s=ready_after_s)
+            if crash_after_s is not None:
+                behavior = replace(behavior, crash_after_s=crash_after_s)
+            containers.append(replace(c, image=image, behavior=behavior))
+        d.spec.template = PodTemplate(d.spec.template.labels, replace(spec, containers=tuple(containers)))
+    if replicas is not None:
+        d.spec.replicas = replicas
+    d.meta.generation += 1
+    ctx.state.update(d)
+    ctx.rec.event("Deployment", namespace, name, "DeploymentUpdated", f"image={image} replicas={replicas}")
+    return True

@@ -148,7 +148,9 @@ class ReplicaSetController(Controller):
             if ready > available:
                 waits = [p.status.ready_since_s + min_ready - now for p in view.active.values()
                          if p.status.ready and p.status.ready_since_s is not None and not is_available(p, min_ready, now)]
-                result = Result(max(min(waits), 0.0) + 1e-6)
+                # the index can count a pod ready whose readiness just dropped (its event is on the way)
+                if waits:
+                    result = Result(max(min(waits), 0.0) + 1e-6)
         else:
             available = ready
         st = rs.status

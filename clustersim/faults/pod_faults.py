@@ -1,4 +1,5 @@
-"""Pod, image and node-maintenance faults: PodKill, ContainerKill, RegistryOutage, NodeDrain.
+"""Pod, image, release and node-maintenance faults: PodKill, ContainerKill, RegistryOutage,
+ImagePullFailure, BadRollout, NodeDrain.
 
 - PodKill: delete pods of a Deployment through the API (graceful, or with ``grace_period_s: 0``).
 - ContainerKill: the containers of running pods exit (as ContainerCrash; the kubelet restarts them).
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment
+from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment, edit_deployment
 from clustersim.config.models import SimConfig
 from clustersim.eviction import evict
 from clustersim.faults.base import FAULTS
@@ -21,7 +22,7 @@ from clustersim.faults.container_crash import ContainerCrash
 from clustersim.faults.node_faults import NodeFault, NodeFaultArgs
 from clustersim.faults.targets import pick_nodes
 
-__all__ = ["NodeDrain", "PodKill", "RegistryOutage"]
+__all__ = ["BadRollout", "NodeDrain", "PodKill", "RegistryOutage"]
 
 DRAIN_RETRY_S = 5.0  # kubectl drain retries a refused eviction every 5 s
 
@@ -168,3 +169,42 @@ class NodeDrain(NodeFault):
                 ctx.state.update(node)
                 row["t_recover"] = ctx.env.now
             ctx.env.timeout(a.uncordon_after_s).callbacks.append(uncordon)  # type: ignore[attr-defined]
+
+
+FAULTS.register("ImagePullFailure")(type("ImagePullFailure", (RegistryOutage,), {
+    "__doc__": "RegistryOutage restricted to `images`: pulls of those images fail (e.g. a deleted tag)."}))
+
+
+class BadRolloutArgs(ActorArgs):
+    """A release whose new version crash-loops."""
+
+    at_s: float = Field(ge=0)
+    deployment: str
+    namespace: str = "default"
+    image: str = Field(description="The new version's image.")
+    crash_after_s: float = Field(5.0, gt=0, description="The new version exits this long after each start.")
+
+    def check(self, cfg: SimConfig) -> str | None:
+        """Known Deployment and a time inside the run."""
+        return check_deployment(cfg, self.namespace, self.deployment) or check_at(cfg, self.at_s)
+
+
+@FAULTS.register("BadRollout")
+class BadRollout:
+    """Roll out a version that crash-loops: the rolling update stalls on new pods in CrashLoopBackOff
+    while maxUnavailable bounds how many old pods go, until progressDeadlineSeconds marks it failed."""
+
+    Args = BadRolloutArgs
+
+    def __init__(self, index: int, args: BadRolloutArgs, ctx: ActorContext) -> None:
+        self.index, self.args, self.ctx = index, args, ctx
+
+    def start(self) -> None:
+        """Schedule the release."""
+        self.ctx.env.timeout(self.args.at_s).callbacks.append(lambda _e: self._release())
+
+    def _release(self) -> None:
+        a, ctx = self.args, self.ctx
+        if edit_deployment(ctx, a.namespace, a.deployment, image=a.image, crash_after_s=a.crash_after_s):
+            ctx.rec.faults.append({"fault": "BadRollout", "index": self.index, "target": f"{a.namespace}/{a.deployment}",
+                                   "t_inject": ctx.env.now, "t_recover": None})

@@ -6,12 +6,9 @@ and the Deployment controller rolls out or scales per its strategy.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pydantic import Field, model_validator
 
-from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment
-from clustersim.api.objects import Deployment, PodTemplate
+from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment, edit_deployment
 from clustersim.config.models import SimConfig
 from clustersim.workload.base import WORKLOADS
 
@@ -53,24 +50,5 @@ class DeploymentUpdate:
         self.ctx.env.timeout(self.args.at_s).callbacks.append(lambda _e: self._apply())
 
     def _apply(self) -> None:
-        a, state = self.args, self.ctx.state
-        d: Deployment | None = state.get("Deployment", f"{a.namespace}/{a.deployment}")
-        if d is None:
-            return
-        if a.image is not None:
-            spec = d.spec.template.spec
-            containers = []
-            for c in spec.containers:
-                behavior = c.behavior
-                if a.ready_after_s is not None:
-                    behavior = replace(behavior, ready_after_s=a.ready_after_s)
-                if a.crash_after_s is not None:
-                    behavior = replace(behavior, crash_after_s=a.crash_after_s)
-                containers.append(replace(c, image=a.image, behavior=behavior))
-            d.spec.template = PodTemplate(d.spec.template.labels, replace(spec, containers=tuple(containers)))
-        if a.replicas is not None:
-            d.spec.replicas = a.replicas
-        d.meta.generation += 1
-        state.update(d)
-        self.ctx.rec.event("Deployment", a.namespace, a.deployment, "DeploymentUpdated",
-                           f"image={a.image} replicas={a.replicas}")
+        a = self.args
+        edit_deployment(self.ctx, a.namespace, a.deployment, a.image, a.replicas, a.ready_after_s, a.crash_after_s)

@@ -49,3 +49,29 @@ def test_drain_respects_the_pod_disruption_budget() -> None:
     assert len(events_of(res2, "Evicted")) == len(res2.pods[(res2.pods.node == "n-0") & (res2.pods.created_s < 1)])
     assert res2.summary["pods_pending_at_end"] == 0
     assert not (res2.pods[res2.pods.created_s > 60].node == "n-0").any()  # cordoned
+
+
+def test_bad_rollout_and_min_ready_seconds() -> None:
+    bad = [{"name": "BadRollout", "args": {"at_s": 60, "deployment": "web", "image": "img:2", "crash_after_s": 5}}]
+    res = run_config(deployments=[{**WEB, "replicas": 4}], duration_s=900, faults=bad)
+    new = res.pods[res.pods.created_s > 60]
+    assert len(new) >= 1 and new.restarts.max() >= 3
+    assert events_of(res, "BackOff").message.str.startswith("Back-off").any()
+    # each new pod is Ready for a moment before it crashes, so without minReadySeconds it counts as
+    # available and the rollout goes on replacing the old version
+    old_alive = res.pods[(res.pods.created_s < 60) & res.pods.deletion_s.isna()]
+    assert len(old_alive) <= 1
+    # with minReadySeconds longer than the crash delay, the rollout stalls at maxUnavailable (1 of 4)
+    guarded = run_config(deployments=[{**WEB, "replicas": 4, "min_ready_s": 30}], duration_s=900, faults=bad)
+    old_alive = guarded.pods[(guarded.pods.created_s < 60) & guarded.pods.deletion_s.isna()]
+    assert len(old_alive) == 3
+
+
+def test_image_pull_failure_only_hits_the_named_image() -> None:
+    res = run_config(deployments=[{**WEB, "replicas": 2}], duration_s=300,
+                     faults=[{"name": "ImagePullFailure", "args": {"at_s": 0, "images": ["img:2"]}},
+                             {"name": "BadRollout", "args": {"at_s": 60, "deployment": "web", "image": "img:2"}}])
+    failed = events_of(res, "Failed")
+    pulls = failed[failed.message.str.startswith("Failed to pull")]
+    assert len(pulls) > 0 and pulls.message.str.contains("img:2").all()
+    assert res.pods[res.pods.created_s < 1].ready_s.notna().all()  # img:1 pulled fine
