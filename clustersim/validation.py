@@ -31,7 +31,7 @@ from clustersim.scheduler.profile import (
 from clustersim.scheduler.scheduler import build_plugin
 from clustersim.workload.base import WORKLOADS
 
-__all__ = ["check_references", "expand_scheduler_config_file", "parse_args"]
+__all__ = ["check_references", "expand_manifests", "expand_scheduler_config_file", "parse_args"]
 
 
 def parse_args(registry: Registry[Any], name: str, args: dict[str, Any], cfg: SimConfig, source: str, field: str) -> Any:
@@ -126,6 +126,25 @@ def expand_scheduler_config_file(data: dict[str, Any], source: str) -> dict[str,
     new.update(settings)
     new["profiles"] = [profile_to_config(p) for p in profiles]
     out["scheduler"] = new
+    return out
+
+
+def expand_manifests(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """Add the objects of ``manifests`` to the config's lists; record what they leave out."""
+    paths = data.get("manifests")
+    if not paths:
+        return data
+    from clustersim.manifests import ManifestError, load_manifests
+
+    try:
+        ms = load_manifests([Path(source).parent / str(p) for p in paths])
+    except ManifestError as e:
+        raise ConfigError(e.source, e.field, e.message) from None
+    out = dict(data)
+    for section, entries in ms.entries.items():
+        out[section] = [*(data.get(section) or []), *entries]
+    out["manifests"] = []
+    out["simplifications"] = [*(data.get("simplifications") or []), *ms.simplifications()]
     return out
 
 

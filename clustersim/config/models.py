@@ -520,6 +520,8 @@ class SimConfig(Strict):
     pod_disruption_budgets: tuple[PodDisruptionBudgetConfig, ...] = Field((), description="PodDisruptionBudgets (respected by preemption and the eviction API).")
     services: tuple[ServiceConfig, ...] = Field((), description="Services, their EndpointSlices, and the clients sending them requests.")
     stateful_sets: tuple[StatefulSetConfig, ...] = Field((), description="StatefulSets created at t=0.")
+    manifests: tuple[str, ...] = Field((), description="Kubernetes manifest files or folders (relative to this config); their objects are added to the lists above.")
+    simplifications: tuple[str, ...] = Field((), description="Filled when manifests are loaded: kinds and fields the run does not account for (reported in the summary).")
     persistent_volume_claims: tuple[PersistentVolumeClaimConfig, ...] = Field((), description="Claims referenced by pod volumes.")
     kube_proxy: KubeProxyConfig = Field(KubeProxyConfig(), description="kube-proxy and the traffic model.")
 

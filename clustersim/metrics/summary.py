@@ -256,6 +256,7 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
         "pods_pending_at_end": int(series.get("pods_pending").at(np.array([end]))[0]),
         "stateful_sets": {f"{st.namespace}/{st.name}": _deployment(series, st.namespace, st.name, end, t_fault) for st in cfg.stateful_sets},
         "data_loss_events": int((ev["reason"] == "DataLoss").sum()) if len(ev) else 0,
+        "simplifications": list(cfg.simplifications),
         "services": {f"{sv.namespace}/{sv.name}": _service(cfg, sv, series, end, requests) for sv in cfg.services if sv.type != "ExternalName"},
         "faults": [],
     }

@@ -1,0 +1,232 @@
+"""Per-kind conversion of manifest documents to config-model mappings.
+
+Each converter returns the config mapping and the manifest paths it used; every other leaf path of
+the document is reported as ignored (a simplification the run summary lists), e.g.
+``spec.template.spec.containers[].resources.limits``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["CONVERTERS", "IGNORED_KINDS", "NOT_MODELLED_KINDS", "leaf_paths"]
+
+# kinds that load but carry nothing the simulator uses (their presence is recorded)
+IGNORED_KINDS = {"Namespace", "ServiceAccount", "ConfigMap", "Secret", "Role", "ClusterRole", "RoleBinding",
+                 "ClusterRoleBinding", "StorageClass", "Ingress", "PersistentVolume"}
+# kinds that load and are listed as not modelled yet
+NOT_MODELLED_KINDS = {"DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler", "Pod", "Node", "ReplicaSet"}
+
+
+def leaf_paths(obj: Any, prefix: str = "") -> set[str]:
+    """Normalised leaf paths (list indexes as ``[]``)."""
+    if isinstance(obj, dict):
+        out: set[str] = set()
+        for k, v in obj.items():
+            out |= leaf_paths(v, f"{prefix}.{k}" if prefix else str(k))
+        return out or {prefix}
+    if isinstance(obj, list):
+        out = set()
+        for v in obj:
+            out |= leaf_paths(v, f"{prefix}[]")
+        return out or {prefix}
+    return {prefix}
+
+
+def _selector(sel: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not sel:
+        return None
+    return {"match_labels": dict(sel.get("matchLabels") or {}),
+            "match_expressions": [{"key": e["key"], "operator": e["operator"], "values": list(e.get("values") or [])}
+                                  for e in sel.get("matchExpressions") or []]}
+
+
+def _probe(p: dict[str, Any] | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    out: dict[str, Any] = {}
+    for src, dst in (("initialDelaySeconds", "initial_delay_s"), ("periodSeconds", "period_s"), ("timeoutSeconds", "timeout_s"),
+                     ("successThreshold", "success_threshold"), ("failureThreshold", "failure_threshold")):
+        if src in p:
+            out[dst] = p[src]
+    return out
+
+
+def _container(c: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": c["name"], "image": c.get("image", ""),
+                           "requests": dict((c.get("resources") or {}).get("requests") or {})}
+    if c.get("readinessProbe") is not None:
+        out["readiness_probe"] = _probe(c["readinessProbe"])
+    if c.get("livenessProbe") is not None:
+        out["liveness_probe"] = _probe(c["livenessProbe"])
+    ports = [{"container_port": p["containerPort"], **({"host_port": p["hostPort"]} if "hostPort" in p else {}),
+              "protocol": p.get("protocol", "TCP"), **({"host_ip": p["hostIP"]} if "hostIP" in p else {})}
+             for p in c.get("ports") or [] if "containerPort" in p]
+    if ports:
+        out["ports"] = ports
+    return out
+
+
+def _node_terms(terms: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"match_expressions": [{"key": e["key"], "operator": e["operator"], "values": [str(v) for v in e.get("values") or []]}
+                                   for e in t.get("matchExpressions") or []]} for t in terms]
+
+
+def _pod_terms(terms: list[dict[str, Any]], weighted: bool) -> list[dict[str, Any]]:
+    out = []
+    for t in terms:
+        term = t["podAffinityTerm"] if weighted else t
+        d = {"label_selector": _selector(term.get("labelSelector")) or {"match_labels": {}}, "topology_key": term["topologyKey"],
+             "namespaces": list(term.get("namespaces") or [])}
+        if weighted:
+            d["weight"] = t["weight"]
+        out.append(d)
+    return out
+
+
+USED_POD_SPEC = (
+    "containers[].name", "containers[].image", "containers[].resources.requests", "containers[].readinessProbe.initialDelaySeconds",
+    "containers[].readinessProbe.periodSeconds", "containers[].readinessProbe.timeoutSeconds", "containers[].readinessProbe.successThreshold",
+    "containers[].readinessProbe.failureThreshold", "containers[].livenessProbe.initialDelaySeconds", "containers[].livenessProbe.periodSeconds",
+    "containers[].livenessProbe.timeoutSeconds", "containers[].livenessProbe.successThreshold", "containers[].livenessProbe.failureThreshold",
+    "containers[].ports[].containerPort", "containers[].ports[].hostPort", "containers[].ports[].protocol", "containers[].ports[].hostIP",
+    "containers[].ports[].name", "terminationGracePeriodSeconds", "priorityClassName", "schedulerName", "tolerations", "nodeSelector",
+    "affinity.nodeAffinity", "affinity.podAffinity", "affinity.podAntiAffinity", "topologySpreadConstraints", "volumes[].name",
+    "volumes[].emptyDir", "volumes[].hostPath.path", "volumes[].persistentVolumeClaim.claimName", "restartPolicy",
+)
+
+
+def _pod_spec(spec: dict[str, Any], out: dict[str, Any], ns: str) -> None:
+    out["containers"] = [_container(c) for c in spec.get("containers") or []]
+    if "terminationGracePeriodSeconds" in spec:
+        out["termination_grace_period_s"] = spec["terminationGracePeriodSeconds"]
+    for src, dst in (("priorityClassName", "priority_class_name"), ("schedulerName", "scheduler_name")):
+        if spec.get(src):
+            out[dst] = spec[src]
+    if spec.get("nodeSelector"):
+        out["node_selector"] = {str(k): str(v) for k, v in spec["nodeSelector"].items()}
+    if spec.get("tolerations"):
+        out["tolerations"] = [{"key": t.get("key", ""), "operator": t.get("operator", "Equal"), "value": str(t.get("value", "")),
+                               "effect": t.get("effect", ""), "toleration_seconds": t.get("tolerationSeconds")} for t in spec["tolerations"]]
+    aff = spec.get("affinity") or {}
+    na = aff.get("nodeAffinity") or {}
+    if na:
+        req = (na.get("requiredDuringSchedulingIgnoredDuringExecution") or {}).get("nodeSelectorTerms") or []
+        pref = na.get("preferredDuringSchedulingIgnoredDuringExecution") or []
+        out["affinity"] = {"required": _node_terms(req),
+                           "preferred": [{**_node_terms([p["preference"]])[0], "weight": p["weight"]} for p in pref]}
+    for src, dst in (("podAffinity", "pod_affinity"), ("podAntiAffinity", "pod_anti_affinity")):
+        pa = aff.get(src) or {}
+        if pa:
+            out[dst] = {"required": _pod_terms(pa.get("requiredDuringSchedulingIgnoredDuringExecution") or [], False),
+                        "preferred": _pod_terms(pa.get("preferredDuringSchedulingIgnoredDuringExecution") or [], True)}
+    if spec.get("topologySpreadConstraints"):
+        out["topology_spread_constraints"] = [
+            {"max_skew": c["maxSkew"], "topology_key": c["topologyKey"], "when_unsatisfiable": c.get("whenUnsatisfiable", "DoNotSchedule"),
+             "label_selector": _selector(c.get("labelSelector")), **({"min_domains": c["minDomains"]} if "minDomains" in c else {})}
+            for c in spec["topologySpreadConstraints"]]
+    vols = []
+    for v in spec.get("volumes") or []:
+        if "emptyDir" in v:
+            vols.append({"name": v["name"], "type": "emptyDir"})
+        elif "hostPath" in v:
+            vols.append({"name": v["name"], "type": "hostPath", "path": v["hostPath"]["path"]})
+        elif "persistentVolumeClaim" in v:
+            vols.append({"name": v["name"], "type": "persistentVolumeClaim", "claim_name": v["persistentVolumeClaim"]["claimName"]})
+    if vols:
+        out["volumes"] = vols
+
+
+def _workload(doc: dict[str, Any]) -> dict[str, Any]:
+    meta, spec = doc["metadata"], doc.get("spec") or {}
+    tmpl = spec.get("template") or {}
+    labels = dict((tmpl.get("metadata") or {}).get("labels") or {}) or dict((spec.get("selector") or {}).get("matchLabels") or {})
+    out: dict[str, Any] = {"name": meta["name"], "namespace": meta.get("namespace", "default"), "replicas": spec.get("replicas", 1),
+                           "labels": labels}
+    if "minReadySeconds" in spec:
+        out["min_ready_s"] = spec["minReadySeconds"]
+    _pod_spec(tmpl.get("spec") or {}, out, out["namespace"])
+    return out
+
+
+def deployment(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """apps/v1 Deployment."""
+    out = _workload(doc)
+    spec = doc.get("spec") or {}
+    strat = spec.get("strategy") or {}
+    if strat.get("type"):
+        out["strategy"] = strat["type"]
+    ru = strat.get("rollingUpdate") or {}
+    for src, dst in (("maxSurge", "max_surge"), ("maxUnavailable", "max_unavailable")):
+        if src in ru:
+            out[dst] = ru[src]
+    for src, dst in (("revisionHistoryLimit", "revision_history_limit"), ("progressDeadlineSeconds", "progress_deadline_s")):
+        if src in spec:
+            out[dst] = spec[src]
+    used = ("spec.replicas", "spec.selector", "spec.template.metadata.labels", "spec.minReadySeconds", "spec.strategy.type",
+            "spec.strategy.rollingUpdate", "spec.revisionHistoryLimit", "spec.progressDeadlineSeconds",
+            *(f"spec.template.spec.{p}" for p in USED_POD_SPEC))
+    return "deployments", out, used
+
+
+def statefulset(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """apps/v1 StatefulSet."""
+    out = _workload(doc)
+    spec = doc.get("spec") or {}
+    if spec.get("podManagementPolicy"):
+        out["pod_management_policy"] = spec["podManagementPolicy"]
+    if spec.get("serviceName"):
+        out["service_name"] = spec["serviceName"]
+    templates = []
+    for t in spec.get("volumeClaimTemplates") or []:
+        storage = (((t.get("spec") or {}).get("resources") or {}).get("requests") or {}).get("storage", "1Gi")
+        templates.append({"name": t["metadata"]["name"], "storage": storage})
+    if templates:
+        out["volume_claim_templates"] = templates
+    used = ("spec.replicas", "spec.selector", "spec.template.metadata.labels", "spec.minReadySeconds", "spec.podManagementPolicy",
+            "spec.serviceName", "spec.volumeClaimTemplates[].metadata.name", "spec.volumeClaimTemplates[].spec.resources.requests.storage",
+            *(f"spec.template.spec.{p}" for p in USED_POD_SPEC))
+    return "stateful_sets", out, used
+
+
+def service(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """v1 Service."""
+    meta, spec = doc["metadata"], doc.get("spec") or {}
+    kind = spec.get("type", "ClusterIP")
+    if kind == "ClusterIP" and spec.get("clusterIP") == "None":
+        kind = "Headless"
+    out: dict[str, Any] = {"name": meta["name"], "namespace": meta.get("namespace", "default"), "type": kind,
+                           "selector": {str(k): str(v) for k, v in (spec.get("selector") or {}).items()}}
+    if kind == "ExternalName":
+        out["external_name"] = spec.get("externalName")
+    if spec.get("externalTrafficPolicy"):
+        out["external_traffic_policy"] = spec["externalTrafficPolicy"]
+    return "services", out, ("spec.type", "spec.clusterIP", "spec.selector", "spec.externalName", "spec.externalTrafficPolicy")
+
+
+def pdb(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """policy/v1 (or v1beta1) PodDisruptionBudget."""
+    meta, spec = doc["metadata"], doc.get("spec") or {}
+    out: dict[str, Any] = {"name": meta["name"], "namespace": meta.get("namespace", "default"),
+                           "selector": _selector(spec.get("selector")) or {"match_labels": {}}}
+    for src, dst in (("minAvailable", "min_available"), ("maxUnavailable", "max_unavailable")):
+        if src in spec:
+            out[dst] = spec[src]
+    return "pod_disruption_budgets", out, ("spec.selector", "spec.minAvailable", "spec.maxUnavailable")
+
+
+def priority_class(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """scheduling.k8s.io/v1 PriorityClass."""
+    out = {"name": doc["metadata"]["name"], "value": doc["value"], "global_default": bool(doc.get("globalDefault", False)),
+           "preemption_policy": doc.get("preemptionPolicy", "PreemptLowerPriority")}
+    return "priority_classes", out, ("value", "globalDefault", "preemptionPolicy", "description")
+
+
+def pvc(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """v1 PersistentVolumeClaim (storage classes are WaitForFirstConsumer zonal storage)."""
+    meta = doc["metadata"]
+    return "persistent_volume_claims", {"name": meta["name"], "namespace": meta.get("namespace", "default")}, ()
+
+
+CONVERTERS = {"Deployment": deployment, "StatefulSet": statefulset, "Service": service, "PodDisruptionBudget": pdb,
+              "PriorityClass": priority_class, "PersistentVolumeClaim": pvc}

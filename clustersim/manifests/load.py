@@ -1,0 +1,157 @@
+"""Load kubectl-style manifests: files with several documents, ``kind: List``, folders of files.
+
+Supported kinds become config entries (Deployment, StatefulSet, Service, PodDisruptionBudget
+(policy/v1 and v1beta1), PriorityClass, PersistentVolumeClaim); kinds that carry nothing the
+simulator uses load and are recorded (Namespace, ServiceAccount, ConfigMap, Secret, RBAC, StorageClass,
+Ingress, PersistentVolume); kinds whose controllers are not modelled yet (DaemonSet, Job, CronJob,
+HorizontalPodAutoscaler, bare Pod, Node, ReplicaSet) load and are listed as not modelled. Fields the
+simulator ignores are listed once per kind (``Deployment: spec.template.spec.containers[].resources.limits``).
+An unknown kind, bad YAML, a missing required field or a bad value is a ``ManifestError`` naming the
+file, the document index and the field; ``lenient=True`` turns unknown kinds into warnings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from clustersim.config.models import (
+    DeploymentConfig,
+    PersistentVolumeClaimConfig,
+    PodDisruptionBudgetConfig,
+    PriorityClassConfig,
+    ServiceConfig,
+    StatefulSetConfig,
+)
+from clustersim.manifests.convert import CONVERTERS, IGNORED_KINDS, NOT_MODELLED_KINDS, leaf_paths
+
+__all__ = ["ManifestError", "ManifestSet", "load_manifests"]
+
+MODELS: dict[str, type[BaseModel]] = {"deployments": DeploymentConfig, "stateful_sets": StatefulSetConfig, "services": ServiceConfig,
+          "pod_disruption_budgets": PodDisruptionBudgetConfig, "priority_classes": PriorityClassConfig,
+          "persistent_volume_claims": PersistentVolumeClaimConfig}
+ALWAYS_USED = ("apiVersion", "kind", "metadata", "status")
+
+
+class ManifestError(Exception):
+    """Bad manifest input; ``str(e)`` is one line: ``<file>[doc <i>]: <field>: <message>``."""
+
+    def __init__(self, source: str, field: str, message: str) -> None:
+        self.source, self.field, self.message = source, field, message
+        super().__init__(f"{source}: {field}: {message}" if field else f"{source}: {message}")
+
+
+@dataclass
+class ManifestSet:
+    """What a set of manifests adds to a config, and what it leaves out."""
+
+    entries: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {k: [] for k in MODELS})
+    ignored_fields: set[str] = field(default_factory=set)
+    ignored_kinds: list[str] = field(default_factory=list)
+    not_modelled: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    documents: int = 0
+
+    def simplifications(self) -> list[str]:
+        """One line per thing the run will not account for."""
+        out = [f"not modelled: {x}" for x in self.not_modelled]
+        out += [f"loaded, no effect: {x}" for x in self.ignored_kinds]
+        out += [f"ignored field: {x}" for x in sorted(self.ignored_fields)]
+        return out
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [path]
+
+
+def _docs(path: Path) -> list[Any]:
+    try:
+        return [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
+    except OSError as e:
+        raise ManifestError(str(path), "", e.strerror or "cannot read file") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise ManifestError(str(path), f"line {mark.line + 1}" if mark else "yaml", getattr(e, "problem", None) or "invalid YAML") from None
+
+
+def _covered(p: str, used: tuple[str, ...]) -> bool:
+    return any(p == u or p.startswith(u + ".") or p.startswith(u + "[]") for u in used)
+
+
+def _ignored(doc: dict[str, Any], used: tuple[str, ...]) -> set[str]:
+    """The shortest path prefixes the conversion did not read (``...containers[].env``, not every leaf)."""
+    out = set()
+    for p in leaf_paths(doc):
+        if p.split(".")[0] in ALWAYS_USED or _covered(p, used):
+            continue
+        parts = p.split(".")
+        for k in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:k])
+            if not any(u.startswith(prefix) for u in used):
+                out.add(prefix)
+                break
+    return out
+
+
+def load_manifests(paths: list[str | Path], lenient: bool = False) -> ManifestSet:
+    """Read and convert every document under ``paths``.
+
+    Raises:
+        ManifestError: the first bad document, naming file, document index and field.
+    """
+    out = ManifestSet()
+    for base in paths:
+        root = Path(base)
+        if not root.exists():
+            raise ManifestError(str(root), "", "no such file or folder")
+        for path in _files(root):
+            for i, doc in enumerate(_docs(path)):
+                items = doc.get("items", []) if isinstance(doc, dict) and doc.get("kind") == "List" else [doc]
+                for j, item in enumerate(items):
+                    where = f"{path}[doc {i}]" + (f"[item {j}]" if len(items) > 1 or item is not doc else "")
+                    _one(item, where, out, lenient)
+    return out
+
+
+def _one(doc: Any, where: str, out: ManifestSet, lenient: bool) -> None:
+    if not isinstance(doc, dict):
+        raise ManifestError(where, "", "a document must be a mapping")
+    for key in ("apiVersion", "kind"):
+        if not doc.get(key):
+            raise ManifestError(where, key, "required field missing")
+    kind = doc["kind"]
+    meta = doc.get("metadata") or {}
+    name = meta.get("name") or meta.get("generateName")
+    if not name:
+        raise ManifestError(where, "metadata.name", "required field missing (or metadata.generateName)")
+    out.documents += 1
+    if kind in IGNORED_KINDS:
+        out.ignored_kinds.append(f"{kind}/{name}")
+        return
+    if kind in NOT_MODELLED_KINDS:
+        out.not_modelled.append(f"{kind}/{name}")
+        return
+    conv = CONVERTERS.get(kind)
+    if conv is None:
+        if lenient:
+            out.warnings.append(f"{where}: kind: unknown kind {kind!r}, skipped")
+            return
+        raise ManifestError(where, "kind", f"unknown kind {kind!r} (use --lenient to skip it)")
+    try:
+        section, entry, used = conv(doc)
+    except (KeyError, TypeError) as e:
+        raise ManifestError(where, str(e).strip("'"), "required field missing or malformed") from None
+    try:
+        MODELS[section].model_validate(entry)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise ManifestError(where, f"{kind} {name}: {loc}", err["msg"].removeprefix("Value error, ")) from None
+    out.entries[section].append(entry)
+    out.ignored_fields |= {f"{kind}: {p}" for p in _ignored(doc, used)}

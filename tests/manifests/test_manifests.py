@@ -1,0 +1,105 @@
+"""Kubernetes manifests as input: the shared real-world files load, their workloads run, the fields that
+matter reach the model, and malformed input is a one-line error naming file, document and field."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clustersim.config.load import ConfigError, load_config
+from clustersim.manifests import ManifestError, load_manifests
+from clustersim.sim import run
+from tests.conftest import ROOT, shared_path
+
+
+def _entries(section: str, name: str) -> dict:
+    ms = load_manifests([shared_path("manifests")])
+    return next(e for e in ms.entries[section] if e["name"] == name)
+
+
+def test_every_shared_manifest_loads() -> None:
+    ms = load_manifests([shared_path("manifests")])
+    assert ms.documents == 38
+    counts = {k: len(v) for k, v in ms.entries.items()}
+    assert counts["deployments"] == 7 and counts["stateful_sets"] == 4 and counts["services"] == 10
+    assert counts["pod_disruption_budgets"] == 2
+    assert any(x.startswith("DaemonSet/") for x in ms.not_modelled)
+    assert any(x.startswith("HorizontalPodAutoscaler/") for x in ms.not_modelled)
+    assert "Deployment: spec.template.spec.containers[].resources.limits" in ms.ignored_fields
+
+
+def test_workloads_from_the_manifests_reach_their_desired_state(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"""duration_s: 400
+cluster:
+  zones: [zone-a, zone-b, zone-c]
+  node_pools:
+    - {{name: node, count: 9, capacity: {{cpu: "16", memory: 64Gi, pods: 110, ephemeral-storage: 200Gi}}}}
+manifests: ["{shared_path('manifests')}"]
+""")
+    res = run(load_config(cfg))
+    for key, d in {**res.summary["deployments"], **res.summary["stateful_sets"]}.items():
+        assert d["initial_ready_s"] is not None, key
+    assert res.summary["pods_pending_at_end"] == 0
+    assert any(s.startswith("not modelled: DaemonSet/") for s in res.summary["simplifications"])
+
+
+def test_fields_that_matter_reach_the_model() -> None:
+    whereami = _entries("deployments", "whereami")
+    assert whereami["replicas"] == 3 and whereami["containers"][0]["requests"] == {"memory": "512Mi", "cpu": "250m"}
+    assert whereami["topology_spread_constraints"][0] == {"max_skew": 1, "topology_key": "topology.kubernetes.io/zone",
+                                                          "when_unsatisfiable": "DoNotSchedule",
+                                                          "label_selector": {"match_labels": {"app": "whereami"}, "match_expressions": []}}
+    mysql = _entries("stateful_sets", "dbc1")
+    assert mysql["volume_claim_templates"][0]["name"] and mysql["pod_anti_affinity"]["required"]
+    assert "readiness_probe" in mysql["containers"][0] and "liveness_probe" in mysql["containers"][0]
+    pdb = next(e for e in load_manifests([shared_path("manifests")]).entries["pod_disruption_budgets"] if "max_unavailable" in e)
+    assert pdb["max_unavailable"] == 1
+    cassandra = _entries("stateful_sets", "cassandra")
+    assert cassandra["termination_grace_period_s"] > 0
+    model = _entries("deployments", "tf-serving")
+    assert model["volumes"][0]["type"] == "persistentVolumeClaim"
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x\n", "line"),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {}\nspec: {}\n", "metadata.name"),
+    ("kind: Deployment\nmetadata: {name: x}\n", "apiVersion"),
+    ("apiVersion: v1\nkind: Gizmo\nmetadata: {name: x}\n", "kind"),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    metadata: {labels: {app: x}}\n"
+     "    spec:\n      containers: [{name: c, image: i, resources: {requests: {cpu: lots}}}]\n", "Deployment x: containers.0.requests.cpu"),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  replicas: -2\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n",
+     "Deployment x: replicas"),
+])
+def test_malformed_manifests_are_one_line_errors(tmp_path: Path, text: str, field: str) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n---\n" + text)
+    with pytest.raises(ManifestError) as e:
+        load_manifests([path])
+    assert e.value.field.startswith(field), str(e.value)
+    assert str(path) in str(e.value) and "\n" not in str(e.value)
+    if field != "line":
+        assert "[doc 1]" in e.value.source
+    p = subprocess.run([sys.executable, "-m", "clustersim", "validate", str(path)], capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
+
+
+def test_a_config_naming_a_bad_manifest_fails_before_running(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text("apiVersion: v1\nkind: Gizmo\nmetadata: {name: x}\n")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("cluster: {node_pools: [{name: n, count: 1, capacity: {cpu: '1', memory: 1Gi}}]}\nmanifests: [m.yaml]\n")
+    with pytest.raises(ConfigError, match="unknown kind 'Gizmo'"):
+        load_config(cfg)
+
+
+def test_lists_and_folders(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "list.yaml").write_text(
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "- {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: high}, value: 1000}\n"
+        "- {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {selector: {app: x}, clusterIP: None}}\n")
+    ms = load_manifests([tmp_path])
+    assert ms.entries["priority_classes"][0]["value"] == 1000 and ms.entries["services"][0]["type"] == "Headless"
