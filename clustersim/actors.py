@@ -53,17 +53,12 @@ def check_deployment(cfg: SimConfig, namespace: str, name: str) -> str | None:
 
 def node_names(cfg: SimConfig) -> list[str]:
     """Names of the nodes the config creates, as the builder names them."""
-    return [f"{pool.name}-{i}" for pool in cfg.cluster.node_pools for i in range(pool.count)]
+    return [n.name for n in cfg.cluster.node_list()]
 
 
 def node_zones(cfg: SimConfig) -> dict[str, str]:
     """Zone of each configured node (round-robin over the pool's zones)."""
-    out = {}
-    for pool in cfg.cluster.node_pools:
-        zones = pool.zones or cfg.cluster.zones
-        for i in range(pool.count):
-            out[f"{pool.name}-{i}"] = zones[i % len(zones)]
-    return out
+    return {n.name: n.zone for n in cfg.cluster.node_list()}
 
 
 def edit_deployment(ctx: ActorContext, namespace: str, name: str, image: str | None = None, replicas: int | None = None,

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from clustersim.api.objects import (
     LABEL_HOSTNAME,
     LABEL_REGION,
     LABEL_ZONE,
+    DaemonSet,
     Deployment,
     DeploymentSpec,
     DeploymentStrategy,
+    Job,
+    JobSpec,
     Node,
     ObjectMeta,
     PersistentVolumeClaim,
+    Pod,
     PodDisruptionBudget,
     PodTemplate,
     Service,
@@ -42,14 +48,17 @@ from clustersim.api.types import (
 from clustersim.config.models import (
     SYSTEM_PRIORITY_CLASSES,
     ContainerConfig,
+    DaemonSetConfig,
     DeploymentConfig,
+    JobConfig,
     LabelSelectorConfig,
     NodeAffinityConfig,
-    NodePoolConfig,
     NodeSelectorTermConfig,
+    NodeSpec,
     PersistentVolumeClaimConfig,
     PodAffinityConfig,
     PodAffinityTermConfig,
+    PodConfig,
     PodDisruptionBudgetConfig,
     PriorityClassConfig,
     ProbeConfig,
@@ -59,8 +68,8 @@ from clustersim.config.models import (
     TopologySpreadConstraintConfig,
 )
 
-__all__ = ["deployment_from_config", "nodes_from_config", "pdb_from_config", "pvc_from_config", "resolve_priority", "resource_list",
-           "service_from_config", "statefulset_from_config"]
+__all__ = ["daemonset_from_config", "deployment_from_config", "job_from_config", "nodes_from_config", "pdb_from_config", "pod_from_config",
+           "pvc_from_config", "resolve_priority", "resource_list", "service_from_config", "statefulset_from_config"]
 
 POOL_LABEL = "clustersim.io/node-pool"
 
@@ -79,25 +88,19 @@ def resource_list(values: dict[str, str | int | float], default_pods: int | None
     )
 
 
-def _node(pool: NodePoolConfig, i: int, zone: str, region: str, max_pods: int) -> Node:
-    name = f"{pool.name}-{i}"
-    labels = {LABEL_HOSTNAME: name, LABEL_ZONE: zone, POOL_LABEL: pool.name, **pool.labels}
+def _node(spec: NodeSpec, region: str, max_pods: int) -> Node:
+    labels = {LABEL_HOSTNAME: spec.name, LABEL_ZONE: spec.zone, **({POOL_LABEL: spec.pool} if spec.pool else {}), **spec.labels}
     if region:
         labels[LABEL_REGION] = region
-    capacity = resource_list(pool.capacity, max_pods)
-    allocatable = resource_list(pool.allocatable, capacity.pods) if pool.allocatable is not None else capacity
-    taints = tuple(Taint(t.key, TaintEffect(t.effect), t.value) for t in pool.taints)
-    return Node(ObjectMeta(name, "", labels), capacity, allocatable, unschedulable=pool.unschedulable, taints=taints)
+    capacity = resource_list(spec.capacity, max_pods)
+    allocatable = resource_list(spec.allocatable, capacity.pods) if spec.allocatable is not None else capacity
+    taints = tuple(Taint(t.key, TaintEffect(t.effect), t.value) for t in spec.taints)
+    return Node(ObjectMeta(spec.name, "", labels), capacity, allocatable, unschedulable=spec.unschedulable, taints=taints)
 
 
 def nodes_from_config(cfg: SimConfig) -> list[Node]:
-    """Every node of every pool, zones assigned round-robin."""
-    out = []
-    for pool in cfg.cluster.node_pools:
-        zones = pool.zones or cfg.cluster.zones
-        for i in range(pool.count):
-            out.append(_node(pool, i, zones[i % len(zones)], cfg.cluster.region, cfg.kubelet.max_pods))
-    return out
+    """Every node: the pools' (zones round-robin) and the individual ones."""
+    return [_node(n, cfg.cluster.region, cfg.kubelet.max_pods) for n in cfg.cluster.node_list()]
 
 
 def _probe(p: ProbeConfig | None) -> Probe | None:
@@ -221,3 +224,33 @@ def statefulset_from_config(st: StatefulSetConfig, classes: tuple[PriorityClassC
 def pvc_from_config(c: PersistentVolumeClaimConfig) -> PersistentVolumeClaim:
     """A v1 PersistentVolumeClaim object."""
     return PersistentVolumeClaim(ObjectMeta(c.name, c.namespace), c.zone)
+
+
+def daemonset_from_config(ds: DaemonSetConfig, classes: tuple[PriorityClassConfig, ...] = ()) -> DaemonSet:
+    """An apps/v1 DaemonSet object."""
+    dep = deployment_from_config(ds, classes)
+    return DaemonSet(ObjectMeta(ds.name, ds.namespace, dict(dep.spec.template.labels)), dep.spec.template)
+
+
+def job_from_config(j: JobConfig, classes: tuple[PriorityClassConfig, ...] = ()) -> Job:
+    """A batch/v1 Job; each container works ``run_s`` and exits 0, unless its behaviour crashes it earlier."""
+    dep = deployment_from_config(j, classes)
+    tmpl = dep.spec.template
+    containers = []
+    for c in tmpl.spec.containers:
+        b = c.behavior
+        if b.crash_after_s is None or b.crash_after_s >= j.run_s:
+            b = replace(b, crash_after_s=j.run_s, exit_code=0)
+        containers.append(replace(c, behavior=b))
+    spec = replace(tmpl.spec, containers=tuple(containers), restart_policy=RestartPolicy(j.restart_policy))
+    return Job(ObjectMeta(j.name, j.namespace, dict(tmpl.labels)),
+               JobSpec(PodTemplate(tmpl.labels, spec), j.completions, j.parallelism, j.backoff_limit, j.active_deadline_s,
+                       j.fail_exit_codes, j.ignore_exit_codes))
+
+
+def pod_from_config(p: PodConfig, classes: tuple[PriorityClassConfig, ...] = ()) -> Pod:
+    """A bare v1 Pod (no owner: nothing replaces it)."""
+    dep = deployment_from_config(p, classes)
+    tmpl = dep.spec.template
+    spec = replace(tmpl.spec, restart_policy=RestartPolicy(p.restart_policy))
+    return Pod(ObjectMeta(p.name, p.namespace, dict(tmpl.labels)), spec, workload=f"pod/{p.name}")

@@ -31,9 +31,12 @@ from clustersim.faults.base import FAULTS, FaultInjector
 from clustersim.infra import Infrastructure
 from clustersim.leader_election import ElectedComponent
 from clustersim.materialize import (
+    daemonset_from_config,
     deployment_from_config,
+    job_from_config,
     nodes_from_config,
     pdb_from_config,
+    pod_from_config,
     pvc_from_config,
     service_from_config,
     statefulset_from_config,
@@ -134,6 +137,13 @@ class Simulation:
             self.state.create(deployment_from_config(d, self.cfg.priority_classes))
         for st in self.cfg.stateful_sets:
             self.state.create(statefulset_from_config(st, self.cfg.priority_classes))
+        for ds in self.cfg.daemon_sets:
+            self.state.create(daemonset_from_config(ds, self.cfg.priority_classes))
+        for j in self.cfg.jobs:
+            self.state.create(job_from_config(j, self.cfg.priority_classes))
+        for p in self.cfg.pods:
+            pod = self.state.create(pod_from_config(p, self.cfg.priority_classes))
+            self.rec.pod(pod.meta.uid, pod.meta.namespace, pod.meta.name, pod.workload)
         for w in self.workloads:
             w.start()
         for f in self.faults:

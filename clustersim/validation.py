@@ -142,7 +142,18 @@ def expand_manifests(data: dict[str, Any], source: str) -> dict[str, Any]:
         raise ConfigError(e.source, e.field, e.message) from None
     out = dict(data)
     for section, entries in ms.entries.items():
+        if section == "nodes":
+            continue
         out[section] = [*(data.get(section) or []), *entries]
+    if ms.entries.get("nodes"):
+        cluster = dict(out.get("cluster") or {})
+        zones = list(cluster.get("zones") or ["zone-a"])
+        for n in ms.entries["nodes"]:
+            if n.get("zone") and n["zone"] not in zones:
+                zones.append(n["zone"])
+        cluster["zones"] = zones
+        cluster["nodes"] = [*(cluster.get("nodes") or []), *ms.entries["nodes"]]
+        out["cluster"] = cluster
     out["manifests"] = []
     out["simplifications"] = [*(data.get("simplifications") or []), *ms.simplifications()]
     return out

@@ -14,8 +14,12 @@ from clustersim.api.types import LabelSelector, PodPhase, PodSpec, ResourceList,
 
 __all__ = [
     "ConditionStatus",
+    "DaemonSet",
     "Deployment",
     "Endpoint",
+    "Job",
+    "JobSpec",
+    "JobStatus",
     "EndpointSlice",
     "PodDisruptionBudget",
     "Service",
@@ -416,6 +420,64 @@ class StatefulSet:
     status: StatefulSetStatus = field(default_factory=StatefulSetStatus)
 
     KIND = "StatefulSet"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key
+
+
+@dataclass(slots=True, eq=False)
+class DaemonSet:
+    """``apps/v1`` DaemonSet: a pod template for every eligible node."""
+
+    meta: ObjectMeta
+    template: PodTemplate
+    desired: int = 0  # status.desiredNumberScheduled
+
+    KIND = "DaemonSet"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key
+
+
+@dataclass(slots=True, eq=False)
+class JobSpec:
+    """``batch/v1`` JobSpec (what the simulator uses)."""
+
+    template: PodTemplate
+    completions: int | None = 1
+    parallelism: int = 1
+    backoff_limit: int = 6
+    active_deadline_s: float | None = None
+    fail_exit_codes: tuple[int, ...] = ()
+    ignore_exit_codes: tuple[int, ...] = ()
+
+
+@dataclass(slots=True, eq=False)
+class JobStatus:
+    """``batch/v1`` JobStatus; ``condition`` is Complete or Failed once finished."""
+
+    active: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    start_s: float | None = None
+    completion_s: float | None = None
+    condition: str = ""
+    reason: str = ""
+
+
+@dataclass(slots=True, eq=False)
+class Job:
+    """``batch/v1`` Job."""
+
+    meta: ObjectMeta
+    spec: JobSpec
+    status: JobStatus = field(default_factory=JobStatus)
+
+    KIND = "Job"
 
     @property
     def key(self) -> str:

@@ -6,6 +6,7 @@ field description, which is also what ``docs/config-reference.md`` shows.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -85,7 +86,7 @@ class LeaderElectionConfig(Strict):
 class ControllerManagerConfig(Strict):
     """kube-controller-manager: which controllers run and their flags."""
 
-    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice", "StatefulSet"), description="Controllers to run, by name.")
+    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice", "StatefulSet", "DaemonSet", "Job"), description="Controllers to run, by name.")
     node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
     replicas: int = Field(1, ge=1, description="kube-controller-manager instances; one leads, the others stand by.")
     leader_election: LeaderElectionConfig = Field(LeaderElectionConfig(), description="Leader election of the controller-manager.")
@@ -184,15 +185,64 @@ class NodePoolConfig(Strict):
     unschedulable: bool = Field(False, description="Cordoned (spec.unschedulable): no new pods are scheduled there.")
 
 
+class NodeConfig(Strict):
+    """One node, exactly (the form Node manifests and traces give)."""
+
+    name: str = Field(pattern=r"^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
+    zone: str | None = Field(None, description="Its zone (default: the first cluster zone).")
+    capacity: dict[str, Quantity] = Field(default_factory=lambda: {"cpu": "4", "memory": "16Gi"})  # type: ignore[arg-type]
+    allocatable: dict[str, Quantity] | None = Field(None, description="Default: capacity.")
+    labels: dict[str, str] = Field(default_factory=dict)
+    taints: tuple[TaintConfig, ...] = ()
+    unschedulable: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeSpec:
+    """A node the config creates, whichever form described it."""
+
+    name: str
+    zone: str
+    pool: str
+    labels: dict[str, str]
+    capacity: dict[str, Any]
+    allocatable: dict[str, Any] | None
+    taints: tuple[TaintConfig, ...]
+    unschedulable: bool
+
+
 class ClusterConfig(Strict):
-    """The nodes."""
+    """The nodes: pools of identical nodes (compact) and individual nodes (exact)."""
 
     region: str = Field("", description="Value of topology.kubernetes.io/region on every node.")
     zones: tuple[str, ...] = Field(("zone-a",), min_length=1, description="Zone names (topology.kubernetes.io/zone).")
-    node_pools: tuple[NodePoolConfig, ...] = Field(min_length=1, description="Groups of identical nodes.")
+    node_pools: tuple[NodePoolConfig, ...] = Field((), description="Groups of identical nodes.")
+    nodes: tuple[NodeConfig, ...] = Field((), description="Individual nodes (from Node manifests or a trace).")
+
+    def node_list(self) -> list[NodeSpec]:
+        """Every node: pool nodes ``<pool>-<i>`` (zones round-robin), then the individual ones."""
+        out = []
+        for pool in self.node_pools:
+            zones = pool.zones or self.zones
+            for i in range(pool.count):
+                out.append(NodeSpec(f"{pool.name}-{i}", zones[i % len(zones)], pool.name, dict(pool.labels), dict(pool.capacity),
+                                    dict(pool.allocatable) if pool.allocatable is not None else None, pool.taints, pool.unschedulable))
+        for n in self.nodes:
+            out.append(NodeSpec(n.name, n.zone or self.zones[0], "", dict(n.labels), dict(n.capacity),
+                                dict(n.allocatable) if n.allocatable is not None else None, n.taints, n.unschedulable))
+        return out
 
     @model_validator(mode="after")
     def _zones_known(self) -> ClusterConfig:
+        if not self.node_pools and not self.nodes:
+            raise ValueError("node_pools: give node_pools or nodes (at least one node)")
+        names = [n.name for n in self.node_list()]
+        if len(set(names)) != len(names):
+            dup = next(n for n in names if names.count(n) > 1)
+            raise ValueError(f"nodes: duplicate node name {dup!r}")
+        for i, n in enumerate(self.nodes):
+            if n.zone is not None and n.zone not in self.zones:
+                raise ValueError(f"nodes.{i}.zone: unknown zone {n.zone!r} (cluster.zones: {', '.join(self.zones)})")
         known = set(self.zones)
         for i, pool in enumerate(self.node_pools):
             for zone in pool.zones:
@@ -488,6 +538,29 @@ class StatefulSetConfig(DeploymentConfig):
     service_name: str | None = Field(None, description="The governing headless Service (informational).")
 
 
+class PodConfig(DeploymentConfig):
+    """A bare ``v1`` Pod created at t=0 (no controller: nothing replaces it). Deployment-only fields are ignored."""
+
+    restart_policy: Literal["Always", "OnFailure", "Never"] = "Always"  # type: ignore[assignment]
+
+
+class DaemonSetConfig(DeploymentConfig):
+    """An ``apps/v1`` DaemonSet: one pod on every eligible node. ``replicas`` and the rollout fields are ignored."""
+
+
+class JobConfig(DeploymentConfig):
+    """A ``batch/v1`` Job: pods run ``run_s`` and exit 0 (or fail per their behaviour) until ``completions`` succeed."""
+
+    restart_policy: Literal["OnFailure", "Never"] = "Never"  # type: ignore[assignment]
+    completions: int | None = Field(1, ge=0, description="Successful pods needed (None: work queue, done when one succeeds and none run).")
+    parallelism: int = Field(1, ge=0)
+    backoff_limit: int = Field(6, ge=0, description="backoffLimit: failed pods (Never) or container restarts (OnFailure) before the Job fails.")
+    active_deadline_s: float | None = Field(None, gt=0, description="activeDeadlineSeconds: the Job fails after this long.")
+    run_s: float = Field(30.0, gt=0, description="How long each pod's work takes (simulator parameter; manifests do not say).")
+    fail_exit_codes: tuple[int, ...] = Field((), description="podFailurePolicy: exit codes that fail the Job at once (action FailJob).")
+    ignore_exit_codes: tuple[int, ...] = Field((), description="podFailurePolicy: exit codes that do not count against backoffLimit (action Ignore).")
+
+
 class FaultConfig(Strict):
     """A fault injector by name, with its args (see the fault catalogue)."""
 
@@ -520,6 +593,9 @@ class SimConfig(Strict):
     pod_disruption_budgets: tuple[PodDisruptionBudgetConfig, ...] = Field((), description="PodDisruptionBudgets (respected by preemption and the eviction API).")
     services: tuple[ServiceConfig, ...] = Field((), description="Services, their EndpointSlices, and the clients sending them requests.")
     stateful_sets: tuple[StatefulSetConfig, ...] = Field((), description="StatefulSets created at t=0.")
+    daemon_sets: tuple[DaemonSetConfig, ...] = Field((), description="DaemonSets created at t=0.")
+    jobs: tuple[JobConfig, ...] = Field((), description="Jobs created at t=0.")
+    pods: tuple[PodConfig, ...] = Field((), description="Bare pods created at t=0.")
     manifests: tuple[str, ...] = Field((), description="Kubernetes manifest files or folders (relative to this config); their objects are added to the lists above.")
     simplifications: tuple[str, ...] = Field((), description="Filled when manifests are loaded: kinds and fields the run does not account for (reported in the summary).")
     persistent_volume_claims: tuple[PersistentVolumeClaimConfig, ...] = Field((), description="Claims referenced by pod volumes.")
@@ -559,7 +635,7 @@ class SimConfig(Strict):
                 raise ValueError(f"stateful_sets.{i}.name: {st.namespace}/{st.name} is also a Deployment")
             workloads.add((st.namespace, st.name))
         services: set[tuple[str, str]] = set()
-        known_nodes = {f"{pool.name}-{i}" for pool in self.cluster.node_pools for i in range(pool.count)}
+        known_nodes = {n.name for n in self.cluster.node_list()}
         for i, svc in enumerate(self.services):
             if (svc.namespace, svc.name) in services:
                 raise ValueError(f"services.{i}.name: duplicate Service {svc.namespace}/{svc.name}")

@@ -1,7 +1,18 @@
 """kube-controller-manager's controllers, imported explicitly so each registers itself."""
 
-from clustersim.controllers import disruption, endpointslice, node_lifecycle, podgc, replicaset, statefulset, taint_eviction
+from clustersim.controllers import (
+    daemonset,
+    disruption,
+    endpointslice,
+    job,
+    node_lifecycle,
+    podgc,
+    replicaset,
+    statefulset,
+    taint_eviction,
+)
 from clustersim.controllers.base import CONTROLLERS
 from clustersim.controllers.deployment import controller as deployment
 
-__all__ = ["CONTROLLERS", "deployment", "disruption", "endpointslice", "node_lifecycle", "podgc", "replicaset", "statefulset", "taint_eviction"]
+__all__ = ["CONTROLLERS", "daemonset", "deployment", "disruption", "endpointslice", "job", "node_lifecycle", "podgc", "replicaset",
+           "statefulset", "taint_eviction"]

@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from clustersim.actors import ActorArgs, node_names, node_zones
+from clustersim.actors import ActorArgs, node_names
 from clustersim.config.models import SimConfig
 
 __all__ = ["NodeTargetArgs", "node_labels", "pick_nodes"]
@@ -22,14 +22,8 @@ __all__ = ["NodeTargetArgs", "node_labels", "pick_nodes"]
 
 def node_labels(cfg: SimConfig) -> dict[str, dict[str, str]]:
     """Labels of each configured node (pool labels, zone, hostname, pool)."""
-    zones = node_zones(cfg)
-    out = {}
-    for pool in cfg.cluster.node_pools:
-        for i in range(pool.count):
-            name = f"{pool.name}-{i}"
-            out[name] = {**pool.labels, "kubernetes.io/hostname": name, "topology.kubernetes.io/zone": zones[name],
-                         "clustersim.io/node-pool": pool.name}
-    return out
+    return {n.name: {**n.labels, "kubernetes.io/hostname": n.name, "topology.kubernetes.io/zone": n.zone,
+                     **({"clustersim.io/node-pool": n.pool} if n.pool else {})} for n in cfg.cluster.node_list()}
 
 
 class NodeTargetArgs(ActorArgs):

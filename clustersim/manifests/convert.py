@@ -15,7 +15,7 @@ __all__ = ["CONVERTERS", "IGNORED_KINDS", "NOT_MODELLED_KINDS", "leaf_paths"]
 IGNORED_KINDS = {"Namespace", "ServiceAccount", "ConfigMap", "Secret", "Role", "ClusterRole", "RoleBinding",
                  "ClusterRoleBinding", "StorageClass", "Ingress", "PersistentVolume"}
 # kinds that load and are listed as not modelled yet
-NOT_MODELLED_KINDS = {"DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler", "Pod", "Node", "ReplicaSet"}
+NOT_MODELLED_KINDS = {"CronJob", "HorizontalPodAutoscaler", "ReplicaSet"}
 
 
 def leaf_paths(obj: Any, prefix: str = "") -> set[str]:
@@ -137,11 +137,16 @@ def _pod_spec(spec: dict[str, Any], out: dict[str, Any], ns: str) -> None:
         out["volumes"] = vols
 
 
+def _name(meta: dict[str, Any]) -> str:
+    """``metadata.name``, or the ``generateName`` prefix without its trailing dash."""
+    return str(meta.get("name") or str(meta["generateName"]).rstrip("-"))
+
+
 def _workload(doc: dict[str, Any]) -> dict[str, Any]:
     meta, spec = doc["metadata"], doc.get("spec") or {}
     tmpl = spec.get("template") or {}
     labels = dict((tmpl.get("metadata") or {}).get("labels") or {}) or dict((spec.get("selector") or {}).get("matchLabels") or {})
-    out: dict[str, Any] = {"name": meta["name"], "namespace": meta.get("namespace", "default"), "replicas": spec.get("replicas", 1),
+    out: dict[str, Any] = {"name": _name(meta), "namespace": meta.get("namespace", "default"), "replicas": spec.get("replicas", 1),
                            "labels": labels}
     if "minReadySeconds" in spec:
         out["min_ready_s"] = spec["minReadySeconds"]
@@ -228,5 +233,69 @@ def pvc(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
     return "persistent_volume_claims", {"name": meta["name"], "namespace": meta.get("namespace", "default")}, ()
 
 
-CONVERTERS = {"Deployment": deployment, "StatefulSet": statefulset, "Service": service, "PodDisruptionBudget": pdb,
+def daemonset(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """apps/v1 DaemonSet."""
+    out = _workload(doc)
+    out.pop("replicas", None)
+    used = ("spec.selector", "spec.template.metadata.labels", "spec.minReadySeconds", *(f"spec.template.spec.{p}" for p in USED_POD_SPEC))
+    return "daemon_sets", out, used
+
+
+def job(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """batch/v1 Job (each pod's work takes the config's default ``run_s``; manifests do not say)."""
+    out = _workload(doc)
+    out.pop("replicas", None)
+    spec = doc.get("spec") or {}
+    tspec = (spec.get("template") or {}).get("spec") or {}
+    out["restart_policy"] = tspec.get("restartPolicy", "Never")
+    for src, dst in (("completions", "completions"), ("parallelism", "parallelism"), ("backoffLimit", "backoff_limit"),
+                     ("activeDeadlineSeconds", "active_deadline_s")):
+        if src in spec:
+            out[dst] = spec[src]
+    fail: list[int] = []
+    ignore: list[int] = []
+    for rule in (spec.get("podFailurePolicy") or {}).get("rules") or []:
+        codes = rule.get("onExitCodes") or {}
+        if codes.get("operator", "In") == "In":
+            (fail if rule.get("action") == "FailJob" else ignore if rule.get("action") == "Ignore" else []).extend(codes.get("values") or [])
+    if fail:
+        out["fail_exit_codes"] = fail
+    if ignore:
+        out["ignore_exit_codes"] = ignore
+    used = ("spec.selector", "spec.template.metadata.labels", "spec.completions", "spec.parallelism", "spec.backoffLimit",
+            "spec.activeDeadlineSeconds", "spec.podFailurePolicy.rules[].action", "spec.podFailurePolicy.rules[].onExitCodes",
+            *(f"spec.template.spec.{p}" for p in USED_POD_SPEC))
+    return "jobs", out, used
+
+
+def pod(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """v1 Pod (bare: nothing replaces it)."""
+    meta, spec = doc["metadata"], doc.get("spec") or {}
+    out: dict[str, Any] = {"name": meta["name"], "namespace": meta.get("namespace", "default"), "labels": dict(meta.get("labels") or {})}
+    if spec.get("restartPolicy"):
+        out["restart_policy"] = spec["restartPolicy"]
+    _pod_spec(spec, out, out["namespace"])
+    return "pods", out, tuple(f"spec.{p}" for p in USED_POD_SPEC)
+
+
+def node(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """v1 Node: capacity and allocatable from its status, labels (zone), taints, cordon."""
+    meta, spec, status = doc["metadata"], doc.get("spec") or {}, doc.get("status") or {}
+    labels = {str(k): str(v) for k, v in (meta.get("labels") or {}).items()}
+    keep = ("cpu", "memory", "pods", "ephemeral-storage", "nvidia.com/gpu")
+    cap = {k: v for k, v in (status.get("capacity") or {}).items() if k in keep or "/" in k}
+    out: dict[str, Any] = {"name": meta["name"], "capacity": cap or {"cpu": "4", "memory": "16Gi"}, "labels": labels,
+                           "unschedulable": bool(spec.get("unschedulable", False)),
+                           "taints": [{"key": t["key"], "value": str(t.get("value", "")), "effect": t["effect"]} for t in spec.get("taints") or []]}
+    alloc = {k: v for k, v in (status.get("allocatable") or {}).items() if k in keep or "/" in k}
+    if alloc:
+        out["allocatable"] = alloc
+    zone = labels.get("topology.kubernetes.io/zone") or labels.get("failure-domain.beta.kubernetes.io/zone")
+    if zone:
+        out["zone"] = zone
+    return "nodes", out, ("metadata", "status.capacity", "status.allocatable", "spec.taints", "spec.unschedulable")
+
+
+CONVERTERS = {"DaemonSet": daemonset, "Job": job, "Pod": pod, "Node": node,
+              "Deployment": deployment, "StatefulSet": statefulset, "Service": service, "PodDisruptionBudget": pdb,
               "PriorityClass": priority_class, "PersistentVolumeClaim": pvc}

@@ -196,6 +196,19 @@ def _endpoint_path(row: dict[str, Any], cfg: SimConfig, series: Series, end: flo
             row[key] = max(t for t in times if t is not None)
 
 
+def _job(ev: pd.DataFrame, ns: str, name: str) -> dict[str, Any]:
+    """How a Job ended (from its events): Complete or the failure reason, and when."""
+    mine = ev[(ev["kind"] == "Job") & (ev["namespace"] == ns) & (ev["name"] == name)] if len(ev) else ev
+    end = mine[mine["reason"].isin(["Completed", "BackoffLimitExceeded", "DeadlineExceeded", "PodFailurePolicy"])] if len(mine) else mine
+    created = int((mine["reason"] == "SuccessfulCreate").sum()) if len(mine) else 0
+    if len(end) == 0:
+        return {"condition": None, "reason": None, "finished_s": None, "pods_created": created}
+    row = end.iloc[0]
+    done = row["reason"] == "Completed"
+    return {"condition": "Complete" if done else "Failed", "reason": None if done else str(row["reason"]),
+            "finished_s": float(row["t"]), "pods_created": created}
+
+
 def _scaled(v: int | str | None, total: float) -> float:
     if v is None:
         return 0.0
@@ -245,7 +258,7 @@ def _service(cfg: SimConfig, svc: Any, series: Series, end: float, requests: pd.
 def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame,
               faults: pd.DataFrame, requests: pd.DataFrame | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
     """Summary dict and the faults frame extended with the critical-path columns."""
-    deployments = [(d.namespace, d.name) for d in (*cfg.deployments, *cfg.stateful_sets)]
+    deployments = [(d.namespace, d.name) for d in (*cfg.deployments, *cfg.stateful_sets, *cfg.daemon_sets)]
     series = Series(ts[ts["metric"].isin(SUMMARY_METRICS)])
     t_fault = float(faults["t_inject"].min()) if len(faults) else None
     summary: dict[str, Any] = {
@@ -255,6 +268,8 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
         "pods_created": int(len(pods)),
         "pods_pending_at_end": int(series.get("pods_pending").at(np.array([end]))[0]),
         "stateful_sets": {f"{st.namespace}/{st.name}": _deployment(series, st.namespace, st.name, end, t_fault) for st in cfg.stateful_sets},
+        "daemon_sets": {f"{d.namespace}/{d.name}": _deployment(series, d.namespace, d.name, end, t_fault) for d in cfg.daemon_sets},
+        "jobs": {f"{j.namespace}/{j.name}": _job(ev, j.namespace, j.name) for j in cfg.jobs},
         "data_loss_events": int((ev["reason"] == "DataLoss").sum()) if len(ev) else 0,
         "simplifications": list(cfg.simplifications),
         "services": {f"{sv.namespace}/{sv.name}": _service(cfg, sv, series, end, requests) for sv in cfg.services if sv.type != "ExternalName"},

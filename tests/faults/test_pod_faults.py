@@ -75,3 +75,28 @@ def test_image_pull_failure_only_hits_the_named_image() -> None:
     pulls = failed[failed.message.str.startswith("Failed to pull")]
     assert len(pulls) > 0 and pulls.message.str.contains("img:2").all()
     assert res.pods[res.pods.created_s < 1].ready_s.notna().all()  # img:1 pulled fine
+
+
+def test_daemonset_follows_the_nodes_and_jobs_finish_as_their_policies_say() -> None:
+    res = run_config(duration_s=400, deployments=[],
+                     cluster={"zones": ["a"], "node_pools": [
+                         {"name": "n", "count": 3, "capacity": {"cpu": "4", "memory": "8Gi"}},
+                         {"name": "gpu", "count": 1, "capacity": {"cpu": "4", "memory": "8Gi"}, "taints": [{"key": "gpu", "effect": "NoSchedule"}]}]},
+                     daemon_sets=[{"name": "logs", "containers": [{"name": "c", "image": "f:1", "requests": {"cpu": "100m"}}]}],
+                     jobs=[{"name": "pi", "completions": 5, "parallelism": 2, "run_s": 20, "containers": [{"name": "c", "image": "p:1"}]},
+                           {"name": "flaky", "completions": 3, "backoff_limit": 2,
+                            "containers": [{"name": "c", "image": "b", "behavior": {"crash_after_s": 5, "exit_code": 1}}]},
+                           {"name": "policy", "fail_exit_codes": [42],
+                            "containers": [{"name": "c", "image": "b", "behavior": {"crash_after_s": 5, "exit_code": 42}}]},
+                           {"name": "deadline", "active_deadline_s": 15, "run_s": 60, "containers": [{"name": "c", "image": "b"}]}],
+                     faults=[{"name": "NodeCrash", "args": {"at_s": 100, "nodes": ["n-0"]}}])
+    ds = res.pods[res.pods.workload == "logs"]
+    assert sorted(ds.node) == ["n-0", "n-1", "n-2"]  # the tainted node is not eligible
+    assert events_of(res, "TaintManagerEviction").query("name.str.startswith('logs')", engine="python").empty  # daemon pods tolerate it
+    jobs = res.summary["jobs"]
+    assert jobs["default/pi"]["condition"] == "Complete" and jobs["default/pi"]["pods_created"] == 5
+    assert jobs["default/flaky"]["reason"] == "BackoffLimitExceeded" and jobs["default/flaky"]["pods_created"] == 3
+    assert jobs["default/policy"]["reason"] == "PodFailurePolicy" and jobs["default/policy"]["pods_created"] == 1
+    assert jobs["default/deadline"]["reason"] == "DeadlineExceeded" and 15 <= jobs["default/deadline"]["finished_s"] <= 16
+    flaky = res.pods[res.pods.workload == "flaky"].created_s.to_numpy()
+    assert flaky[1] - flaky[0] > 10 and flaky[2] - flaky[1] > 20  # pod failure back-off: 10 s, then 20 s

@@ -26,7 +26,7 @@ def test_every_shared_manifest_loads() -> None:
     counts = {k: len(v) for k, v in ms.entries.items()}
     assert counts["deployments"] == 7 and counts["stateful_sets"] == 4 and counts["services"] == 10
     assert counts["pod_disruption_budgets"] == 2
-    assert any(x.startswith("DaemonSet/") for x in ms.not_modelled)
+    assert len(ms.entries["daemon_sets"]) == 1 and len(ms.entries["jobs"]) == 3 and len(ms.entries["nodes"]) == 2
     assert any(x.startswith("HorizontalPodAutoscaler/") for x in ms.not_modelled)
     assert "Deployment: spec.template.spec.containers[].resources.limits" in ms.ignored_fields
 
@@ -38,13 +38,24 @@ cluster:
   zones: [zone-a, zone-b, zone-c]
   node_pools:
     - {{name: node, count: 9, capacity: {{cpu: "16", memory: 64Gi, pods: 110, ephemeral-storage: 200Gi}}}}
+    - name: t4
+      count: 2
+      capacity: {{cpu: "16", memory: 64Gi, ephemeral-storage: 200Gi, nvidia.com/gpu: "4"}}
+      labels: {{cloud.google.com/gke-accelerator: nvidia-tesla-t4}}
 manifests: ["{shared_path('manifests')}"]
 """)
     res = run(load_config(cfg))
-    for key, d in {**res.summary["deployments"], **res.summary["stateful_sets"]}.items():
+    s = res.summary
+    for key, d in {**s["deployments"], **s["stateful_sets"], **s["daemon_sets"]}.items():
         assert d["initial_ready_s"] is not None, key
-    assert res.summary["pods_pending_at_end"] == 0
-    assert any(s.startswith("not modelled: DaemonSet/") for s in res.summary["simplifications"])
+    # the DaemonSet runs on every node: it tolerates master-1's node-role.kubernetes.io/master taint
+    ds = s["daemon_sets"]["kube-system/fluentd-elasticsearch"]
+    assert ds["desired"] == len(res.config.cluster.node_list()) == 13 and ds["min_serving_after_ready"] == 13
+    assert all(j["condition"] == "Complete" for j in s["jobs"].values()), s["jobs"]
+    assert s["pods_pending_at_end"] == 0
+    assert {"worker-1", "master-1"} <= {n.name for n in res.config.cluster.nodes}
+    assert any(x.startswith("not modelled: HorizontalPodAutoscaler/") for x in s["simplifications"])
+    assert "ignored field: Job: spec.suspend" in s["simplifications"]
 
 
 def test_fields_that_matter_reach_the_model() -> None:
