@@ -8,6 +8,7 @@ from clustersim.api.objects import (
     LABEL_HOSTNAME,
     LABEL_REGION,
     LABEL_ZONE,
+    CronJob,
     DaemonSet,
     Deployment,
     DeploymentSpec,
@@ -20,6 +21,8 @@ from clustersim.api.objects import (
     Pod,
     PodDisruptionBudget,
     PodTemplate,
+    ReplicaSet,
+    ReplicaSetSpec,
     Service,
     StatefulSet,
     StatefulSetSpec,
@@ -48,6 +51,7 @@ from clustersim.api.types import (
 from clustersim.config.models import (
     SYSTEM_PRIORITY_CLASSES,
     ContainerConfig,
+    CronJobConfig,
     DaemonSetConfig,
     DeploymentConfig,
     JobConfig,
@@ -68,8 +72,9 @@ from clustersim.config.models import (
     TopologySpreadConstraintConfig,
 )
 
-__all__ = ["daemonset_from_config", "deployment_from_config", "job_from_config", "nodes_from_config", "pdb_from_config", "pod_from_config",
-           "pvc_from_config", "resolve_priority", "resource_list", "service_from_config", "statefulset_from_config"]
+__all__ = ["cronjob_from_config", "daemonset_from_config", "deployment_from_config", "job_from_config", "nodes_from_config",
+           "pdb_from_config", "pod_from_config", "pvc_from_config", "replicaset_from_config", "resolve_priority", "resource_list",
+           "service_from_config", "statefulset_from_config"]
 
 POOL_LABEL = "clustersim.io/node-pool"
 
@@ -254,3 +259,17 @@ def pod_from_config(p: PodConfig, classes: tuple[PriorityClassConfig, ...] = ())
     tmpl = dep.spec.template
     spec = replace(tmpl.spec, restart_policy=RestartPolicy(p.restart_policy))
     return Pod(ObjectMeta(p.name, p.namespace, dict(tmpl.labels)), spec, workload=f"pod/{p.name}")
+
+
+def cronjob_from_config(c: CronJobConfig, classes: tuple[PriorityClassConfig, ...] = ()) -> CronJob:
+    """A batch/v1 CronJob with its Job template built like a Job's."""
+    job = job_from_config(c, classes)
+    return CronJob(ObjectMeta(c.name, c.namespace), c.schedule, job.spec, c.concurrency_policy, c.starting_deadline_s, c.suspend,
+                   c.successful_jobs_history_limit, c.failed_jobs_history_limit)
+
+
+def replicaset_from_config(r: DeploymentConfig, classes: tuple[PriorityClassConfig, ...] = ()) -> ReplicaSet:
+    """A bare apps/v1 ReplicaSet (its pods are the ReplicaSet's own workload)."""
+    dep = deployment_from_config(r, classes)
+    t = dep.spec.template
+    return ReplicaSet(ObjectMeta(r.name, r.namespace, dict(t.labels)), ReplicaSetSpec(r.replicas, t.labels, t, r.min_ready_s))

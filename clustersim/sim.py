@@ -31,6 +31,7 @@ from clustersim.faults.base import FAULTS, FaultInjector
 from clustersim.infra import Infrastructure
 from clustersim.leader_election import ElectedComponent
 from clustersim.materialize import (
+    cronjob_from_config,
     daemonset_from_config,
     deployment_from_config,
     job_from_config,
@@ -38,6 +39,7 @@ from clustersim.materialize import (
     pdb_from_config,
     pod_from_config,
     pvc_from_config,
+    replicaset_from_config,
     service_from_config,
     statefulset_from_config,
 )
@@ -106,6 +108,8 @@ class Simulation:
         cm_state = Client(self.state, cm_gate)
         self.controllers = [CONTROLLERS.get(n)(self.env, cm_state, self.rec, cfg.controller_manager)
                             for n in cfg.controller_manager.controllers]
+        for c in self.controllers:
+            c._clock_start = cfg.clock_start  # wall-clock time at t=0, for cron schedules
         self.observer = KubeStateMetrics(self.state, self.rec)
         self.kube_proxy = KubeProxy(self.env, self.state, self.infra, cfg.kube_proxy, self.rec)
         self.traffic = Traffic(self.env, self.state, self.infra, self.rec, cfg)
@@ -141,6 +145,10 @@ class Simulation:
             self.state.create(daemonset_from_config(ds, self.cfg.priority_classes))
         for j in self.cfg.jobs:
             self.state.create(job_from_config(j, self.cfg.priority_classes))
+        for c in self.cfg.cron_jobs:
+            self.state.create(cronjob_from_config(c, self.cfg.priority_classes))
+        for r in self.cfg.replica_sets:
+            self.state.create(replicaset_from_config(r, self.cfg.priority_classes))
         for p in self.cfg.pods:
             pod = self.state.create(pod_from_config(p, self.cfg.priority_classes))
             self.rec.pod(pod.meta.uid, pod.meta.namespace, pod.meta.name, pod.workload)

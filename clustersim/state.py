@@ -27,7 +27,7 @@ ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 Obj = Any
 Handler = Callable[[str, Obj], None]
 KINDS = (Node.KIND, Lease.KIND, Pod.KIND, ReplicaSet.KIND, Deployment.KIND, "PodDisruptionBudget", "Service", "EndpointSlice",
-         "StatefulSet", "PersistentVolumeClaim", "DaemonSet", "Job")
+         "StatefulSet", "PersistentVolumeClaim", "DaemonSet", "Job", "CronJob")
 
 
 class Gate:

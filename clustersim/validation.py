@@ -31,7 +31,7 @@ from clustersim.scheduler.profile import (
 from clustersim.scheduler.scheduler import build_plugin
 from clustersim.workload.base import WORKLOADS
 
-__all__ = ["check_references", "expand_manifests", "expand_scheduler_config_file", "parse_args"]
+__all__ = ["check_references", "expand_manifests", "expand_traces", "expand_scheduler_config_file", "parse_args"]
 
 
 def parse_args(registry: Registry[Any], name: str, args: dict[str, Any], cfg: SimConfig, source: str, field: str) -> Any:
@@ -156,6 +156,40 @@ def expand_manifests(data: dict[str, Any], source: str) -> dict[str, Any]:
         out["cluster"] = cluster
     out["manifests"] = []
     out["simplifications"] = [*(data.get("simplifications") or []), *ms.simplifications()]
+    return out
+
+
+TRACE_ACTORS = {"workloads": ("TraceReplay",), "faults": ("TraceNodeFailures", "TraceNodeEvents")}
+
+
+def expand_traces(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """Resolve trace paths against the config's folder; load ``cluster.nodes_file`` into ``cluster.nodes``."""
+    base = Path(source).parent
+    out = dict(data)
+    for section, names in TRACE_ACTORS.items():
+        items = []
+        for item in data.get(section) or []:
+            if isinstance(item, dict) and item.get("name") in names and isinstance(item.get("args"), dict) and "path" in item["args"]:
+                item = {**item, "args": {**item["args"], "path": str(base / str(item["args"]["path"]))}}
+            items.append(item)
+        if items:
+            out[section] = items
+    cluster = data.get("cluster")
+    if isinstance(cluster, dict) and isinstance(cluster.get("nodes_file"), dict):
+        from clustersim.traces.schema import TraceError, node_configs, read_nodes
+
+        nf = cluster["nodes_file"]
+        path = base / str(nf.get("path", ""))
+        try:
+            nodes = node_configs(read_nodes(path, str(nf.get("format", "clustersim"))))
+        except TraceError as e:
+            raise ConfigError(e.source, f"cluster.nodes_file.{e.field}" if e.field else "cluster.nodes_file", e.message) from None
+        zones = list(cluster.get("zones") or ["zone-a"])
+        for n in nodes:
+            if n.get("zone") and n["zone"] not in zones:
+                zones.append(n["zone"])
+        out["cluster"] = {**{k: v for k, v in cluster.items() if k != "nodes_file"}, "zones": zones,
+                          "nodes": [*(cluster.get("nodes") or []), *nodes]}
     return out
 
 

@@ -14,6 +14,7 @@ from clustersim.api.types import LabelSelector, PodPhase, PodSpec, ResourceList,
 
 __all__ = [
     "ConditionStatus",
+    "CronJob",
     "DaemonSet",
     "Deployment",
     "Endpoint",
@@ -478,6 +479,28 @@ class Job:
     status: JobStatus = field(default_factory=JobStatus)
 
     KIND = "Job"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key
+
+
+@dataclass(slots=True, eq=False)
+class CronJob:
+    """``batch/v1`` CronJob: a schedule and a Job template."""
+
+    meta: ObjectMeta
+    schedule: str
+    job: JobSpec
+    concurrency_policy: str = "Allow"
+    starting_deadline_s: float | None = None
+    suspend: bool = False
+    successful_jobs_history_limit: int = 3
+    failed_jobs_history_limit: int = 1
+    last_schedule_s: float | None = None
+
+    KIND = "CronJob"
 
     @property
     def key(self) -> str:

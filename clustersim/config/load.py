@@ -74,9 +74,14 @@ def validate_dict(data: Any, source: str) -> SimConfig:
     """Validate a parsed config (pydantic, then names and references); raise ConfigError."""
     if not isinstance(data, dict):
         raise ConfigError(source, "", "top level must be a mapping")
-    from clustersim.validation import check_references, expand_manifests, expand_scheduler_config_file  # late: registries import config
+    from clustersim.validation import (  # late: the registries import config
+        check_references,
+        expand_manifests,
+        expand_scheduler_config_file,
+        expand_traces,
+    )
 
-    data = expand_manifests(expand_scheduler_config_file(data, source), source)
+    data = expand_traces(expand_manifests(expand_scheduler_config_file(data, source), source), source)
     try:
         cfg = SimConfig.model_validate(data)
     except ValidationError as e:

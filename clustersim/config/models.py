@@ -7,6 +7,7 @@ field description, which is also what ``docs/config-reference.md`` shows.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -86,7 +87,8 @@ class LeaderElectionConfig(Strict):
 class ControllerManagerConfig(Strict):
     """kube-controller-manager: which controllers run and their flags."""
 
-    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice", "StatefulSet", "DaemonSet", "Job"), description="Controllers to run, by name.")
+    controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice", "StatefulSet", "DaemonSet", "Job",
+                                                           "CronJob"), description="Controllers to run, by name.")
     node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
     replicas: int = Field(1, ge=1, description="kube-controller-manager instances; one leads, the others stand by.")
     leader_election: LeaderElectionConfig = Field(LeaderElectionConfig(), description="Leader election of the controller-manager.")
@@ -185,6 +187,13 @@ class NodePoolConfig(Strict):
     unschedulable: bool = Field(False, description="Cordoned (spec.unschedulable): no new pods are scheduled there.")
 
 
+class NodesFileConfig(Strict):
+    """A node list file (see docs/traces.md): the clustersim schema or Alibaba's openb node list."""
+
+    path: str = Field(description="CSV or Parquet, relative to the config.")
+    format: Literal["clustersim", "openb"] = "clustersim"
+
+
 class NodeConfig(Strict):
     """One node, exactly (the form Node manifests and traces give)."""
 
@@ -218,6 +227,7 @@ class ClusterConfig(Strict):
     zones: tuple[str, ...] = Field(("zone-a",), min_length=1, description="Zone names (topology.kubernetes.io/zone).")
     node_pools: tuple[NodePoolConfig, ...] = Field((), description="Groups of identical nodes.")
     nodes: tuple[NodeConfig, ...] = Field((), description="Individual nodes (from Node manifests or a trace).")
+    nodes_file: NodesFileConfig | None = Field(None, description="A trace's node list; its nodes are added to `nodes` when the config loads.")
 
     def node_list(self) -> list[NodeSpec]:
         """Every node: pool nodes ``<pool>-<i>`` (zones round-robin), then the individual ones."""
@@ -234,7 +244,7 @@ class ClusterConfig(Strict):
 
     @model_validator(mode="after")
     def _zones_known(self) -> ClusterConfig:
-        if not self.node_pools and not self.nodes:
+        if not self.node_pools and not self.nodes and self.nodes_file is None:
             raise ValueError("node_pools: give node_pools or nodes (at least one node)")
         names = [n.name for n in self.node_list()]
         if len(set(names)) != len(names):
@@ -561,6 +571,28 @@ class JobConfig(DeploymentConfig):
     ignore_exit_codes: tuple[int, ...] = Field((), description="podFailurePolicy: exit codes that do not count against backoffLimit (action Ignore).")
 
 
+class CronJobConfig(JobConfig):
+    """A ``batch/v1`` CronJob: a Job from this template at each time of ``schedule`` (t=0 is ``clock_start``)."""
+
+    schedule: str = Field(description="Cron schedule (5 fields or @hourly/@daily/...), in the cluster's time zone (UTC).")
+    concurrency_policy: Literal["Allow", "Forbid", "Replace"] = "Allow"
+    starting_deadline_s: float | None = Field(None, ge=0, description="startingDeadlineSeconds: a start later than this after its time is missed.")
+    suspend: bool = False
+    successful_jobs_history_limit: int = Field(3, ge=0)
+    failed_jobs_history_limit: int = Field(1, ge=0)
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, v: str) -> str:
+        from clustersim.cron import CronError, parse_schedule
+
+        try:
+            parse_schedule(v)
+        except CronError as e:
+            raise ValueError(f"invalid schedule {v!r}: {e}") from None
+        return v
+
+
 class FaultConfig(Strict):
     """A fault injector by name, with its args (see the fault catalogue)."""
 
@@ -595,6 +627,9 @@ class SimConfig(Strict):
     stateful_sets: tuple[StatefulSetConfig, ...] = Field((), description="StatefulSets created at t=0.")
     daemon_sets: tuple[DaemonSetConfig, ...] = Field((), description="DaemonSets created at t=0.")
     jobs: tuple[JobConfig, ...] = Field((), description="Jobs created at t=0.")
+    cron_jobs: tuple[CronJobConfig, ...] = Field((), description="CronJobs created at t=0.")
+    replica_sets: tuple[DeploymentConfig, ...] = Field((), description="Bare ReplicaSets (no Deployment); the rollout fields are ignored.")
+    clock_start: datetime.datetime = Field(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), description="Wall-clock time at t=0 (for cron schedules).")
     pods: tuple[PodConfig, ...] = Field((), description="Bare pods created at t=0.")
     manifests: tuple[str, ...] = Field((), description="Kubernetes manifest files or folders (relative to this config); their objects are added to the lists above.")
     simplifications: tuple[str, ...] = Field((), description="Filled when manifests are loaded: kinds and fields the run does not account for (reported in the summary).")

@@ -1,6 +1,7 @@
 """kube-controller-manager's controllers, imported explicitly so each registers itself."""
 
 from clustersim.controllers import (
+    cronjob,
     daemonset,
     disruption,
     endpointslice,
@@ -14,5 +15,5 @@ from clustersim.controllers import (
 from clustersim.controllers.base import CONTROLLERS
 from clustersim.controllers.deployment import controller as deployment
 
-__all__ = ["CONTROLLERS", "daemonset", "deployment", "disruption", "endpointslice", "job", "node_lifecycle", "podgc", "replicaset",
+__all__ = ["CONTROLLERS", "cronjob", "daemonset", "deployment", "disruption", "endpointslice", "job", "node_lifecycle", "podgc", "replicaset",
            "statefulset", "taint_eviction"]

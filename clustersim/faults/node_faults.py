@@ -29,7 +29,7 @@ from clustersim.infra import Host
 __all__ = ["NODE_FAULTS", "KubeletStop", "NetworkPartition", "NodeFailures", "NodeReboot", "ZoneOutage", "apply_action"]
 
 Action = Literal["crash", "reboot", "kubelet-stop", "partition", "partition-all"]
-NODE_FAULTS = {"NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures"}
+NODE_FAULTS = {"NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "TraceNodeFailures"}
 
 
 def apply_action(host: Host, action: str, on: bool, clients: bool = False, nodes: bool = False) -> bool:

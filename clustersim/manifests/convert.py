@@ -15,7 +15,7 @@ __all__ = ["CONVERTERS", "IGNORED_KINDS", "NOT_MODELLED_KINDS", "leaf_paths"]
 IGNORED_KINDS = {"Namespace", "ServiceAccount", "ConfigMap", "Secret", "Role", "ClusterRole", "RoleBinding",
                  "ClusterRoleBinding", "StorageClass", "Ingress", "PersistentVolume"}
 # kinds that load and are listed as not modelled yet
-NOT_MODELLED_KINDS = {"CronJob", "HorizontalPodAutoscaler", "ReplicaSet"}
+NOT_MODELLED_KINDS = {"HorizontalPodAutoscaler"}
 
 
 def leaf_paths(obj: Any, prefix: str = "") -> set[str]:
@@ -296,6 +296,30 @@ def node(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
     return "nodes", out, ("metadata", "status.capacity", "status.allocatable", "spec.taints", "spec.unschedulable")
 
 
-CONVERTERS = {"DaemonSet": daemonset, "Job": job, "Pod": pod, "Node": node,
+def cronjob(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """batch/v1 CronJob: its jobTemplate converted as a Job."""
+    spec = doc.get("spec") or {}
+    inner = {"metadata": doc["metadata"], "spec": (spec.get("jobTemplate") or {}).get("spec") or {}}
+    _, out, used = job(inner)
+    out["schedule"] = spec.get("schedule", "")
+    for src, dst in (("concurrencyPolicy", "concurrency_policy"), ("startingDeadlineSeconds", "starting_deadline_s"),
+                     ("suspend", "suspend"), ("successfulJobsHistoryLimit", "successful_jobs_history_limit"),
+                     ("failedJobsHistoryLimit", "failed_jobs_history_limit")):
+        if src in spec:
+            out[dst] = spec[src]
+    used = ("spec.schedule", "spec.concurrencyPolicy", "spec.startingDeadlineSeconds", "spec.suspend", "spec.successfulJobsHistoryLimit",
+            "spec.failedJobsHistoryLimit", *(u.replace("spec.", "spec.jobTemplate.spec.", 1) for u in used))
+    return "cron_jobs", out, used
+
+
+def replicaset(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """apps/v1 ReplicaSet without a Deployment."""
+    out = _workload(doc)
+    used = ("spec.replicas", "spec.selector", "spec.template.metadata.labels", "spec.minReadySeconds",
+            *(f"spec.template.spec.{p}" for p in USED_POD_SPEC))
+    return "replica_sets", out, used
+
+
+CONVERTERS = {"DaemonSet": daemonset, "Job": job, "Pod": pod, "Node": node, "CronJob": cronjob, "ReplicaSet": replicaset,
               "Deployment": deployment, "StatefulSet": statefulset, "Service": service, "PodDisruptionBudget": pdb,
               "PriorityClass": priority_class, "PersistentVolumeClaim": pvc}

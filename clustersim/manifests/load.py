@@ -1,10 +1,10 @@
 """Load kubectl-style manifests: files with several documents, ``kind: List``, folders of files.
 
-Supported kinds become config entries (Node, Pod, Deployment, StatefulSet, DaemonSet, Job, Service,
+Supported kinds become config entries (Node, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, Service,
 PodDisruptionBudget (policy/v1 and v1beta1), PriorityClass, PersistentVolumeClaim); kinds that carry
 nothing the simulator uses load and are recorded (Namespace, ServiceAccount, ConfigMap, Secret, RBAC,
-StorageClass, Ingress, PersistentVolume); kinds whose controllers are not modelled yet (CronJob,
-HorizontalPodAutoscaler, a bare ReplicaSet) load and are listed as not modelled. Fields the
+StorageClass, Ingress, PersistentVolume); the HorizontalPodAutoscaler loads and is listed as not
+modelled (the autoscaler is not simulated). Fields the
 simulator ignores are listed once per kind (``Deployment: spec.template.spec.containers[].resources.limits``).
 An unknown kind, bad YAML, a missing required field or a bad value is a ``ManifestError`` naming the
 file, the document index and the field; ``lenient=True`` turns unknown kinds into warnings.
@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from clustersim.config.models import (
+    CronJobConfig,
     DaemonSetConfig,
     DeploymentConfig,
     JobConfig,
@@ -36,6 +37,7 @@ from clustersim.manifests.convert import CONVERTERS, IGNORED_KINDS, NOT_MODELLED
 __all__ = ["ManifestError", "ManifestSet", "load_manifests"]
 
 MODELS: dict[str, type[BaseModel]] = {"daemon_sets": DaemonSetConfig, "jobs": JobConfig, "pods": PodConfig, "nodes": NodeConfig,
+                                       "cron_jobs": CronJobConfig, "replica_sets": DeploymentConfig,
                                        "deployments": DeploymentConfig, "stateful_sets": StatefulSetConfig, "services": ServiceConfig,
           "pod_disruption_budgets": PodDisruptionBudgetConfig, "priority_classes": PriorityClassConfig,
           "persistent_volume_claims": PersistentVolumeClaimConfig}

@@ -20,7 +20,8 @@ __all__ = ["SUMMARY_METRICS", "Series", "Step", "summarize"]
 
 SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending", "service_ready_endpoints", "proxy_ready_endpoints")
 # faults whose target is a node: their recovery critical path is NotReady, taint, eviction, replacement
-NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain")
+NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain",
+               "TraceNodeFailures")
 
 
 class Step:
@@ -209,6 +210,16 @@ def _job(ev: pd.DataFrame, ns: str, name: str) -> dict[str, Any]:
             "finished_s": float(row["t"]), "pods_created": created}
 
 
+def _scheduling(pods: pd.DataFrame) -> dict[str, Any]:
+    """Scheduling delay (creation to binding) over the pods that were bound, and the pods never bound."""
+    if pods.empty:
+        return {"scheduling_delay_p50_s": None, "scheduling_delay_p99_s": None, "pods_never_scheduled": 0}
+    delay = (pods["scheduled_s"] - pods["created_s"]).dropna()
+    return {"scheduling_delay_p50_s": float(delay.quantile(0.5)) if len(delay) else None,
+            "scheduling_delay_p99_s": float(delay.quantile(0.99)) if len(delay) else None,
+            "pods_never_scheduled": int(pods["scheduled_s"].isna().sum())}
+
+
 def _scaled(v: int | str | None, total: float) -> float:
     if v is None:
         return 0.0
@@ -271,6 +282,7 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
         "daemon_sets": {f"{d.namespace}/{d.name}": _deployment(series, d.namespace, d.name, end, t_fault) for d in cfg.daemon_sets},
         "jobs": {f"{j.namespace}/{j.name}": _job(ev, j.namespace, j.name) for j in cfg.jobs},
         "data_loss_events": int((ev["reason"] == "DataLoss").sum()) if len(ev) else 0,
+        **_scheduling(pods),
         "simplifications": list(cfg.simplifications),
         "services": {f"{sv.namespace}/{sv.name}": _service(cfg, sv, series, end, requests) for sv in cfg.services if sv.type != "ExternalName"},
         "faults": [],

@@ -523,18 +523,30 @@ class Scheduler:
 
     def diagnose(self, fw: Framework, state: CycleState, pod: Pod, failed: np.ndarray) -> tuple[Counter[str], set[int]]:
         """Reason histogram over the rejected nodes (the first failing filter of each, as upstream),
-        and the nodes rejected as UnschedulableAndUnresolvable (preemption cannot help there)."""
+        and the nodes rejected as UnschedulableAndUnresolvable (preemption cannot help there).
+
+        Filters run over all remaining nodes at once; a node leaves the set at its first failure.
+        """
         reasons: Counter[str] = Counter()
         unresolvable: set[int] = set()
-        for i in failed:
-            one = np.array([i])
-            for plugin in fw.filters:
-                if not plugin.skip(pod, self.nodes) and not plugin.filter(state, pod, self.nodes, one)[0]:
-                    code, why = plugin.reasons(state, pod, self.nodes, int(i))
-                    reasons.update(why)
-                    if code is Code.UNSCHEDULABLE_AND_UNRESOLVABLE:
-                        unresolvable.add(int(i))
-                    break
+        remaining = np.asarray(failed, dtype=np.int64)
+        for plugin in fw.filters:
+            if not len(remaining):
+                break
+            if plugin.skip(pod, self.nodes):
+                continue
+            ok = np.asarray(plugin.filter(state, pod, self.nodes, remaining), dtype=bool)
+            bad = remaining[~ok]
+            if len(bad):
+                if hasattr(plugin, "reason_counts"):
+                    reasons.update(plugin.reason_counts(pod, self.nodes, bad))
+                else:
+                    for i in bad:
+                        code, why = plugin.reasons(state, pod, self.nodes, int(i))
+                        reasons.update(why)
+                        if code is Code.UNSCHEDULABLE_AND_UNRESOLVABLE:
+                            unresolvable.add(int(i))
+            remaining = remaining[ok]
         return reasons, unresolvable
 
     def _scores(self, fw: Framework, state: CycleState, pod: Pod, feasible: np.ndarray) -> list[tuple[str, int, np.ndarray, np.ndarray]]:

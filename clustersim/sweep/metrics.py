@@ -11,7 +11,7 @@ import pandas as pd
 from clustersim.config.models import SimConfig
 from clustersim.metrics.summary import Series
 
-__all__ = ["AGGREGATE_METRICS", "FAULT_KEYS", "known_metrics", "run_metrics", "serving_ratio"]
+__all__ = ["AGGREGATE_METRICS", "FAULT_KEYS", "known_metrics", "level_sum", "run_metrics", "serving_ratio"]
 
 # name -> what it means (shown in reports and the docs)
 AGGREGATE_METRICS: dict[str, str] = {
@@ -28,6 +28,10 @@ AGGREGATE_METRICS: dict[str, str] = {
     "evicted_pods": "pods evicted by the taint manager",
     "pods_created": "pods created during the run",
     "pods_pending_at_end": "pods still Pending when the run ended",
+    "pods_never_scheduled": "pods created but never bound to a node",
+    "scheduling_delay_p50_s": "median seconds from pod creation to binding",
+    "scheduling_delay_p99_s": "99th percentile of seconds from pod creation to binding",
+    "data_loss_events": "emptyDir or hostPath data lost to a replacement",
 }
 DEPLOYMENT_KEYS = ("availability", "mean_ready_ratio", "initial_ready_s", "min_serving_after_ready")
 FAULT_KEYS = ("detection_s", "taint_s", "toleration_s", "replacement_s", "convergence_s", "evicted_pods")
@@ -91,7 +95,19 @@ def run_metrics(summary: dict[str, Any]) -> dict[str, float]:
     out["evicted_pods"] = float(sum(int(f.get("evicted_pods") or 0) for f in faults))
     out["pods_created"] = _num(summary.get("pods_created"))
     out["pods_pending_at_end"] = _num(summary.get("pods_pending_at_end"))
+    for k in ("pods_never_scheduled", "scheduling_delay_p50_s", "scheduling_delay_p99_s", "data_loss_events"):
+        out[k] = _num(summary.get(k))
     return out
+
+
+def level_sum(ts: pd.DataFrame, metric: str, grid: np.ndarray) -> np.ndarray:
+    """A level metric summed over its labels (e.g. ``cluster_cpu_allocation``, ``pods_pending``) at the times ``grid``."""
+    sel = ts[ts["metric"] == metric]
+    if sel.empty:
+        return np.full(len(grid), np.nan)
+    series = Series(sel)
+    keys = sel[["namespace", "name"]].drop_duplicates()
+    return np.sum([series.get(metric, ns, name).at(grid) for ns, name in keys.itertuples(index=False)], axis=0)
 
 
 def serving_ratio(ts: pd.DataFrame, grid: np.ndarray) -> np.ndarray:

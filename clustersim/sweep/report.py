@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from clustersim.sweep.metrics import AGGREGATE_METRICS, serving_ratio  # noqa: E402
+from clustersim.sweep.metrics import AGGREGATE_METRICS, level_sum, serving_ratio  # noqa: E402
 from clustersim.sweep.spec import ExperimentSpec, PlotSpec  # noqa: E402
 from clustersim.sweep.stats import aggregate, t_interval  # noqa: E402
 from clustersim.sweep.store import ResultStore  # noqa: E402
@@ -36,7 +36,7 @@ def unit_of(metric: str) -> str:
     """Axis label for a metric, with its unit."""
     if metric.endswith("_s"):
         return f"{metric} (s)"
-    if "availability" in metric or "ratio" in metric or metric == "converged":
+    if "availability" in metric or "ratio" in metric or "allocation" in metric or metric == "converged":
         return f"{metric} (fraction)"
     if metric.endswith("_pods") or metric.startswith("pods_"):
         return f"{metric} (pods)"
@@ -107,22 +107,26 @@ def plot_cdf(runs: pd.DataFrame, metric: str = "convergence_s", by: str | None =
     return fig
 
 
-def fault_aligned(timeseries: pd.DataFrame, faults: pd.DataFrame, window: tuple[float, float], step: float = 1.0) -> pd.DataFrame:
-    """Per run, the serving ratio at times relative to its first fault: columns run_id, t_rel, value."""
+def fault_aligned(timeseries: pd.DataFrame, faults: pd.DataFrame, window: tuple[float, float], step: float | None = None,
+                  metric: str | None = None) -> pd.DataFrame:
+    """Per run, a metric (default the serving ratio) at times relative to its first fault (or t=0 without
+    faults): columns run_id, t_rel, value."""
+    step = step if step is not None else max((window[1] - window[0]) / 600, 1.0)
     rel = np.arange(window[0], window[1] + step / 2, step)
     t0 = faults.groupby("run_id")["t_inject"].min() if not faults.empty else pd.Series(dtype=float)
     out = []
     for rid, ts in timeseries.groupby("run_id", sort=True):
         start = float(t0.get(rid, 0.0))
-        out.append(pd.DataFrame({"run_id": rid, "t_rel": rel, "value": serving_ratio(ts, start + rel)}))
+        values = serving_ratio(ts, start + rel) if metric in (None, "serving_ratio") else level_sum(ts, metric, start + rel)
+        out.append(pd.DataFrame({"run_id": rid, "t_rel": rel, "value": values}))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["run_id", "t_rel", "value"])
 
 
 def plot_timeseries(runs: pd.DataFrame, timeseries: pd.DataFrame, faults: pd.DataFrame, by: str | None = None,
-                    window: tuple[float, float] = (-60.0, 600.0)) -> Figure:
-    """Serving/desired replicas around the first fault, mean over seeds with a 95% band."""
+                    window: tuple[float, float] = (-60.0, 600.0), metric: str | None = None) -> Figure:
+    """A metric over time around the first fault (serving/desired replicas by default), mean over seeds with a 95% band."""
     fig, ax = plt.subplots(figsize=(7.2, 4.0))
-    aligned = fault_aligned(timeseries, faults, window)
+    aligned = fault_aligned(timeseries, faults, window, metric=metric)
     if by is not None:
         aligned = aligned.merge(runs[["run_id", by]], on="run_id")
     groups = [(None, aligned)] if by is None else [(g, aligned[aligned[by] == g]) for g in _order(runs[by])]
@@ -134,10 +138,11 @@ def plot_timeseries(runs: pd.DataFrame, timeseries: pd.DataFrame, faults: pd.Dat
         t = piv.index.to_numpy(float)
         ax.plot(t, stats[:, 0], label="all runs" if by is None else f"{by}={g}")
         ax.fill_between(t, stats[:, 1], stats[:, 2], alpha=0.2)
+    label = metric if metric not in (None, "serving_ratio") else None
     ax.axvline(0, color="k", lw=0.8, ls="--")
-    ax.set_xlabel("time since the first fault (s)")
-    ax.set_ylabel("serving / desired replicas (fraction)")
-    ax.set_title("Serving replicas around the fault (mean over seeds, 95% CI)")
+    ax.set_xlabel("time since the first fault (s)" if not faults.empty else "simulated time (s)")
+    ax.set_ylabel(unit_of(label) if label else "serving / desired replicas (fraction)")
+    ax.set_title(f"{label or 'Serving replicas'} over time (mean over seeds, 95% CI)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -246,7 +251,7 @@ def write_report(results: str | Path, out: str | Path | None = None, formats: tu
         elif p.kind == "timeseries":
             if ts is None:
                 ts, faults = store.frame("timeseries"), store.frame("faults")
-            fig = plot_timeseries(runs, ts, faults if faults is not None else pd.DataFrame(), p.by, p.window_s)
+            fig = plot_timeseries(runs, ts, faults if faults is not None else pd.DataFrame(), p.by, p.window_s, p.metric)
         else:
             fig = plot_timeline(runs, p.by)
         name = _fig_name(i, p)

@@ -94,7 +94,7 @@ def _tasks(exp: LoadedExperiment, points: list[dict[str, Any]], reps: dict[int, 
                 continue
             seed = replication_seed(spec.seed, r)
             cfg = dict(config, seed=seed)
-            tasks.append(RunTask(rid, p, r, seed, params, cfg, exp.source, store_root))
+            tasks.append(RunTask(rid, p, r, seed, params, cfg, exp.base_path, store_root))
     return tasks
 
 

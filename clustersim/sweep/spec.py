@@ -156,6 +156,7 @@ class LoadedExperiment:
     def __init__(self, spec: ExperimentSpec, source: str, base_data: dict[str, Any]) -> None:
         self.spec, self.source, self.base_data = spec, source, base_data
         self.n_points = 0
+        self.base_path = source
 
     def config_data(self, point: dict[str, Any]) -> dict[str, Any]:
         """The config mapping of one design point (base, overrides, then axis values)."""
@@ -218,6 +219,7 @@ def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None) -
     if not (root / spec.base).is_file():
         raise ConfigError(source, "base", f"no such config {spec.base!r}")
     exp = LoadedExperiment(spec, source, _base_data(spec, root))
+    exp.base_path = str((root / spec.base).resolve())  # relative paths inside the config resolve against it
     from clustersim.config.load import validate_dict
 
     points = design_points(spec)
@@ -229,16 +231,17 @@ def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None) -
     first_cfg = None
     for point in points:
         try:
-            cfg = validate_dict(exp.config_data(point), source)
+            cfg = validate_dict(exp.config_data(point), exp.base_path)
         except ConfigError as e:
             culprit = next((f"axes.{i}" for i, a in enumerate(spec.axes)
                             if any(e.field == k or e.field.startswith(k + ".") or k.startswith(e.field + ".") for k in a.params)), None)
             field = f"{culprit} ({e.field})" if culprit else e.field
             bad = {k: v for k, v in point.items()}
-            raise ConfigError(source, field, f"{e.message} at point {bad}") from None
+            where = source if e.source == exp.base_path else e.source
+            raise ConfigError(where, field, f"{e.message} at point {bad}") from None
         first_cfg = first_cfg or cfg
     if first_cfg is None:
-        first_cfg = validate_dict(exp.config_data({}), source)
+        first_cfg = validate_dict(exp.config_data({}), exp.base_path)
     exp.n_points = len(points)
     known = known_metrics(first_cfg)
     for i, m in enumerate(spec.metrics):

@@ -100,3 +100,24 @@ def test_daemonset_follows_the_nodes_and_jobs_finish_as_their_policies_say() -> 
     assert jobs["default/deadline"]["reason"] == "DeadlineExceeded" and 15 <= jobs["default/deadline"]["finished_s"] <= 16
     flaky = res.pods[res.pods.workload == "flaky"].created_s.to_numpy()
     assert flaky[1] - flaky[0] > 10 and flaky[2] - flaky[1] > 20  # pod failure back-off: 10 s, then 20 s
+
+
+def test_cronjob_schedules_policies_and_history() -> None:
+    job = {"containers": [{"name": "c", "image": "b"}], "run_s": 90}
+    res = run_config(duration_s=600, deployments=[], clock_start="2026-01-01T00:00:30Z",
+                     cron_jobs=[{"name": "every", "schedule": "* * * * *", **job},
+                                {"name": "forbid", "schedule": "*/1 * * * *", "concurrency_policy": "Forbid", **job},
+                                {"name": "replace", "schedule": "* * * * *", "concurrency_policy": "Replace", **job},
+                                {"name": "late", "schedule": "* * * * *", "starting_deadline_s": 5, "run_s": 10, "containers": job["containers"]}],
+                     controller_manager={"replicas": 1},
+                     faults=[{"name": "ControllerManagerCrash", "args": {"at_s": 200, "restart_after_s": 100}}])
+    created = res.events[(res.events.reason == "SuccessfulCreate") & (res.events.kind == "CronJob")]
+    per = created.groupby("name").size()
+    firsts = created.groupby("name").t.min()
+    assert 29 <= firsts["every"] <= 31  # the first minute boundary after 00:00:30
+    # 90 s jobs every 60 s: Allow overlaps; Forbid skips every other start; Replace deletes the running one
+    assert per["every"] > per["forbid"] and not res.events[res.events.reason == "JobAlreadyActive"].empty
+    # the controller-manager was down from 200 s to about 315 s: one late start per CronJob, and past the deadline it is missed
+    assert not res.events[(res.events.reason == "MissSchedule") & (res.events.name == "late")].empty
+    during = created[(created.name == "every") & created.t.between(200, 320)]
+    assert len(during) == 1 and during.t.iloc[0] > 295  # the missed 00:04:30 runs once, when the new leader starts

@@ -14,6 +14,7 @@ ignoredResources: [...]}``.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,6 +122,27 @@ class NodeResourcesFit:
             if want > alloc - used:
                 out.append(Insufficient(name, f"Insufficient {name}", want, used, alloc))
         return out
+
+    def reason_counts(self, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> Counter[str]:
+        """``reasons`` over many nodes at once: how many nodes report each reason (same rules as ``insufficient``)."""
+        r = pod.spec.requests
+        out: Counter[str] = Counter()
+        n_full = int((nodes.free_pods[idx] < 1).sum())
+        if n_full:
+            out[REASON_TOO_MANY_PODS] = n_full
+        if r.cpu_m == 0 and r.memory == 0 and not any(v for _, v in r.scalar):
+            return out
+        if r.cpu_m > 0:
+            out["Insufficient cpu"] = int((nodes.free_cpu[idx] < r.cpu_m).sum())
+        if r.memory > 0:
+            out["Insufficient memory"] = int((nodes.free_mem[idx] < r.memory).sum())
+        for name, want in r.scalar:
+            if want == 0 or name in self.ignored:
+                continue
+            col = nodes.scalar_alloc.get(name)
+            free = np.zeros(len(idx), dtype=np.int64) if col is None else col[idx] - nodes.scalar_req[name][idx]
+            out[f"Insufficient {name}"] = int((free < want).sum())
+        return +out
 
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """Never skipped: the pod count is always checked."""
