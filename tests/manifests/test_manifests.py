@@ -114,3 +114,20 @@ def test_lists_and_folders(tmp_path: Path) -> None:
         "- {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {selector: {app: x}, clusterIP: None}}\n")
     ms = load_manifests([tmp_path])
     assert ms.entries["priority_classes"][0]["value"] == 1000 and ms.entries["services"][0]["type"] == "Headless"
+
+
+def test_more_kinds_carry_their_fields() -> None:
+    ms = load_manifests([shared_path("manifests")])
+    psql = next(p for p in ms.entries["pods"] if p["name"] == "psql")
+    assert psql["tolerations"][0]["key"] == "app.stateful/component" and psql["affinity"]["preferred"][0]["weight"] == 1
+    assert psql["containers"][0]["requests"]
+    types = {s["name"]: s["type"] for s in ms.entries["services"]}
+    assert types["mysql"] == "Headless" and types["web"] == "NodePort" and "ExternalName" in types.values()
+    ds = ms.entries["daemon_sets"][0]
+    assert ds["namespace"] == "kube-system" and any(t["key"] == "node-role.kubernetes.io/master" for t in ds["tolerations"])
+    policy = next(j for j in ms.entries["jobs"] if j["name"] == "job-pod-failure-policy-example")
+    assert policy["completions"] == 12 and policy["parallelism"] == 3 and policy["fail_exit_codes"] == [42]
+    worker = next(n for n in ms.entries["nodes"] if n["name"] == "worker-1")
+    assert worker["capacity"]["cpu"] == "4" and worker["allocatable"]["cpu"] == "8"
+    rs = ms.entries["replica_sets"][0]
+    assert rs["name"] == "frontend" and rs["replicas"] == 3
