@@ -98,20 +98,10 @@ class Kubelet:
         is gone, containers keep running. Back: renew the Lease, send what was not sent, relist: pods
         deleted meanwhile are killed, pods marked for deletion are terminated.
         """
-        lease = self.lease
-        assert lease is not None
         if not up:
-            lease.stopped_s = self.env.now
-            self.state.update(lease)
+            self._stop_lease()
             return
-        lease.restart(self.env.now)
-        self.state.update(lease)
-        node = self.node
-        node.heartbeat_s = self.env.now
-        if node.ready is not ConditionStatus.TRUE:
-            node.ready, node.ready_transition_s, node.ever_ready = ConditionStatus.TRUE, self.env.now, True
-            self.rec.event("Node", "", self.name, "NodeReady", f"Node {self.name} status is now: NodeReady", self.name)
-        self.state.update(node)
+        self._come_back()
         for uid, worker in list(self.workers.items()):
             if self.state.get("Pod", worker.pod.key) is not worker.pod:
                 self.workers.pop(uid, None)
@@ -123,16 +113,17 @@ class Kubelet:
         for pod in list(self.state.pods_on_node(self.name)):
             self._sync(pod)
 
-    def _on_power(self, on: bool) -> None:
+    def _stop_lease(self) -> None:
+        """No more renewals from now (stored as the end of the renewal schedule)."""
         lease = self.lease
         assert lease is not None
-        if not on:
-            lease.stopped_s = self.env.now
-            self.state.update(lease)
-            for worker in list(self.workers.values()):
-                worker.signal(POWER_OFF)
-            return
-        # boot: renew the lease now and every period after, post Ready, relist pods
+        lease.stopped_s = self.env.now
+        self.state.update(lease)
+
+    def _come_back(self) -> None:
+        """Renew the Lease now and every period after; post Ready."""
+        lease = self.lease
+        assert lease is not None
         lease.restart(self.env.now)
         self.state.update(lease)
         node = self.node
@@ -141,6 +132,15 @@ class Kubelet:
             node.ready, node.ready_transition_s, node.ever_ready = ConditionStatus.TRUE, self.env.now, True
             self.rec.event("Node", "", self.name, "NodeReady", f"Node {self.name} status is now: NodeReady", self.name)
         self.state.update(node)
+
+    def _on_power(self, on: bool) -> None:
+        if not on:
+            self._stop_lease()
+            for worker in list(self.workers.values()):
+                worker.signal(POWER_OFF)
+            return
+        # boot: renew the lease now and every period after, post Ready, relist pods
+        self._come_back()
         self.rec.event("Node", "", self.name, "Rebooted", f"Node {self.name} has been rebooted, boot id changed", self.name, "Warning")
         for pod in self.state.pods_on_node(self.name):
             self._sync(pod)
