@@ -37,6 +37,7 @@ from clustersim.api.types import NodeAffinity as NodeAffinitySpec
 from clustersim.backoff import Backoff
 from clustersim.config import models as m
 from clustersim.controllers.deployment import util
+from clustersim.controllers.podautoscaler import replica_calculator as rc
 from clustersim.node.kubelet import LEASE_RENEW_FRACTION
 from clustersim.scheduler.cache import NodeTable
 from clustersim.scheduler.framework import CycleState, default_normalize_score
@@ -287,6 +288,13 @@ DEFAULTS: dict[tuple[str, str], tuple[Callable[[], Any], str]] = {
     ("kubelet", "genericPlegRelistPeriod"): (lambda: _K.pleg_relist_period_s, "s"),
     ("kubelet", "serializeImagePulls"): (lambda: _K.serialize_image_pulls, "bool"),
     ("kubelet", "maxPods"): (lambda: _K.max_pods, "pods"),
+    ("kubelet", "housekeepingPeriod"): (lambda: _K.housekeeping_period_s, "s"),
+    ("kubelet", "evictionHard"): (lambda: dict(_K.eviction_hard), "threshold"),
+    ("kubelet", "evictionPressureTransitionPeriod"): (lambda: _K.eviction_pressure_transition_period_s, "s"),
+    ("kubelet", "evictionMonitoringPeriod"): (lambda: _K.eviction_monitoring_period_s, "s"),
+    ("kubelet", "imageGCHighThresholdPercent"): (lambda: _K.image_gc_high_threshold_percent, "percent"),
+    ("kubelet", "imageGCLowThresholdPercent"): (lambda: _K.image_gc_low_threshold_percent, "percent"),
+    ("kubelet", "imageMinimumGCAge"): (lambda: _K.image_minimum_gc_age_s, "s"),
     ("pod", "probe.periodSeconds"): (lambda: _P.period_s, "s"),
     ("pod", "probe.timeoutSeconds"): (lambda: _P.timeout_s, "s"),
     ("pod", "probe.successThreshold"): (lambda: _P.success_threshold, "count"),
@@ -304,6 +312,12 @@ DEFAULTS: dict[tuple[str, str], tuple[Callable[[], Any], str]] = {
     ("kube-controller-manager", "unhealthy-zone-threshold"): (lambda: _CM.unhealthy_zone_threshold, "fraction"),
     ("kube-controller-manager", "endpointslice.max-endpoints-per-slice"): (lambda: _CM.endpointslice_max_endpoints_per_slice, "endpoints"),
     ("kube-controller-manager", "endpointslice-updates-batch-period"): (lambda: _CM.endpointslice_updates_batch_period_s, "s"),
+    ("kube-controller-manager", "concurrent-replicaset-syncs"): (lambda: _CM.concurrent_replicaset_syncs, "workers"),
+    ("kube-controller-manager", "horizontal-pod-autoscaler-sync-period"): (lambda: _CM.hpa_sync_period_s, "s"),
+    ("kube-controller-manager", "horizontal-pod-autoscaler-tolerance"): (lambda: _CM.hpa_tolerance, "ratio"),
+    ("kube-controller-manager", "horizontal-pod-autoscaler-downscale-stabilization"): (lambda: _CM.hpa_downscale_stabilization_s, "s"),
+    ("kube-controller-manager", "horizontal-pod-autoscaler-cpu-initialization-period"): (lambda: _CM.hpa_cpu_initialization_period_s, "s"),
+    ("kube-controller-manager", "horizontal-pod-autoscaler-initial-readiness-delay"): (lambda: _CM.hpa_initial_readiness_delay_s, "s"),
     ("kube-controller-manager", "terminated-pod-gc-threshold"): (lambda: _CM.terminated_pod_gc_threshold, "pods"),
     ("apps/v1", "Deployment.spec.strategy.rollingUpdate.maxUnavailable"): (lambda: _D.max_unavailable, "intOrPercent"),
     ("apps/v1", "Deployment.spec.strategy.rollingUpdate.maxSurge"): (lambda: _D.max_surge, "intOrPercent"),
@@ -321,14 +335,43 @@ DEFAULTS: dict[tuple[str, str], tuple[Callable[[], Any], str]] = {
 
 # Defaults of components the simulator does not model (yet): these cases fail, honestly.
 NOT_MODELLED = {
-    "kubelet": {"housekeepingPeriod", "evictionPressureTransitionPeriod", "evictionHard", "imageGCHighThresholdPercent",
-                "imageGCLowThresholdPercent", "imageMinimumGCAge", "syncFrequency", "nodeStatusReportFrequency",
-                "podSyncErrorBackoff", "evictionMonitoringPeriod", "genericPlegRelistThreshold"},
-    "kube-controller-manager": {"concurrent-replicaset-syncs", "horizontal-pod-autoscaler-sync-period",
-                                "horizontal-pod-autoscaler-tolerance", "horizontal-pod-autoscaler-downscale-stabilization",
-                                "horizontal-pod-autoscaler-cpu-initialization-period",
-                                "horizontal-pod-autoscaler-initial-readiness-delay", "pod-eviction-timeout"},
+    "kubelet": {"syncFrequency", "nodeStatusReportFrequency", "podSyncErrorBackoff", "genericPlegRelistThreshold"},
+    "kube-controller-manager": {"pod-eviction-timeout"},
 }
+
+
+def _hpa_pods(inp: dict[str, Any]) -> list[rc.PodObservation]:
+    k = inp.get("containers_per_pod", 1)
+    out = []
+    for p in inp["pods"]:
+        usage = p.get("usage_per_container_m")
+        out.append(rc.PodObservation(p["name"], p.get("phase", "Running"), bool(p.get("ready", True)), bool(p.get("deleting", False)),
+                                     bool(p.get("cpu_initializing", False)), int(p.get("request_per_container_m", 0)) * k,
+                                     None if usage is None else int(usage) * k))
+    return out
+
+
+def hpa_resource(inp: dict[str, Any]) -> dict[str, Any]:
+    replicas, util, raw = rc.resource_replicas(inp["current_replicas"], inp["target_utilization_percent"], _hpa_pods(inp),
+                                               inp.get("tolerance", 0.1), inp.get("resource", "cpu") == "cpu")
+    return {"replicas": replicas, "utilization_percent": util, "raw_avg_usage_per_pod_m": raw}
+
+
+def hpa_metric(inp: dict[str, Any]) -> dict[str, Any]:
+    pods = [rc.PodObservation(p["name"], p.get("phase", "Running"), bool(p.get("ready", True))) for p in inp["pods"]]
+    levels, tol, cur = inp["metric_levels_milli"], inp.get("tolerance", 0.1), inp["current_replicas"]
+    kind = inp["metric_type"]
+    if kind == "pods":
+        replicas, usage = rc.metric_replicas(cur, inp["target_milli"], pods, {f"test-pod-{i}": v for i, v in enumerate(levels)}, tol)
+    elif kind == "object":
+        replicas, usage = rc.object_metric_replicas(cur, inp["target_milli"], levels[0], pods, tol)
+    elif kind == "external":
+        replicas, usage = rc.external_metric_replicas(cur, inp["target_milli"], levels, pods, tol)
+    elif kind == "object_per_pod":
+        replicas, usage = rc.object_per_pod_replicas(cur, inp["per_pod_target_milli"], levels[0], tol)
+    else:
+        replicas, usage = rc.external_per_pod_replicas(cur, inp["per_pod_target_milli"], levels, tol)
+    return {"replicas": replicas, "utilization_milli": usage}
 
 
 def default_profile_plugins(inp: dict[str, Any]) -> dict[str, Any]:
@@ -392,6 +435,8 @@ ADAPTERS: dict[str, Adapter] = {
     "rolling_scale_down_old_rs": _scale_down_old,
     "default_value": default_value,
     "default_profile_plugins": default_profile_plugins,
+    "hpa_resource_replicas": hpa_resource,
+    "hpa_metric_replicas": hpa_metric,
     "num_feasible_nodes_to_find": lambda i: {"num_nodes": num_feasible_nodes_to_find(
         i["num_all_nodes"], i["profile_percentage"] if i["profile_percentage"] is not None else i["global_percentage"])},
     "scheduler_pod_backoff": lambda i: {"backoff_s": [int(backoff_duration(a, i["pod_initial_backoff_s"], i["pod_max_backoff_s"])) for a in i["attempts"]]},

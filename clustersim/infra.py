@@ -17,7 +17,7 @@ class Host:
     """A machine that runs one node's kubelet and containers."""
 
     __slots__ = ("name", "powered", "kubelet_running", "cut_from_control_plane", "cut_from_clients", "cut_from_nodes",
-                 "zone", "_on_power", "_on_kill", "_on_link", "_answers", "proxy_cut_since", "_clock", "api_down")
+                 "zone", "_on_power", "_on_kill", "_on_link", "_on_usage", "_answers", "proxy_cut_since", "_clock", "api_down")
 
     def __init__(self, name: str, zone: str = "") -> None:
         self.name = name
@@ -31,6 +31,7 @@ class Host:
         self._on_power: list[Callable[[bool], None]] = []
         self._on_kill: list[Callable[[str, int], bool]] = []
         self._on_link: list[Callable[[bool], None]] = []
+        self._on_usage: list[Callable[[], None]] = []
         self._answers: Callable[[str], bool] | None = None
         self.proxy_cut_since: float | None = None  # kube-proxy lost its API watch at this time (partition)
         self._clock: Callable[[], float] = lambda: 0.0
@@ -51,6 +52,15 @@ class Host:
     def reaches_control_plane(self) -> bool:
         """The kubelet runs and its traffic to the API server gets through."""
         return self.powered and self.kubelet_running and not self.cut_from_control_plane and not self.api_down
+
+    def subscribe_usage(self, on_usage: Callable[[], None]) -> None:
+        """Be told when resource usage on this host changes from outside (a stress fault)."""
+        self._on_usage.append(on_usage)
+
+    def usage_changed(self) -> None:
+        """Usage changed (a stress began or ended)."""
+        for fn in self._on_usage:
+            fn()
 
     def subscribe_link(self, on_link: Callable[[bool], None]) -> None:
         """Be told when the kubelet loses or regains the API server (kubelet stop, partition)."""
@@ -154,9 +164,11 @@ class Infrastructure:
         self.hosts: dict[str, Host] = {}
         self.failing_images: set[str] = set(failing_images)
         self.proxy = ProxyTable()
-        self.registry_down = False
+        self.registry_down = False  # every pull fails (RegistryOutage)
         self.control_plane: dict[str, Any] = {}  # component name -> ElectedComponent (leader election)
-        self.control_plane_gates: list[Any] = []  # the control plane's links to the API server  # every pull fails (RegistryOutage)
+        self.loads: dict[tuple[str, str], Any] = {}  # (namespace, workload) -> the demand its pods serve (CpuLoad)
+        self.memory_stress: dict[str, int] = {}  # pod uid -> extra bytes a MemoryStress fault adds
+        self.control_plane_gates: list[Any] = []  # the control plane's links to the API server
 
     def pull_fails(self, image: str) -> bool:
         """Would a pull of ``image`` fail now?"""

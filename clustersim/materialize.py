@@ -13,6 +13,10 @@ from clustersim.api.objects import (
     Deployment,
     DeploymentSpec,
     DeploymentStrategy,
+    HorizontalPodAutoscaler,
+    HPAMetric,
+    HPAScalingPolicy,
+    HPAScalingRules,
     Job,
     JobSpec,
     Node,
@@ -27,7 +31,7 @@ from clustersim.api.objects import (
     StatefulSet,
     StatefulSetSpec,
 )
-from clustersim.api.quantity import cpu_millis, to_int_value
+from clustersim.api.quantity import cpu_millis, parse_quantity, to_int_value
 from clustersim.api.types import (
     AppBehavior,
     Container,
@@ -54,6 +58,8 @@ from clustersim.config.models import (
     CronJobConfig,
     DaemonSetConfig,
     DeploymentConfig,
+    HorizontalPodAutoscalerConfig,
+    HPAScalingRulesConfig,
     JobConfig,
     LabelSelectorConfig,
     NodeAffinityConfig,
@@ -273,3 +279,29 @@ def replicaset_from_config(r: DeploymentConfig, classes: tuple[PriorityClassConf
     dep = deployment_from_config(r, classes)
     t = dep.spec.template
     return ReplicaSet(ObjectMeta(r.name, r.namespace, dict(t.labels)), ReplicaSetSpec(r.replicas, t.labels, t, r.min_ready_s))
+
+
+def _rules(r: HPAScalingRulesConfig | None, up: bool, down_window_s: float) -> HPAScalingRules:
+    """``GenerateHPAScaleUpRules`` / ``GenerateHPAScaleDownRules`` (pkg/apis/autoscaling/v2/defaults.go)."""
+    if up:
+        policies: tuple[HPAScalingPolicy, ...] = (HPAScalingPolicy("Percent", 100, 15), HPAScalingPolicy("Pods", 4, 15))
+        window = 0
+    else:
+        policies, window = (HPAScalingPolicy("Percent", 100, 15),), int(down_window_s)  # maybeInitScaleDownStabilizationWindow
+    if r is None:
+        return HPAScalingRules(window, "Max", policies)
+    if r.policies is not None:
+        policies = tuple(HPAScalingPolicy(p.type, p.value, p.period_s) for p in r.policies)
+    return HPAScalingRules(window if r.stabilization_window_s is None else r.stabilization_window_s, r.select_policy, policies)
+
+
+def hpa_from_config(h: HorizontalPodAutoscalerConfig, down_window_s: float) -> HorizontalPodAutoscaler:
+    """An HPA with the API's defaults; a nil behavior stays nil (the controller's legacy limits apply)."""
+    metrics = tuple(HPAMetric(m.resource, m.average_utilization,
+                              None if m.average_value is None else int(parse_quantity(m.average_value) * (1000 if m.resource == "cpu" else 1)))
+                    for m in h.metrics)
+    up = down = None
+    if h.behavior is not None:
+        up, down = _rules(h.behavior.scale_up, True, down_window_s), _rules(h.behavior.scale_down, False, down_window_s)
+    return HorizontalPodAutoscaler(ObjectMeta(h.name, h.namespace), h.target_kind, h.target_name, h.min_replicas,
+                                   h.max_replicas, metrics, up, down)

@@ -23,6 +23,7 @@ import clustersim.faults  # noqa: F401
 import clustersim.scheduler.plugins  # noqa: F401
 import clustersim.workload  # noqa: F401
 from clustersim.actors import ActorContext
+from clustersim.addons.metrics_server import MetricsServer
 from clustersim.admission import DefaultTolerationSeconds
 from clustersim.config.models import SimConfig
 from clustersim.controllers.base import CONTROLLERS
@@ -34,6 +35,7 @@ from clustersim.materialize import (
     cronjob_from_config,
     daemonset_from_config,
     deployment_from_config,
+    hpa_from_config,
     job_from_config,
     nodes_from_config,
     pdb_from_config,
@@ -111,6 +113,7 @@ class Simulation:
         for c in self.controllers:
             c._clock_start = cfg.clock_start  # wall-clock time at t=0, for cron schedules
         self.observer = KubeStateMetrics(self.state, self.rec)
+        self.metrics_server = MetricsServer(self.env, self.state, self.infra, self.kubelets, cfg.metrics_server)
         self.kube_proxy = KubeProxy(self.env, self.state, self.infra, cfg.kube_proxy, self.rec)
         self.traffic = Traffic(self.env, self.state, self.infra, self.rec, cfg)
         ctx = ActorContext(self.env, self.state, self.infra, self.rec, cfg)
@@ -137,6 +140,10 @@ class Simulation:
             self.state.create(service_from_config(svc))
         for c in self.cfg.persistent_volume_claims:
             self.state.create(pvc_from_config(c))
+        for h in self.cfg.horizontal_pod_autoscalers:
+            self.state.create(hpa_from_config(h, self.cfg.controller_manager.hpa_downscale_stabilization_s))
+        if self.cfg.horizontal_pod_autoscalers:
+            self.metrics_server.start()  # only HPAs read it: no scrape events otherwise
         for d in self.cfg.deployments:
             self.state.create(deployment_from_config(d, self.cfg.priority_classes))
         for st in self.cfg.stateful_sets:

@@ -27,7 +27,7 @@ ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 Obj = Any
 Handler = Callable[[str, Obj], None]
 KINDS = (Node.KIND, Lease.KIND, Pod.KIND, ReplicaSet.KIND, Deployment.KIND, "PodDisruptionBudget", "Service", "EndpointSlice",
-         "StatefulSet", "PersistentVolumeClaim", "DaemonSet", "Job", "CronJob")
+         "StatefulSet", "PersistentVolumeClaim", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler")
 
 
 class Gate:
@@ -136,6 +136,8 @@ class ClusterState:
         self._delivering = False
         self._deferred: builtins.list[Callable[[], None]] = []
         self.writes = 0
+        # metrics.k8s.io, served through the API server's aggregation layer: pod key -> latest PodMetrics
+        self.pod_metrics: dict[str, Any] = {}
 
     # ---- reads
     def get(self, kind: str, key: str) -> Obj | None:

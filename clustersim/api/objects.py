@@ -18,6 +18,10 @@ __all__ = [
     "DaemonSet",
     "Deployment",
     "Endpoint",
+    "HPAMetric",
+    "HPAScalingPolicy",
+    "HPAScalingRules",
+    "HorizontalPodAutoscaler",
     "Job",
     "JobSpec",
     "JobStatus",
@@ -45,6 +49,8 @@ __all__ = [
     "TAINT_UNREACHABLE",
     "TAINT_UNSCHEDULABLE",
     "TAINT_OUT_OF_SERVICE",
+    "TAINT_MEMORY_PRESSURE",
+    "TAINT_DISK_PRESSURE",
 ]
 
 LABEL_ZONE = "topology.kubernetes.io/zone"
@@ -55,6 +61,8 @@ TAINT_NOT_READY = "node.kubernetes.io/not-ready"
 TAINT_UNREACHABLE = "node.kubernetes.io/unreachable"
 TAINT_UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
 TAINT_OUT_OF_SERVICE = "node.kubernetes.io/out-of-service"
+TAINT_MEMORY_PRESSURE = "node.kubernetes.io/memory-pressure"
+TAINT_DISK_PRESSURE = "node.kubernetes.io/disk-pressure"
 
 
 class ConditionStatus(enum.StrEnum):
@@ -104,6 +112,7 @@ class PodStatus:
     scheduled: bool = False
     ready: bool = False
     ready_since_s: float | None = None
+    ready_transition_s: float | None = None  # lastTransitionTime of the Ready condition (None: no condition yet)
     restart_count: int = 0
     reason: str = ""
     start_s: float | None = None
@@ -151,6 +160,8 @@ class Node:
     ever_ready: bool = True
     heartbeat_s: float = 0.0  # lastHeartbeatTime of the kubelet's last status post
     images: tuple[tuple[tuple[str, ...], int], ...] = ()  # status.images: (names, sizeBytes)
+    memory_pressure: bool = False  # the MemoryPressure condition (the kubelet's eviction manager)
+    disk_pressure: bool = False  # the DiskPressure condition
 
     KIND = "Node"
 
@@ -501,6 +512,62 @@ class CronJob:
     last_schedule_s: float | None = None
 
     KIND = "CronJob"
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return self.meta.key
+
+
+@dataclass(frozen=True, slots=True)
+class HPAScalingPolicy:
+    """``autoscaling/v2`` HPAScalingPolicy: change at most ``value`` pods or percent per ``period_s``."""
+
+    type: str  # "Pods" or "Percent"
+    value: int
+    period_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class HPAScalingRules:
+    """``autoscaling/v2`` HPAScalingRules (one direction)."""
+
+    stabilization_window_s: int
+    select_policy: str  # "Max", "Min" or "Disabled"
+    policies: tuple[HPAScalingPolicy, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HPAMetric:
+    """A Resource metric target: ``averageUtilization`` (percent of requests) or ``averageValue`` (milli-units)."""
+
+    resource: str  # "cpu" or "memory"
+    utilization: int | None = None
+    average_value_m: int | None = None
+
+
+@dataclass(slots=True, eq=False)
+class HorizontalPodAutoscaler:
+    """``autoscaling/v2`` HorizontalPodAutoscaler over a Deployment or StatefulSet.
+
+    ``behavior`` None is the API's nil behavior: the controller then uses its legacy limits
+    (``normalizeDesiredReplicas``), not the v2 defaults.
+    """
+
+    meta: ObjectMeta
+    target_kind: str
+    target_name: str
+    min_replicas: int
+    max_replicas: int
+    metrics: tuple[HPAMetric, ...]
+    scale_up: HPAScalingRules | None = None
+    scale_down: HPAScalingRules | None = None
+    current_replicas: int = 0
+    desired_replicas: int = 0
+    current_metrics: tuple[int | None, ...] = ()  # per metric: utilization % or average value
+    last_scale_s: float | None = None
+
+    KIND = "HorizontalPodAutoscaler"
 
     @property
     def key(self) -> str:

@@ -68,6 +68,35 @@ class KubeletConfig(Strict):
     image_pull_bandwidth_mib_s: Pos = Field(50.0, description="Registry download speed per node, MiB/s (simulator parameter).")
     image_pull_overhead_s: NonNeg = Field(0.5, description="Fixed cost of a pull: resolve, auth, unpack start (simulator parameter).")
     container_start_s: NonNeg = Field(0.5, description="Runtime time to create and start a container (simulator parameter).")
+    housekeeping_period_s: Pos = Field(2.0, description="housekeepingPeriod (pkg/kubelet/kubelet.go): after a kubelet restart, containers of pods deleted meanwhile are killed at the first housekeeping.")
+    eviction_hard: dict[str, str] = Field({"memory.available": "100Mi", "nodefs.available": "10%", "nodefs.inodesFree": "5%", "imagefs.available": "15%"},
+                                          description="evictionHard (pkg/kubelet/eviction/defaults_linux.go); memory.available and imagefs.available are observed, nodefs signals have no usage model.")
+    eviction_monitoring_period_s: Pos = Field(10.0, description="evictionMonitoringPeriod: how often the eviction manager synchronizes under pressure.")
+    eviction_pressure_transition_period_s: NonNeg = Field(300.0, description="evictionPressureTransitionPeriod: a pressure condition stays this long after its last threshold crossing.")
+    image_gc_high_threshold_percent: int = Field(85, ge=0, le=100, description="imageGCHighThresholdPercent: image GC runs when the image filesystem is this full.")
+    image_gc_low_threshold_percent: int = Field(80, ge=0, le=100, description="imageGCLowThresholdPercent: image GC frees space down to this.")
+    image_minimum_gc_age_s: NonNeg = Field(120.0, description="imageMinimumGCAge: younger unused images are kept.")
+    image_gc_period_s: Pos = Field(300.0, description="ImageGCPeriod (pkg/kubelet/kubelet.go): how often image GC checks the image filesystem.")
+
+    @field_validator("eviction_hard")
+    @classmethod
+    def _thresholds(cls, v: dict[str, str]) -> dict[str, str]:
+        known = {"memory.available", "nodefs.available", "nodefs.inodesFree", "imagefs.available", "imagefs.inodesFree", "pid.available"}
+        for signal, value in v.items():
+            if signal not in known:
+                raise ValueError(f"unknown eviction signal {signal!r} (known: {', '.join(sorted(known))})")
+            if isinstance(value, str) and value.endswith("%"):
+                if not 0 <= float(value[:-1]) <= 100:
+                    raise ValueError(f"{signal}: percentage {value!r} is not between 0% and 100%")
+            else:
+                _quantity(value)
+        return v
+
+    @model_validator(mode="after")
+    def _gc_thresholds(self) -> KubeletConfig:
+        if self.image_gc_low_threshold_percent > self.image_gc_high_threshold_percent:
+            raise ValueError("image_gc_low_threshold_percent: must not exceed image_gc_high_threshold_percent")
+        return self
 
 
 class LeaderElectionConfig(Strict):
@@ -88,7 +117,7 @@ class ControllerManagerConfig(Strict):
     """kube-controller-manager: which controllers run and their flags."""
 
     controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice", "StatefulSet", "DaemonSet", "Job",
-                                                           "CronJob"), description="Controllers to run, by name.")
+                                                           "CronJob", "HorizontalPodAutoscaler"), description="Controllers to run, by name.")
     node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
     replicas: int = Field(1, ge=1, description="kube-controller-manager instances; one leads, the others stand by.")
     leader_election: LeaderElectionConfig = Field(LeaderElectionConfig(), description="Leader election of the controller-manager.")
@@ -100,6 +129,13 @@ class ControllerManagerConfig(Strict):
     secondary_node_eviction_rate: NonNeg = Field(0.01, description="--secondary-node-eviction-rate, for partially disrupted zones larger than the threshold.")
     large_cluster_size_threshold: int = Field(50, ge=0, description="--large-cluster-size-threshold (nodes in a zone).")
     unhealthy_zone_threshold: Annotated[float, Field(gt=0, le=1)] = Field(0.55, description="--unhealthy-zone-threshold: fraction of NotReady nodes (at least 3) that makes a zone unhealthy.")
+    concurrent_replicaset_syncs: int = Field(5, ge=1, description="--concurrent-replicaset-syncs: ReplicaSets synced at once (pkg/controller/replicaset/config/v1alpha1/defaults.go); with replicaset_sync_s > 0 a burst of syncs queues.")
+    replicaset_sync_s: NonNeg = Field(0.0, description="Time one ReplicaSet sync takes, its API round trips included (simulator parameter; 0: instantaneous).")
+    hpa_sync_period_s: Pos = Field(15.0, description="--horizontal-pod-autoscaler-sync-period (pkg/controller/podautoscaler/config/v1alpha1/defaults.go).")
+    hpa_tolerance: Annotated[float, Field(ge=0, lt=1)] = Field(0.1, description="--horizontal-pod-autoscaler-tolerance: no scaling while |1 - usage/target| is at most this.")
+    hpa_downscale_stabilization_s: NonNeg = Field(300.0, description="--horizontal-pod-autoscaler-downscale-stabilization: the highest recommendation of this window wins.")
+    hpa_cpu_initialization_period_s: NonNeg = Field(300.0, description="--horizontal-pod-autoscaler-cpu-initialization-period: CPU samples of pods this young count only once they postdate readiness by a window.")
+    hpa_initial_readiness_delay_s: NonNeg = Field(30.0, description="--horizontal-pod-autoscaler-initial-readiness-delay: after it, an unready pod that was ready before still counts.")
     terminated_pod_gc_threshold: int = Field(12500, ge=0, description="--terminated-pod-gc-threshold (0 disables).")
     pod_gc_period_s: Pos = Field(20.0, description="PodGC check period (pkg/controller/podgc/gc_controller.go gcCheckPeriod).")
     pod_gc_orphan_quarantine_s: NonNeg = Field(40.0, description="Time a node must be missing before PodGC deletes its pods (quarantineTime).")
@@ -593,6 +629,68 @@ class CronJobConfig(JobConfig):
         return v
 
 
+class HPAScalingPolicyConfig(Strict):
+    """``autoscaling/v2`` HPAScalingPolicy."""
+
+    type: Literal["Pods", "Percent"]
+    value: int = Field(gt=0)
+    period_s: int = Field(gt=0, le=1800, description="periodSeconds: the window the change is counted over.")
+
+
+class HPAScalingRulesConfig(Strict):
+    """``autoscaling/v2`` HPAScalingRules; unset fields take the API defaults (pkg/apis/autoscaling/v2/defaults.go)."""
+
+    stabilization_window_s: int | None = Field(None, ge=0, le=3600, description="stabilizationWindowSeconds (scale up 0; scale down the controller's --horizontal-pod-autoscaler-downscale-stabilization).")
+    select_policy: Literal["Max", "Min", "Disabled"] = "Max"
+    policies: tuple[HPAScalingPolicyConfig, ...] | None = Field(None, description="Default: up 100 % or 4 pods per 15 s (the larger); down 100 % per 15 s.")
+
+
+class HPABehaviorConfig(Strict):
+    """``spec.behavior``; when absent the controller uses its legacy limits (scale up to max(2 x current, 4))."""
+
+    scale_up: HPAScalingRulesConfig | None = None
+    scale_down: HPAScalingRulesConfig | None = None
+
+
+class HPAMetricConfig(Strict):
+    """A Resource metric: a target utilization (percent of requests) or a target average value per pod."""
+
+    resource: Literal["cpu", "memory"] = "cpu"
+    average_utilization: int | None = Field(None, gt=0, description="target.averageUtilization, percent of the pods' requests.")
+    average_value: Quantity | None = Field(None, description="target.averageValue per pod (e.g. 500m, 1Gi).")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> HPAMetricConfig:
+        if (self.average_utilization is None) == (self.average_value is None):
+            raise ValueError("average_utilization: give exactly one of average_utilization and average_value")
+        return self
+
+
+class HorizontalPodAutoscalerConfig(Strict):
+    """An ``autoscaling/v2`` HorizontalPodAutoscaler; defaults from pkg/apis/autoscaling/v2/defaults.go."""
+
+    name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    namespace: str = "default"
+    target_kind: Literal["Deployment", "StatefulSet"] = Field("Deployment", description="scaleTargetRef.kind.")
+    target_name: str = Field(description="scaleTargetRef.name.")
+    min_replicas: int = Field(1, ge=1)
+    max_replicas: int = Field(ge=1)
+    metrics: tuple[HPAMetricConfig, ...] = Field((HPAMetricConfig(average_utilization=80),), description="Default: CPU at 80 % of requests.")
+    behavior: HPABehaviorConfig | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> HorizontalPodAutoscalerConfig:
+        if self.min_replicas > self.max_replicas:
+            raise ValueError("max_replicas: must be at least min_replicas")
+        return self
+
+
+class MetricsServerConfig(Strict):
+    """metrics-server: scrapes each kubelet's resource usage and serves the metrics.k8s.io API."""
+
+    resolution_s: Pos = Field(15.0, description="--metric-resolution as its release manifest sets it (kubernetes-sigs/metrics-server components.yaml); a pod has a metric from its second scrape.")
+
+
 class FaultConfig(Strict):
     """A fault injector by name, with its args (see the fault catalogue)."""
 
@@ -635,6 +733,8 @@ class SimConfig(Strict):
     simplifications: tuple[str, ...] = Field((), description="Filled when manifests are loaded: kinds and fields the run does not account for (reported in the summary).")
     persistent_volume_claims: tuple[PersistentVolumeClaimConfig, ...] = Field((), description="Claims referenced by pod volumes.")
     kube_proxy: KubeProxyConfig = Field(KubeProxyConfig(), description="kube-proxy and the traffic model.")
+    horizontal_pod_autoscalers: tuple[HorizontalPodAutoscalerConfig, ...] = Field((), description="HorizontalPodAutoscalers (Resource metrics; usage from CpuLoad workloads).")
+    metrics_server: MetricsServerConfig = Field(MetricsServerConfig(), description="metrics-server (feeds the HorizontalPodAutoscalers).")
 
     @model_validator(mode="after")
     def _unique_deployments(self) -> SimConfig:
@@ -661,6 +761,11 @@ class SimConfig(Strict):
                 for j, v in enumerate(d.volumes):
                     if v.type == "persistentVolumeClaim" and (d.namespace, v.claim_name) not in claims:
                         raise ValueError(f"{kind}.{i}.volumes.{j}.claim_name: unknown PersistentVolumeClaim {v.claim_name!r}")
+        targets = {("Deployment", d.namespace, d.name) for d in self.deployments}
+        targets |= {("StatefulSet", d.namespace, d.name) for d in self.stateful_sets}
+        for i, h in enumerate(self.horizontal_pod_autoscalers):
+            if (h.target_kind, h.namespace, h.target_name) not in targets:
+                raise ValueError(f"horizontal_pod_autoscalers.{i}.target_name: no {h.target_kind} {h.namespace}/{h.target_name}")
         for i, c in enumerate(self.persistent_volume_claims):
             if c.zone is not None and c.zone not in self.cluster.zones:
                 raise ValueError(f"persistent_volume_claims.{i}.zone: unknown zone {c.zone!r}")

@@ -14,6 +14,8 @@ from clustersim.controllers import (
 )
 from clustersim.controllers.base import CONTROLLERS
 from clustersim.controllers.deployment import controller as deployment
+from clustersim.controllers.podautoscaler import horizontal
 
-__all__ = ["CONTROLLERS", "cronjob", "daemonset", "deployment", "disruption", "endpointslice", "job", "node_lifecycle", "podgc", "replicaset",
+__all__ = ["CONTROLLERS", "cronjob", "daemonset", "deployment", "disruption", "endpointslice", "horizontal",
+           "job", "node_lifecycle", "podgc", "replicaset",
            "statefulset", "taint_eviction"]

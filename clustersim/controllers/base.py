@@ -4,7 +4,10 @@ Like controller-runtime (``pkg/reconcile/reconcile.go``): ``reconcile(key)`` com
 observed state, acts, and may ask to be called again after ``requeue_after_s``. Watch handlers only
 enqueue keys, so correctness never depends on seeing every event (level-based). The queue is
 drained at the time of the watch batch that filled it (``ClusterState.defer``), so a wake-up costs
-no event. Reconciles take no simulated time; the only delays are the watch latency and requeues.
+no event. By default reconciles take no simulated time; the only delays are the watch latency and
+requeues. A controller with ``sync_s`` > 0 models its sync cost instead: ``workers`` keys are
+reconciled at once (``--concurrent-*-syncs``), each taking ``sync_s``, and a key is never worked on
+by two workers (``client-go/util/workqueue``: a key re-added while processing waits for the end).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ class Controller:
     """A named reconcile loop over string keys."""
 
     name = "Controller"
+    workers = 1  # concurrent syncs (only matter when sync_s > 0)
+    sync_s = 0.0  # simulated time one reconcile takes
 
     def __init__(self, env: ClusterEnv, state: ClusterState, rec: Recorder, cfg: ControllerManagerConfig) -> None:
         self.env, self.state, self.rec, self.cfg = env, state, rec, cfg
@@ -44,6 +49,8 @@ class Controller:
         self._draining = False
         self._drain_scheduled = False
         self._requeue_at: dict[str, float] = {}
+        self._processing: set[str] = set()
+        self._busy = 0
         self.reconciles = 0
 
     def start(self) -> None:
@@ -71,6 +78,9 @@ class Controller:
             return
         self._queued.add(key)
         self._queue.append(key)
+        if self.sync_s > 0:
+            self._start_workers()
+            return
         if not self._drain_scheduled and not self._draining:
             self._drain_scheduled = True
             self.state.defer(self.reconcile_loop)
@@ -108,3 +118,33 @@ class Controller:
                     self.enqueue_after(key, result.requeue_after_s)
         finally:
             self._draining = False
+
+    # ---- workers with a sync cost
+    def _start_workers(self) -> None:
+        while self._busy < self.workers and self._next_key() is not None:
+            key = self._next_key()
+            assert key is not None
+            self._queue.remove(key)
+            self._queued.discard(key)
+            self._processing.add(key)
+            self._busy += 1
+            self.env.process(self._work(key))
+
+    def _next_key(self) -> str | None:
+        """The first waiting key that no worker is processing."""
+        for key in self._queue:
+            if key not in self._processing:
+                return key
+        return None
+
+    def _work(self, key: str) -> Any:
+        yield self.env.timeout(self.sync_s)
+        try:
+            self.reconciles += 1
+            result = self.reconcile(key)
+            if result is not None and result.requeue_after_s is not None:
+                self.enqueue_after(key, result.requeue_after_s)
+        finally:
+            self._processing.discard(key)
+            self._busy -= 1
+            self._start_workers()

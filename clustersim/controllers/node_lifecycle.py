@@ -24,6 +24,8 @@ from collections.abc import Generator
 from typing import Any
 
 from clustersim.api.objects import (
+    TAINT_DISK_PRESSURE,
+    TAINT_MEMORY_PRESSURE,
     TAINT_NOT_READY,
     TAINT_UNREACHABLE,
     TAINT_UNSCHEDULABLE,
@@ -112,7 +114,8 @@ class NodeLifecycleController(Controller):
             self.state.update(node)
 
     def _no_schedule_taints(self, node: Node) -> None:
-        """``doNoScheduleTaintingPass``: NoSchedule taints mirror Ready and cordon."""
+        """``doNoScheduleTaintingPass``: NoSchedule taints mirror Ready, the pressure conditions
+        (``nodeConditionToTaintKeyStatusMap``) and cordon."""
         want = set()
         if node.ready is ConditionStatus.FALSE:
             want.add(TAINT_NOT_READY)
@@ -120,7 +123,11 @@ class NodeLifecycleController(Controller):
             want.add(TAINT_UNREACHABLE)
         if node.unschedulable:
             want.add(TAINT_UNSCHEDULABLE)
-        managed = (TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE)
+        if node.memory_pressure:
+            want.add(TAINT_MEMORY_PRESSURE)
+        if node.disk_pressure:
+            want.add(TAINT_DISK_PRESSURE)
+        managed = (TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE, TAINT_MEMORY_PRESSURE, TAINT_DISK_PRESSURE)
         keep = tuple(t for t in node.taints if not (t.effect is TaintEffect.NO_SCHEDULE and t.key in managed))
         have = {t.key for t in node.taints if t.effect is TaintEffect.NO_SCHEDULE and t.key in managed}
         if have != want:
@@ -199,6 +206,7 @@ class NodeLifecycleController(Controller):
             for pod in self.state.pods_on_node(name):  # controllerutil.MarkPodsNotReady
                 if pod.status.ready:
                     pod.status.ready, pod.status.ready_since_s = False, None
+                    pod.status.ready_transition_s = self.env.now
                     self.state.update(pod)
                     self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "NodeNotReady", "Node is not ready", name, "Warning")
 

@@ -62,6 +62,7 @@ class ReplicaSetController(Controller):
 
     def setup(self) -> None:
         """Watch ReplicaSets and the pods they own."""
+        self.workers, self.sync_s = self.cfg.concurrent_replicaset_syncs, self.cfg.replicaset_sync_s
         self.rng = self.env.stream("controller/replicaset")
         self.owned: dict[str, _Owned] = {}
         self._seen: dict[str, tuple[str, bool, bool]] = {}  # pod uid -> (rs uid, active, ready)

@@ -15,7 +15,7 @@ __all__ = ["CONVERTERS", "IGNORED_KINDS", "NOT_MODELLED_KINDS", "leaf_paths"]
 IGNORED_KINDS = {"Namespace", "ServiceAccount", "ConfigMap", "Secret", "Role", "ClusterRole", "RoleBinding",
                  "ClusterRoleBinding", "StorageClass", "Ingress", "PersistentVolume"}
 # kinds that load and are listed as not modelled yet
-NOT_MODELLED_KINDS = {"HorizontalPodAutoscaler"}
+NOT_MODELLED_KINDS: set[str] = set()
 
 
 def leaf_paths(obj: Any, prefix: str = "") -> set[str]:
@@ -320,6 +320,54 @@ def replicaset(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...
     return "replica_sets", out, used
 
 
+def _hpa_rules(r: dict[str, Any] | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    out: dict[str, Any] = {}
+    if "stabilizationWindowSeconds" in r:
+        out["stabilization_window_s"] = r["stabilizationWindowSeconds"]
+    if "selectPolicy" in r:
+        out["select_policy"] = r["selectPolicy"]
+    if "policies" in r:
+        out["policies"] = [{"type": p["type"], "value": p["value"], "period_s": p["periodSeconds"]} for p in r["policies"]]
+    return out
+
+
+def hpa(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """autoscaling/v2 (or v1) HorizontalPodAutoscaler; only Resource metrics are modelled (others are listed as ignored)."""
+    meta, spec = doc["metadata"], doc.get("spec") or {}
+    ref = spec["scaleTargetRef"]
+    out: dict[str, Any] = {"name": meta["name"], "namespace": meta.get("namespace", "default"), "target_kind": ref["kind"],
+                           "target_name": ref["name"], "max_replicas": spec["maxReplicas"]}
+    if "minReplicas" in spec:
+        out["min_replicas"] = spec["minReplicas"]
+    used = ["spec.scaleTargetRef.kind", "spec.scaleTargetRef.name", "spec.scaleTargetRef.apiVersion", "spec.maxReplicas", "spec.minReplicas"]
+    metrics = []
+    if "targetCPUUtilizationPercentage" in spec:  # autoscaling/v1
+        metrics.append({"resource": "cpu", "average_utilization": spec["targetCPUUtilizationPercentage"]})
+        used.append("spec.targetCPUUtilizationPercentage")
+    for m in spec.get("metrics") or []:
+        if m.get("type") != "Resource":
+            continue
+        target = m["resource"]["target"]
+        if target.get("type") == "Utilization":
+            metrics.append({"resource": m["resource"]["name"], "average_utilization": target["averageUtilization"]})
+        elif target.get("type") == "AverageValue":
+            metrics.append({"resource": m["resource"]["name"], "average_value": target["averageValue"]})
+    if any(m.get("type") == "Resource" for m in spec.get("metrics") or []):
+        used += ["spec.metrics[].type", "spec.metrics[].resource.name", "spec.metrics[].resource.target.type",
+                 "spec.metrics[].resource.target.averageUtilization", "spec.metrics[].resource.target.averageValue"]
+    if metrics:
+        out["metrics"] = metrics
+    behavior = spec.get("behavior")
+    if behavior is not None:
+        out["behavior"] = {"scale_up": _hpa_rules(behavior.get("scaleUp")), "scale_down": _hpa_rules(behavior.get("scaleDown"))}
+        used += [f"spec.behavior.{d}.{f}" for d in ("scaleUp", "scaleDown") for f in
+                 ("stabilizationWindowSeconds", "selectPolicy", "policies[].type", "policies[].value", "policies[].periodSeconds")]
+    return "horizontal_pod_autoscalers", out, tuple(used)
+
+
 CONVERTERS = {"DaemonSet": daemonset, "Job": job, "Pod": pod, "Node": node, "CronJob": cronjob, "ReplicaSet": replicaset,
               "Deployment": deployment, "StatefulSet": statefulset, "Service": service, "PodDisruptionBudget": pdb,
-              "PriorityClass": priority_class, "PersistentVolumeClaim": pvc}
+              "PriorityClass": priority_class, "PersistentVolumeClaim": pvc,
+              "HorizontalPodAutoscaler": hpa}

@@ -1,10 +1,9 @@
 """Load kubectl-style manifests: files with several documents, ``kind: List``, folders of files.
 
 Supported kinds become config entries (Node, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, Service,
-PodDisruptionBudget (policy/v1 and v1beta1), PriorityClass, PersistentVolumeClaim); kinds that carry
-nothing the simulator uses load and are recorded (Namespace, ServiceAccount, ConfigMap, Secret, RBAC,
-StorageClass, Ingress, PersistentVolume); the HorizontalPodAutoscaler loads and is listed as not
-modelled (the autoscaler is not simulated). Fields the
+PodDisruptionBudget (policy/v1 and v1beta1), PriorityClass, PersistentVolumeClaim, HorizontalPodAutoscaler
+(autoscaling/v2 and v1, Resource metrics)); kinds that carry nothing the simulator uses load and are
+recorded (Namespace, ServiceAccount, ConfigMap, Secret, RBAC, StorageClass, Ingress, PersistentVolume). Fields the
 simulator ignores are listed once per kind (``Deployment: spec.template.spec.containers[].resources.limits``).
 An unknown kind, bad YAML, a missing required field or a bad value is a ``ManifestError`` naming the
 file, the document index and the field; ``lenient=True`` turns unknown kinds into warnings.
@@ -23,6 +22,7 @@ from clustersim.config.models import (
     CronJobConfig,
     DaemonSetConfig,
     DeploymentConfig,
+    HorizontalPodAutoscalerConfig,
     JobConfig,
     NodeConfig,
     PersistentVolumeClaimConfig,
@@ -40,7 +40,7 @@ MODELS: dict[str, type[BaseModel]] = {"daemon_sets": DaemonSetConfig, "jobs": Jo
                                        "cron_jobs": CronJobConfig, "replica_sets": DeploymentConfig,
                                        "deployments": DeploymentConfig, "stateful_sets": StatefulSetConfig, "services": ServiceConfig,
           "pod_disruption_budgets": PodDisruptionBudgetConfig, "priority_classes": PriorityClassConfig,
-          "persistent_volume_claims": PersistentVolumeClaimConfig}
+          "persistent_volume_claims": PersistentVolumeClaimConfig, "horizontal_pod_autoscalers": HorizontalPodAutoscalerConfig}
 ALWAYS_USED = ("apiVersion", "kind", "metadata", "status")
 
 

@@ -33,6 +33,7 @@ class ImageService:
     default_size_mib: float
     present: dict[str, float] = field(default_factory=dict)  # image -> time it is (or will be) present
     free_at_s: float = 0.0
+    last_used: dict[str, float] = field(default_factory=dict)  # image -> last time a container needed it (image GC order)
 
     def size_mib(self, image: str) -> float:
         """Size of ``image`` in MiB (the configured default for unknown images)."""
@@ -40,6 +41,7 @@ class ImageService:
 
     def plan(self, image: str, now: float, failing: bool) -> PullPlan:
         """Reserve the puller for ``image`` if needed and return the timing."""
+        self.last_used[image] = now
         ready_at = self.present.get(image)
         if ready_at is not None:
             return PullPlan(now, max(now, ready_at), False, False)

@@ -24,8 +24,9 @@ from clustersim.config.models import KubeletConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Host, Infrastructure
 from clustersim.metrics.recorder import Recorder
+from clustersim.node.eviction_manager import EvictionManager, ImageGCManager
 from clustersim.node.images import ImageService
-from clustersim.node.pod_worker import POWER_OFF, REMOVED, TERMINATE, Crash, PodWorker
+from clustersim.node.pod_worker import EVICT, POWER_OFF, REMOVED, TERMINATE, Crash, PodWorker
 from clustersim.state import DELETED, ClusterState
 
 if TYPE_CHECKING:
@@ -55,6 +56,9 @@ class Kubelet:
         self._rng: np.random.Generator = env.rng(f"kubelet/{self.name}")
         self.renew_period_s = cfg.node_lease_duration_s * LEASE_RENEW_FRACTION
         self._unsent: dict[str, Pod] = {}
+        self.image_gc = ImageGCManager(self)
+        self.eviction = EvictionManager(self, self.image_gc)
+        self._restarting = False
 
     # ---- lifecycle
     def start(self) -> None:
@@ -70,6 +74,7 @@ class Kubelet:
         self.host.subscribe_link(self._on_link)
         self.host.serve_requests(self._answers)
         self.host.set_clock(lambda: self.env.now)
+        self.host.subscribe_usage(self.eviction.poke)
 
     def _answers(self, pod_key: str) -> bool:
         """A container of the pod runs here and its app answers (terminating pods answer until they stop)."""
@@ -99,19 +104,29 @@ class Kubelet:
         deleted meanwhile are killed, pods marked for deletion are terminated.
         """
         if not up:
+            self._restarting = not self.host.kubelet_running
             self._stop_lease()
             return
         self._come_back()
-        for uid, worker in list(self.workers.items()):
-            if self.state.get("Pod", worker.pod.key) is not worker.pod:
-                self.workers.pop(uid, None)
-                worker.signal(REMOVED)
+        if self._restarting:
+            # a restarted kubelet kills containers of pods deleted meanwhile at its first housekeeping
+            # (HandlePodCleanups, every housekeepingPeriod); a reconnected one learns of them from the relist
+            self.env.timeout(self.cfg.housekeeping_period_s).callbacks.append(lambda _e: self._kill_orphans())
+        else:
+            self._kill_orphans()
         unsent, self._unsent = self._unsent, {}
         for pod in unsent.values():
             if self.state.get("Pod", pod.key) is pod:
                 self.state.update(pod)
         for pod in list(self.state.pods_on_node(self.name)):
             self._sync(pod)
+
+    def _kill_orphans(self) -> None:
+        """Stop the workers of pods that are gone from the API (or replaced by a new object)."""
+        for uid, worker in list(self.workers.items()):
+            if self.state.get("Pod", worker.pod.key) is not worker.pod:
+                self.workers.pop(uid, None)
+                worker.signal(REMOVED)
 
     def _stop_lease(self) -> None:
         """No more renewals from now (stored as the end of the renewal schedule)."""
@@ -202,6 +217,8 @@ class Kubelet:
             if not plan.failed:
                 self._pod_event(pod, "Pulled", f'Successfully pulled image "{image}" in {plan.done_s - plan.start_s:.3f}s')
                 self.image_backoff.reset(image)
+                self.image_gc.poke()
+                self.eviction.poke()
                 return None
             self._pod_event(pod, "Failed", f'Failed to pull image "{image}": registry unavailable', "Warning")
             self._pod_event(pod, "Failed", "Error: ErrImagePull", "Warning")
@@ -255,6 +272,17 @@ class Kubelet:
         """Containers are gone: remove the pod from the API (delete with grace 0)."""
         if self.state.get("Pod", pod.key) is pod and self.connected:
             self.state.delete("Pod", pod.key, grace_s=0)  # else the relist on reconnect finishes it
+
+    def evict(self, worker: PodWorker, message: str) -> None:
+        """Node-pressure eviction of one pod (``evictPod``): Evicted event, containers killed at once."""
+        pod = worker.pod
+        self._pod_event(pod, "Evicted", message, "Warning")
+        self.rec.add("evictions", 1, pod.meta.namespace, pod.workload)
+        worker.signal(EVICT)
+
+    def node_event(self, reason: str, message: str, type_: str = "Normal") -> None:
+        """An Event on this kubelet's Node."""
+        self.rec.event("Node", "", self.name, reason, message, self.name, type_)
 
     def _pod_event(self, pod: Pod, reason: str, message: str, type_: str = "Normal") -> None:
         self.rec.event("Pod", pod.meta.namespace, pod.meta.name, reason, message, self.name, type_)

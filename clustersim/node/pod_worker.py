@@ -26,9 +26,9 @@ from clustersim.node.prober import liveness_kill_time, readiness_fail_time, read
 if TYPE_CHECKING:
     from clustersim.node.kubelet import Kubelet
 
-__all__ = ["POWER_OFF", "REMOVED", "TERMINATE", "Crash", "PodWorker"]
+__all__ = ["EVICT", "POWER_OFF", "REMOVED", "TERMINATE", "Crash", "PodWorker"]
 
-POWER_OFF, TERMINATE, REMOVED = "power-off", "terminate", "removed"
+POWER_OFF, TERMINATE, REMOVED, EVICT = "power-off", "terminate", "removed", "evict"
 LIVENESS_EXIT_CODE = 137  # SIGKILL after a failed liveness probe
 
 
@@ -92,6 +92,7 @@ class PodWorker:
             self.api_ready = api_ready
             pod.status.ready = api_ready
             pod.status.ready_since_s = k.env.now if api_ready else None
+            pod.status.ready_transition_s = k.env.now
             if api_ready:
                 k.rec.pod_mark(pod.meta.uid, "ready_s")
             k.write(pod)
@@ -121,6 +122,7 @@ class PodWorker:
                 return (yield from self._stop(cause))
             k.containers_started(pod)
             self.running = True
+            k.eviction.poke()
             outcome = yield from self._run(k.env.now)
             if not isinstance(outcome, Crash):
                 return (yield from self._stop(outcome))
@@ -215,6 +217,13 @@ class PodWorker:
         if cause == POWER_OFF or cause == REMOVED:
             self.running = False
             self._set(api_ready=False if cause == REMOVED else None, app_ok=False)
+            k.worker_done(self)
+            return None
+        if cause == EVICT:  # node-pressure eviction: killed at once, the pod ends Failed/Evicted
+            self.running = False
+            pod.status.phase, pod.status.reason = PodPhase.FAILED, "Evicted"
+            self._set(api_ready=False, app_ok=False)
+            k.write(pod)
             k.worker_done(self)
             return None
         # graceful termination (pod has a deletion timestamp)

@@ -27,7 +27,10 @@ def test_every_shared_manifest_loads() -> None:
     assert counts["deployments"] == 7 and counts["stateful_sets"] == 4 and counts["services"] == 10
     assert counts["pod_disruption_budgets"] == 2
     assert len(ms.entries["daemon_sets"]) == 1 and len(ms.entries["jobs"]) == 3 and len(ms.entries["nodes"]) == 2
-    assert any(x.startswith("HorizontalPodAutoscaler/") for x in ms.not_modelled)
+    assert ms.entries["horizontal_pod_autoscalers"] == [{
+        "name": "php-apache", "namespace": "default", "target_kind": "Deployment", "target_name": "php-apache",
+        "max_replicas": 20, "min_replicas": 10, "metrics": [{"resource": "cpu", "average_utilization": 60}]}]
+    assert ms.not_modelled == []
     assert "Deployment: spec.template.spec.containers[].resources.limits" in ms.ignored_fields
 
 
@@ -54,7 +57,8 @@ manifests: ["{shared_path('manifests')}"]
     assert all(j["condition"] == "Complete" for j in s["jobs"].values()), s["jobs"]
     assert s["pods_pending_at_end"] == 0
     assert {"worker-1", "master-1"} <= {n.name for n in res.config.cluster.nodes}
-    assert any(x.startswith("not modelled: HorizontalPodAutoscaler/") for x in s["simplifications"])
+    # the HorizontalPodAutoscaler raises php-apache (1 replica in its manifest) to its minReplicas
+    assert s["deployments"]["default/php-apache"]["desired"] == 10
     assert "ignored field: Job: spec.suspend" in s["simplifications"]
 
 

@@ -1,0 +1,1 @@
+"""The HorizontalPodAutoscaler: its replica calculator and its controller loop."""
