@@ -96,3 +96,27 @@ def test_different_seed_changes_the_draws() -> None:
     a = run(validate_dict(data, "t"))
     b = run(validate_dict({**data, "seed": 2}, "t"))
     assert a.faults.target.tolist() != b.faults.target.tolist() or a.pods.name.tolist() != b.pods.name.tolist()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**16), lo=st.integers(1, 4), span=st.integers(0, 8), start=st.integers(1, 12),
+       points=st.lists(st.tuples(st.floats(0, 900), st.floats(0, 20000)), min_size=1, max_size=5),
+       memory_pods=st.sampled_from(["0", "3Gi"]))
+def test_hpa_stays_within_bounds_and_pods_without_memory_use_are_never_evicted(
+        seed: int, lo: int, span: int, start: int, points: list[tuple[float, float]], memory_pods: str) -> None:
+    """The HPA never sets replicas outside [min, max]; without memory use there is no pressure eviction."""
+    cfg = validate_dict({
+        "seed": seed, "duration_s": 1000.0,
+        "cluster": {"zones": ["a"], "node_pools": [{"name": "n", "count": 3, "capacity": {"cpu": "16", "memory": "16Gi"}}]},
+        "deployments": [{"name": "web", "replicas": start,
+                         "containers": [{"name": "c", "image": "i", "requests": {"cpu": "500m", "memory": "256Mi"}}]}],
+        "horizontal_pod_autoscalers": [{"name": "web", "target_name": "web", "min_replicas": lo, "max_replicas": lo + span}],
+        "workloads": [{"name": "CpuLoad", "args": {"workload": "web", "points": sorted(points), "memory_per_pod": memory_pods}}],
+    }, "property")
+    res = run(cfg)
+    hpa = res.timeseries[res.timeseries.metric == "hpa_desired_replicas"]
+    assert ((hpa.value >= lo) & (hpa.value <= lo + span)).all()
+    assert lo <= res.summary["deployments"]["default/web"]["desired"] <= lo + span
+    evicted = res.events[res.events.reason == "Evicted"]
+    if memory_pods == "0":
+        assert evicted.empty  # nothing uses memory: no pressure, no eviction
