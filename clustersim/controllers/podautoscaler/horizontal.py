@@ -51,30 +51,36 @@ def _change_in_period(period_s: float, events: list[_ScaleEvent], now: float) ->
     return sum(e.change for e in events if e.at > cutoff)
 
 
-def scale_up_limit(current: int, ups: list[_ScaleEvent], downs: list[_ScaleEvent], rules: HPAScalingRules, now: float) -> int:
-    """``calculateScaleUpLimitWithScalingRules``."""
+def _policy_limit(current: int, ups: list[_ScaleEvent], downs: list[_ScaleEvent], rules: HPAScalingRules, now: float,
+                  up: bool) -> int:
+    """The replica bound the policies allow from the replica count at each period's start.
+
+    ``Max`` picks the policy allowing the largest change (the highest bound up, the lowest down),
+    ``Min`` the smallest, ``Disabled`` none.
+    """
     if rules.select_policy == "Disabled":
         return current
-    pick = min if rules.select_policy == "Min" else max
+    largest_change = rules.select_policy != "Min"
+    pick = max if largest_change == up else min
     result: int | None = None
     for p in rules.policies:
         start = current - _change_in_period(p.period_s, ups, now) + _change_in_period(p.period_s, downs, now)
-        proposed = start + p.value if p.type == "Pods" else math.ceil(start * (1 + p.value / 100))
+        if up:
+            proposed = start + p.value if p.type == "Pods" else math.ceil(start * (1 + p.value / 100))
+        else:
+            proposed = start - p.value if p.type == "Pods" else int(start * (1 - p.value / 100))
         result = proposed if result is None else pick(result, proposed)
     return current if result is None else result
+
+
+def scale_up_limit(current: int, ups: list[_ScaleEvent], downs: list[_ScaleEvent], rules: HPAScalingRules, now: float) -> int:
+    """``calculateScaleUpLimitWithScalingRules``."""
+    return _policy_limit(current, ups, downs, rules, now, up=True)
 
 
 def scale_down_limit(current: int, ups: list[_ScaleEvent], downs: list[_ScaleEvent], rules: HPAScalingRules, now: float) -> int:
     """``calculateScaleDownLimitWithBehaviors``."""
-    if rules.select_policy == "Disabled":
-        return current
-    pick = max if rules.select_policy == "Min" else min
-    result: int | None = None
-    for p in rules.policies:
-        start = current - _change_in_period(p.period_s, ups, now) + _change_in_period(p.period_s, downs, now)
-        proposed = start - p.value if p.type == "Pods" else int(start * (1 - p.value / 100))
-        result = proposed if result is None else pick(result, proposed)
-    return current if result is None else result
+    return _policy_limit(current, ups, downs, rules, now, up=False)
 
 
 @CONTROLLERS.register("HorizontalPodAutoscaler")
