@@ -18,7 +18,7 @@ from clustersim.registry import Registry
 from clustersim.scheduler.cache import NodeTable
 
 __all__ = [
-    "MAX_NODE_SCORE", "SCHEDULER_PLUGINS", "Code", "CycleState", "FilterPlugin", "ScorePlugin",
+    "MAX_NODE_SCORE", "SCHEDULER_PLUGINS", "Code", "CycleState", "FilterPlugin", "PerNodeFilter", "ScorePlugin",
     "default_normalize_score", "reject_unknown_args",
 ]
 
@@ -61,6 +61,28 @@ class FilterPlugin(Protocol):
     def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
         """``filter`` for the single node ``i`` (used for incremental updates)."""
         ...
+
+
+class PerNodeFilter:
+    """Base of filters that cannot be vectorised: ``filter``, ``filter_one`` and ``reasons`` all come
+    from one per-node ``verdict`` (None: the node passes), so the three can never disagree."""
+
+    def verdict(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, str] | None:
+        """Why node ``i`` is rejected (status code and upstream reason), or None."""
+        raise NotImplementedError
+
+    def filter(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
+        """Node by node over ``idx``."""
+        return np.fromiter((self.verdict(state, pod, nodes, int(i)) is None for i in idx), dtype=bool, count=len(idx))
+
+    def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
+        """``filter`` for one node with a fresh PreFilter state."""
+        return self.verdict(CycleState(), pod, nodes, i) is None
+
+    def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
+        """The rejection reason for node ``i``."""
+        v = self.verdict(state, pod, nodes, i)
+        return (Code.SUCCESS, []) if v is None else (v[0], [v[1]])
 
 
 @runtime_checkable

@@ -24,7 +24,7 @@ import numpy as np
 from clustersim.api.objects import Pod
 from clustersim.api.types import PodAffinityTerm
 from clustersim.scheduler.cache import NodeTable
-from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState, reject_unknown_args
+from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState, PerNodeFilter, reject_unknown_args
 
 REASON_AFFINITY = "node(s) didn't match pod affinity rules"
 REASON_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules"
@@ -44,7 +44,7 @@ def _matches_all(terms: tuple[PodAffinityTerm, ...], owner_ns: str, pod: Pod) ->
 
 @SCHEDULER_PLUGINS.register("InterPodAffinity")
 @dataclass(frozen=True)
-class InterPodAffinity:
+class InterPodAffinity(PerNodeFilter):
     """Filter and score by inter-pod affinity and anti-affinity."""
 
     hard_pod_affinity_weight: int = 1
@@ -101,7 +101,7 @@ class InterPodAffinity:
         state[_STATE_KEY] = out
         return out
 
-    def _verdict(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, str] | None:
+    def verdict(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, str] | None:
         existing_anti, affinity, anti = self._prefilter(state, pod, nodes)
         labels = nodes.labels[i]
         aff = pod.spec.pod_affinity
@@ -125,19 +125,6 @@ class InterPodAffinity:
                 if existing_anti.get(pair, 0) > 0:
                     return Code.UNSCHEDULABLE, REASON_EXISTING_ANTI_AFFINITY
         return None
-
-    def filter(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
-        """Nodes that satisfy the pod's and existing pods' required terms."""
-        return np.fromiter((self._verdict(state, pod, nodes, int(i)) is None for i in idx), dtype=bool, count=len(idx))
-
-    def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
-        """``filter`` for one node (fresh PreFilter state)."""
-        return self._verdict(CycleState(), pod, nodes, i) is None
-
-    def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
-        """Which rule the node breaks."""
-        v = self._verdict(state, pod, nodes, i)
-        return (Code.SUCCESS, []) if v is None else (v[0], [v[1]])
 
     # ---- score
     def _has_preferred(self, pod: Pod) -> bool:

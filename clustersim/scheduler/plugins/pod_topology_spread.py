@@ -29,7 +29,7 @@ import numpy as np
 from clustersim.api.objects import Pod
 from clustersim.api.types import LabelSelector, TopologySpreadConstraint
 from clustersim.scheduler.cache import NodeTable
-from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState, reject_unknown_args
+from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState, PerNodeFilter, reject_unknown_args
 
 REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
 REASON_NODE_LABEL_NOT_MATCH = "node(s) didn't match pod topology spread constraints (missing required label)"
@@ -61,7 +61,7 @@ def default_selector(pod: Pod, nodes: NodeTable) -> LabelSelector | None:
 
 @SCHEDULER_PLUGINS.register("PodTopologySpread")
 @dataclass(frozen=True)
-class PodTopologySpread:
+class PodTopologySpread(PerNodeFilter):
     """Filter: DoNotSchedule constraints. Score: ScheduleAnyway constraints, or the system defaults."""
 
     default_constraints: tuple[tuple[str, int], ...] = field(default=SYSTEM_DEFAULT_CONSTRAINTS)
@@ -123,7 +123,7 @@ class PodTopologySpread:
         state[_STATE_KEY] = out
         return out
 
-    def _verdict(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, str] | None:
+    def verdict(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, str] | None:
         labels = nodes.labels[i]
         for c, (counts, low) in zip(_hard(pod), self._counts(state, pod, nodes), strict=True):
             domain = labels.get(c.topology_key)
@@ -133,19 +133,6 @@ class PodTopologySpread:
             if counts.get(domain, 0) + self_match - low > c.max_skew:
                 return Code.UNSCHEDULABLE, REASON_CONSTRAINTS_NOT_MATCH
         return None
-
-    def filter(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
-        """Nodes where every hard constraint's skew stays within maxSkew."""
-        return np.fromiter((self._verdict(state, pod, nodes, int(i)) is None for i in idx), dtype=bool, count=len(idx))
-
-    def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
-        """``filter`` for one node (a fresh count: not for incremental reuse)."""
-        return self._verdict(CycleState(), pod, nodes, i) is None
-
-    def reasons(self, state: CycleState, pod: Pod, nodes: NodeTable, i: int) -> tuple[Code, list[str]]:
-        """Missing topology label, or skew too large."""
-        verdict = self._verdict(state, pod, nodes, i)
-        return (Code.SUCCESS, []) if verdict is None else (verdict[0], [verdict[1]])
 
     # ---- score
     def soft_constraints(self, pod: Pod, nodes: NodeTable) -> tuple[tuple[tuple[str, int, LabelSelector], ...], bool]:
