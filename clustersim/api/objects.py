@@ -73,6 +73,18 @@ class ConditionStatus(enum.StrEnum):
     UNKNOWN = "Unknown"
 
 
+
+class _Keyed:
+    """A stored object: its store key is ``meta.key`` (``namespace/name``, or the name if cluster-scoped)."""
+
+    __slots__ = ()
+    meta: ObjectMeta
+
+    @property
+    def key(self) -> str:
+        """The store key."""
+        return self.meta.key
+
 @dataclass(frozen=True, slots=True)
 class OwnerRef:
     """The controller ``ownerReference`` of an object."""
@@ -147,7 +159,7 @@ class Pod:
 
 
 @dataclass(slots=True, eq=False)
-class Node:
+class Node(_Keyed):
     """``v1.Node``: capacity and allocatable, labels, taints, the Ready condition and cordon."""
 
     meta: ObjectMeta
@@ -166,11 +178,6 @@ class Node:
     KIND = "Node"
 
     @property
-    def key(self) -> str:
-        """The node name."""
-        return self.meta.name
-
-    @property
     def zone(self) -> str:
         """Zone key as ``nodetopology.GetZoneKey`` builds it (region and zone), '' when unlabelled."""
         labels = self.meta.labels
@@ -181,7 +188,7 @@ class Node:
 
 
 @dataclass(slots=True, eq=False)
-class Lease:
+class Lease(_Keyed):
     """``coordination/v1`` Lease of a node, stored as its renewal schedule.
 
     The kubelet renews every ``period_s`` from ``first_renew_s`` until ``stopped_s``; ``renew_time``
@@ -197,11 +204,6 @@ class Lease:
     earlier_renew_s: float | None = None  # last renewal of the schedule before a restart
 
     KIND = "Lease"
-
-    @property
-    def key(self) -> str:
-        """``kube-node-lease/<node>``."""
-        return self.meta.key
 
     def restart(self, now: float) -> None:
         """The kubelet renews again from ``now`` on, every period; earlier renewals are kept."""
@@ -245,7 +247,7 @@ class ReplicaSetStatus:
 
 
 @dataclass(slots=True, eq=False)
-class ReplicaSet:
+class ReplicaSet(_Keyed):
     """``apps/v1`` ReplicaSet."""
 
     meta: ObjectMeta
@@ -253,11 +255,6 @@ class ReplicaSet:
     status: ReplicaSetStatus = field(default_factory=ReplicaSetStatus)
 
     KIND = "ReplicaSet"
-
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +294,7 @@ class DeploymentStatus:
 
 
 @dataclass(slots=True, eq=False)
-class Deployment:
+class Deployment(_Keyed):
     """``apps/v1`` Deployment."""
 
     meta: ObjectMeta
@@ -305,11 +302,6 @@ class Deployment:
     status: DeploymentStatus = field(default_factory=DeploymentStatus)
 
     KIND = "Deployment"
-
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
 
 
 @dataclass(slots=True, eq=False)
@@ -324,7 +316,7 @@ class PodDisruptionBudgetStatus:
 
 
 @dataclass(slots=True, eq=False)
-class PodDisruptionBudget:
+class PodDisruptionBudget(_Keyed):
     """``policy/v1`` PodDisruptionBudget: exactly one of ``min_available`` and ``max_unavailable`` (int or 'N%')."""
 
     meta: ObjectMeta
@@ -335,14 +327,9 @@ class PodDisruptionBudget:
 
     KIND = "PodDisruptionBudget"
 
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
-
 
 @dataclass(slots=True, eq=False)
-class Service:
+class Service(_Keyed):
     """``v1`` Service: type, selector, external traffic policy (and a LoadBalancer's health checking)."""
 
     meta: ObjectMeta
@@ -352,11 +339,6 @@ class Service:
     external_name: str = ""
 
     KIND = "Service"
-
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +353,7 @@ class Endpoint:
 
 
 @dataclass(slots=True, eq=False)
-class EndpointSlice:
+class EndpointSlice(_Keyed):
     """The endpoints of one Service (the simulator keeps one object per Service; ``slices`` counts the
     ``discovery/v1`` EndpointSlices they would fill at maxEndpointsPerSlice)."""
 
@@ -382,14 +364,9 @@ class EndpointSlice:
 
     KIND = "EndpointSlice"
 
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
-
 
 @dataclass(slots=True, eq=False)
-class PersistentVolumeClaim:
+class PersistentVolumeClaim(_Keyed):
     """``v1`` PersistentVolumeClaim with WaitForFirstConsumer zonal storage: ``zone`` is where its
     volume lives once bound (None until the first pod using it is scheduled)."""
 
@@ -397,11 +374,6 @@ class PersistentVolumeClaim:
     zone: str | None = None
 
     KIND = "PersistentVolumeClaim"
-
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
 
 
 @dataclass(slots=True, eq=False)
@@ -424,7 +396,7 @@ class StatefulSetStatus:
 
 
 @dataclass(slots=True, eq=False)
-class StatefulSet:
+class StatefulSet(_Keyed):
     """``apps/v1`` StatefulSet."""
 
     meta: ObjectMeta
@@ -433,14 +405,9 @@ class StatefulSet:
 
     KIND = "StatefulSet"
 
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
-
 
 @dataclass(slots=True, eq=False)
-class DaemonSet:
+class DaemonSet(_Keyed):
     """``apps/v1`` DaemonSet: a pod template for every eligible node."""
 
     meta: ObjectMeta
@@ -448,11 +415,6 @@ class DaemonSet:
     desired: int = 0  # status.desiredNumberScheduled
 
     KIND = "DaemonSet"
-
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
 
 
 @dataclass(slots=True, eq=False)
@@ -482,7 +444,7 @@ class JobStatus:
 
 
 @dataclass(slots=True, eq=False)
-class Job:
+class Job(_Keyed):
     """``batch/v1`` Job."""
 
     meta: ObjectMeta
@@ -491,14 +453,9 @@ class Job:
 
     KIND = "Job"
 
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
-
 
 @dataclass(slots=True, eq=False)
-class CronJob:
+class CronJob(_Keyed):
     """``batch/v1`` CronJob: a schedule and a Job template."""
 
     meta: ObjectMeta
@@ -512,11 +469,6 @@ class CronJob:
     last_schedule_s: float | None = None
 
     KIND = "CronJob"
-
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,7 +499,7 @@ class HPAMetric:
 
 
 @dataclass(slots=True, eq=False)
-class HorizontalPodAutoscaler:
+class HorizontalPodAutoscaler(_Keyed):
     """``autoscaling/v2`` HorizontalPodAutoscaler over a Deployment or StatefulSet.
 
     ``behavior`` None is the API's nil behavior: the controller then uses its legacy limits
@@ -568,8 +520,3 @@ class HorizontalPodAutoscaler:
     last_scale_s: float | None = None
 
     KIND = "HorizontalPodAutoscaler"
-
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return self.meta.key
