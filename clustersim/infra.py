@@ -170,6 +170,11 @@ class Infrastructure:
         self.memory_stress: dict[str, int] = {}  # pod uid -> extra bytes a MemoryStress fault adds
         self.control_plane_gates: list[Any] = []  # the control plane's links to the API server
 
+    @property
+    def uses_memory(self) -> bool:
+        """Does any pod use memory (a CpuLoad with per-pod memory, or a stress)? If not, no node can be under memory pressure."""
+        return bool(self.memory_stress) or any(load.memory for load in self.loads.values())
+
     def pull_fails(self, image: str) -> bool:
         """Would a pull of ``image`` fail now?"""
         return self.registry_down or image in self.failing_images

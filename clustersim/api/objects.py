@@ -123,12 +123,21 @@ class PodStatus:
     phase: PodPhase = PodPhase.PENDING
     scheduled: bool = False
     ready: bool = False
-    ready_since_s: float | None = None
     ready_transition_s: float | None = None  # lastTransitionTime of the Ready condition (None: no condition yet)
     restart_count: int = 0
     reason: str = ""
     start_s: float | None = None
     nominated_node_name: str = ""  # set by preemption: the node the pod waits for
+
+    @property
+    def ready_since_s(self) -> float | None:
+        """When the pod became Ready: the Ready condition's lastTransitionTime while it is True."""
+        return self.ready_transition_s if self.ready else None
+
+    @ready_since_s.setter
+    def ready_since_s(self, value: float | None) -> None:
+        if value is not None:
+            self.ready_transition_s = value
 
 
 @dataclass(slots=True, eq=False)

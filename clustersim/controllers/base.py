@@ -121,9 +121,10 @@ class Controller:
 
     # ---- workers with a sync cost
     def _start_workers(self) -> None:
-        while self._busy < self.workers and self._next_key() is not None:
+        while self._busy < self.workers:
             key = self._next_key()
-            assert key is not None
+            if key is None:
+                return
             self._queue.remove(key)
             self._queued.discard(key)
             self._processing.add(key)

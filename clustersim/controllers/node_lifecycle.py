@@ -205,8 +205,7 @@ class NodeLifecycleController(Controller):
             self.rec.event("Node", "", name, "NodeNotReady", f"Node {name} status is now: NodeNotReady", name)
             for pod in self.state.pods_on_node(name):  # controllerutil.MarkPodsNotReady
                 if pod.status.ready:
-                    pod.status.ready, pod.status.ready_since_s = False, None
-                    pod.status.ready_transition_s = self.env.now
+                    pod.status.ready, pod.status.ready_transition_s = False, self.env.now
                     self.state.update(pod)
                     self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "NodeNotReady", "Node is not ready", name, "Warning")
 

@@ -142,7 +142,9 @@ class EvictionManager:
         """signal -> (available, threshold) for the observed signals."""
         out: dict[str, tuple[int, int]] = {}
         if self.memory_threshold is not None:
-            used = sum(self.working_set(w) for w in self.kubelet.workers.values() if w.running)
+            used = 0
+            if self.kubelet.infra.uses_memory:  # skip the per-pod sum on every container start otherwise
+                used = sum(self.working_set(w) for w in self.kubelet.workers.values() if w.running)
             out["memory.available"] = (self.memory_cap - used, self.memory_threshold)
         if self.imagefs_threshold is not None:
             out["imagefs.available"] = (self.image_gc.capacity - self.image_gc.used(), self.imagefs_threshold)

@@ -91,7 +91,6 @@ class PodWorker:
         if api_ready is not None and api_ready != self.api_ready:
             self.api_ready = api_ready
             pod.status.ready = api_ready
-            pod.status.ready_since_s = k.env.now if api_ready else None
             pod.status.ready_transition_s = k.env.now
             if api_ready:
                 k.rec.pod_mark(pod.meta.uid, "ready_s")

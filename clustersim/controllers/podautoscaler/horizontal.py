@@ -95,14 +95,17 @@ class HorizontalPodAutoscalerController(Controller):
         self.ups: dict[str, list[_ScaleEvent]] = {}
         self.downs: dict[str, list[_ScaleEvent]] = {}
         self.targets: dict[tuple[str, str], dict[str, Pod]] = {}
+        self._watching_pods = False  # the pod watch starts with the first HPA: no cost to runs without one
         self.state.watch("HorizontalPodAutoscaler", self._on_hpa)
-        self.state.watch("Pod", self._on_pod)
 
     def _on_hpa(self, etype: str, hpa: HorizontalPodAutoscaler) -> None:
         if etype == DELETED:
             for d in (self.recommendations, self.ups, self.downs):
                 d.pop(hpa.key, None)
             return
+        if not self._watching_pods:
+            self._watching_pods = True
+            self.state.watch("Pod", self._on_pod)
         target = (hpa.meta.namespace, hpa.target_name)
         if target not in self.targets:
             self.targets[target] = {p.key: p for p in self.state.list("Pod")
