@@ -10,6 +10,7 @@ from pydantic import Field
 from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment
 from clustersim.config.models import SimConfig
 from clustersim.faults.base import FAULTS
+from clustersim.faults.targets import pick_pods
 
 __all__ = ["ContainerCrash"]
 
@@ -43,15 +44,8 @@ class ContainerCrash:
 
     def _crash(self) -> None:
         ctx, a = self.ctx, self.args
-        pods = sorted((p for p in ctx.state.list("Pod")
-                       if p.workload == a.deployment and p.meta.namespace == a.namespace and p.node_name
-                       and not p.terminating and p.status.start_s is not None), key=lambda p: p.key)
-        if not pods:
-            return
-        rng = ctx.env.rng(f"fault/{self.index}/ContainerCrash")
-        picks = rng.choice(len(pods), size=min(a.count, len(pods)), replace=False)
-        for i in sorted(int(i) for i in picks):
-            pod = pods[i]
+        for pod in pick_pods(ctx, a.namespace, a.deployment, a.count, f"fault/{self.index}/ContainerCrash",
+                             lambda p: bool(p.node_name) and p.status.start_s is not None):
             host = ctx.infra.hosts.get(pod.node_name)
             if host is not None and host.kill_container(pod.key, a.exit_code):
                 ctx.rec.faults.append({"fault": "ContainerCrash", "index": self.index, "target": pod.key,

@@ -20,7 +20,7 @@ from clustersim.eviction import evict
 from clustersim.faults.base import FAULTS
 from clustersim.faults.container_crash import ContainerCrash
 from clustersim.faults.node_faults import NodeFault, NodeFaultArgs
-from clustersim.faults.targets import pick_nodes
+from clustersim.faults.targets import pick_nodes, pick_pods
 
 __all__ = ["BadRollout", "NodeDrain", "PodKill", "RegistryOutage"]
 
@@ -56,13 +56,7 @@ class PodKill:
 
     def _kill(self) -> None:
         ctx, a = self.ctx, self.args
-        pods = sorted((p for p in ctx.state.list("Pod") if p.workload == a.deployment and p.meta.namespace == a.namespace
-                       and not p.terminating), key=lambda p: p.key)
-        if not pods:
-            return
-        rng = ctx.env.rng(f"fault/{self.index}/PodKill")
-        for i in sorted(int(i) for i in rng.choice(len(pods), size=min(a.count, len(pods)), replace=False)):
-            pod = pods[i]
+        for pod in pick_pods(ctx, a.namespace, a.deployment, a.count, f"fault/{self.index}/PodKill"):
             ctx.rec.faults.append({"fault": "PodKill", "index": self.index, "target": pod.key, "t_inject": ctx.env.now, "t_recover": None})
             ctx.rec.event("Pod", pod.meta.namespace, pod.meta.name, "FaultInjected", "PodKill: deleted", pod.node_name, "Warning")
             ctx.state.delete("Pod", pod.key, grace_s=a.grace_period_s)

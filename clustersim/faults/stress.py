@@ -14,6 +14,7 @@ from clustersim.actors import ActorArgs, ActorContext, check_at, check_deploymen
 from clustersim.api.quantity import parse_quantity
 from clustersim.config.models import Quantity, SimConfig
 from clustersim.faults.base import FAULTS
+from clustersim.faults.targets import pick_pods
 
 __all__ = ["MemoryStress"]
 
@@ -53,12 +54,8 @@ class MemoryStress:
 
     def _inject(self) -> None:
         ctx, a = self.ctx, self.args
-        pods = sorted((p for p in ctx.state.list("Pod") if p.workload == a.deployment and p.meta.namespace == a.namespace
-                       and p.node_name and not p.terminating and not p.terminal), key=lambda p: p.key)
-        if a.count is not None and a.count < len(pods):
-            rng = ctx.env.rng(f"fault/{self.index}/MemoryStress")
-            pods = [pods[int(i)] for i in sorted(rng.choice(len(pods), size=a.count, replace=False))]
-        for pod in pods:
+        for pod in pick_pods(ctx, a.namespace, a.deployment, a.count, f"fault/{self.index}/MemoryStress",
+                             lambda p: bool(p.node_name) and not p.terminal):
             ctx.infra.memory_stress[pod.meta.uid] = ctx.infra.memory_stress.get(pod.meta.uid, 0) + self.amount
             self.stressed.append((pod.meta.uid, pod.node_name))
             ctx.rec.faults.append({"fault": "MemoryStress", "index": self.index, "target": pod.key, "t_inject": ctx.env.now,

@@ -1,4 +1,4 @@
-"""Which nodes a fault hits: names, a node label selector, a zone, and a selection mode.
+"""Which nodes (or pods) a fault hits: names, a node label selector, a zone, and a selection mode.
 
 Modes, as chaos tools name them (Chaos Mesh ``mode``/``value``): ``one`` (one at random), ``all``,
 ``fixed`` (``value`` nodes at random), ``fixed-percent`` (``value`` % of the matching nodes, rounded
@@ -9,15 +9,17 @@ picks come from the run's seed.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
 from pydantic import Field, model_validator
 
-from clustersim.actors import ActorArgs, node_names
+from clustersim.actors import ActorArgs, ActorContext, node_names
+from clustersim.api.objects import Pod
 from clustersim.config.models import SimConfig
 
-__all__ = ["NodeTargetArgs", "node_labels", "pick_nodes"]
+__all__ = ["NodeTargetArgs", "node_labels", "pick_nodes", "pick_pods"]
 
 
 def node_labels(cfg: SimConfig) -> dict[str, dict[str, str]]:
@@ -84,3 +86,16 @@ def pick_nodes(args: NodeTargetArgs, cfg: SimConfig, rng: np.random.Generator) -
     k = min(k, len(pool))
     picks = rng.choice(len(pool), size=k, replace=False)
     return [pool[int(i)] for i in sorted(picks)]
+
+
+def pick_pods(ctx: ActorContext, namespace: str, workload: str, count: int | None, stream: str,
+              ok: Callable[[Pod], bool] = lambda _p: True) -> list[Pod]:
+    """Pods of ``workload`` that are not terminating (and pass ``ok``), in key order; ``count`` of
+    them drawn at random from the run's stream ``stream`` (None: all)."""
+    pods = sorted((p for p in ctx.state.list("Pod")
+                   if p.workload == workload and p.meta.namespace == namespace and not p.terminating and ok(p)),
+                  key=lambda p: p.key)
+    if count is None or not pods:
+        return pods
+    picks = ctx.env.rng(stream).choice(len(pods), size=min(count, len(pods)), replace=False)
+    return [pods[int(i)] for i in sorted(int(i) for i in picks)]
