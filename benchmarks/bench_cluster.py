@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 from clustersim.config.load import validate_dict
-from clustersim.sim import _few_gc_passes, build
+from clustersim.sim import build, few_gc_passes
 
 
 def config(nodes: int, pods: int, hours: float, churn: float, seed: int) -> dict:
@@ -72,7 +72,7 @@ def main() -> None:
         prof.enable()
     t1 = time.perf_counter()
     sim.start()
-    with _few_gc_passes():
+    with few_gc_passes():
         sim.env.run(until=cfg.duration_s)
     t_run = time.perf_counter() - t1
     if a.profile:

@@ -35,8 +35,14 @@ class RandomStream:
         return u
 
     def integers(self, n: int) -> int:
-        """A uniform integer in [0, n)."""
-        return min(int(self.random() * n), n - 1)
+        """A uniform integer in [0, n) (``random`` inline: the scheduler breaks ties with this)."""
+        i = self._i
+        if i >= len(self._buf):
+            self._buf = self.gen.random(_BLOCK).tolist()
+            i = 0
+        self._i = i + 1
+        k = int(self._buf[i] * n)
+        return k if k < n else n - 1
 
     def exponential(self, scale: float) -> float:
         """An exponential draw with mean ``scale``."""

@@ -42,6 +42,9 @@ class TokenBucket:
 
     def reserve(self, now: float) -> float:
         """Take a token now or in the future; return how long the caller must wait for it."""
-        self._refill(now)
+        if self.qps > 0:  # _refill, inline: this is on the scheduler's per-pod path
+            tokens = self.tokens + (now - self.last) * self.qps
+            self.tokens = tokens if tokens < self.burst else float(self.burst)
+        self.last = now
         self.tokens -= 1
         return 0.0 if self.tokens >= -1e-9 else -self.tokens / self.qps

@@ -58,7 +58,7 @@ from clustersim.state import Client, ClusterState, Gate
 from clustersim.traffic.clients import Traffic
 from clustersim.workload.base import WORKLOADS
 
-__all__ = ["RunResult", "Simulation", "build", "run"]
+__all__ = ["RunResult", "Simulation", "build", "few_gc_passes", "run"]
 
 GC_THRESHOLD = 200_000  # allocations between young-generation collections during a run
 
@@ -169,7 +169,7 @@ class Simulation:
         """Run to ``duration_s``; build the frames and the summary."""
         t0 = time.perf_counter()
         self.start()
-        with _few_gc_passes():
+        with few_gc_passes():
             self.env.run(until=self.cfg.duration_s)
         t_sim = time.perf_counter() - t0
         result = self.result(t_sim)
@@ -200,7 +200,7 @@ class Simulation:
 
 
 @contextlib.contextmanager
-def _few_gc_passes() -> Iterator[None]:
+def few_gc_passes() -> Iterator[None]:
     """Collect cyclic garbage rarely while the model runs.
 
     A run holds hundreds of thousands of live objects and makes almost no cycles; the default

@@ -13,12 +13,15 @@ import numpy as np
 from clustersim.api.objects import Node, Pod
 from clustersim.api.types import HostPort, LabelSelector, Taint, TaintEffect
 
-__all__ = ["FLOAT_EXACT_LIMIT", "NodeTable"]
+__all__ = ["FLOAT_EXACT_LIMIT", "NodeTable", "ROW_FIELDS"]
 
 _HARD = (TaintEffect.NO_SCHEDULE, TaintEffect.NO_EXECUTE)
 # Below 2**46, floor(n * 100 / d) in float64 equals the integer result: n * 100 < 2**53 is exact, and
 # a quotient below 128 that is not an integer is at least 2**-46 from one, more than the rounding error.
 FLOAT_EXACT_LIMIT = 2**46
+# ``NodeTable.rows[i]``: the resource columns of node i as plain ints, in this order
+MAX_STALE = 1 << 16  # rows whose numpy columns may lag before they are brought up to date anyway
+ROW_FIELDS = ("alloc_cpu", "alloc_mem", "alloc_pods", "free_cpu", "free_mem", "free_pods", "nzfree_cpu", "nzfree_mem")
 
 
 class NodeTable:
@@ -35,11 +38,17 @@ class NodeTable:
         self._cap = capacity
         z = lambda: np.zeros(capacity, dtype=np.int64)  # noqa: E731
         self.alloc_cpu, self.alloc_mem, self.alloc_pods = z(), z(), z()
-        self.free_cpu, self.free_mem, self.free_pods = z(), z(), z()
-        self.nzfree_cpu, self.nzfree_mem = z(), z()  # allocatable - non-zero requested, for scoring
+        # the free amounts change with every assumed or removed pod: ``rows`` has them at once, the numpy
+        # columns (properties below) catch up when next read, so the per-pod path writes no numpy
+        self._free_cpu, self._free_mem, self._free_pods = z(), z(), z()
+        self._nzfree_cpu, self._nzfree_mem = z(), z()  # allocatable - non-zero requested, for scoring
+        self._stale: list[int] = []  # rows whose free columns lag ``rows``
+        # the same columns per node as a list of Python ints (ROW_FIELDS order): reading one node's row
+        # from numpy costs a call per value, and the per-node incremental path reads a few rows per cycle
+        self.rows: list[list[int]] = []
         f = lambda: np.zeros(capacity, dtype=np.float64)  # noqa: E731
         # float copies for scoring: exact while every allocatable is below FLOAT_EXACT_LIMIT
-        self.alloc_cpu_f, self.alloc_mem_f, self.nzfree_cpu_f, self.nzfree_mem_f = f(), f(), f(), f()
+        self.alloc_cpu_f, self.alloc_mem_f, self._nzfree_cpu_f, self._nzfree_mem_f = f(), f(), f(), f()
         self.n_float_inexact = 0
         self.n_unschedulable = self.n_hard_tainted = self.n_soft_tainted = 0
         self.n_zero_alloc_cpu = self.n_zero_alloc_mem = 0
@@ -67,6 +76,10 @@ class NodeTable:
         # moves when the set of nodes changes (then everything must be recomputed)
         self.changes: list[int] = []
         self.epoch = 0
+        # moves whenever a fact that a PreFilter/PreScore skip may read changes: the node set, a node's
+        # labels, taints, cordon or images, assigned pods with inter-pod affinity, owner selectors and
+        # claim zones (plugins with ``skip_reads = "cluster"`` promise to read nothing else)
+        self.skip_epoch = 0
         # matching-pod counts per node, kept incrementally for selectors asked about (topology spreading)
         self._sel_counts: dict[tuple[str, LabelSelector], np.ndarray] = {}
         self._sel_by_label: dict[tuple[str, str, str] | str, list[tuple[str, LabelSelector]]] = {}
@@ -75,11 +88,80 @@ class NodeTable:
     def __len__(self) -> int:
         return len(self.names)
 
+    _FREE = ("_free_cpu", "_free_mem", "_free_pods", "_nzfree_cpu", "_nzfree_mem")
+
+    def _sync(self) -> None:
+        """Bring the numpy free columns up to ``rows``."""
+        stale, self._stale = self._stale, []
+        rows = self.rows
+        if len(stale) <= 8:
+            for i in stale:
+                _, _, _, fc, fm, fp, nc, nm = rows[i]
+                self._free_cpu[i], self._free_mem[i], self._free_pods[i] = fc, fm, fp
+                self._nzfree_cpu[i] = self._nzfree_cpu_f[i] = nc
+                self._nzfree_mem[i] = self._nzfree_mem_f[i] = nm
+            return
+        idx = np.fromiter(dict.fromkeys(stale), dtype=np.int64)
+        vals = np.array([rows[i] for i in idx.tolist()], dtype=np.int64)
+        for k, attr in enumerate(self._FREE, start=3):
+            getattr(self, attr)[idx] = vals[:, k]
+        self._nzfree_cpu_f[idx] = vals[:, 6]
+        self._nzfree_mem_f[idx] = vals[:, 7]
+
+    @property
+    def free_cpu(self) -> np.ndarray:
+        """Allocatable minus requested cpu per node (millicores)."""
+        if self._stale:
+            self._sync()
+        return self._free_cpu
+
+    @property
+    def free_mem(self) -> np.ndarray:
+        """Allocatable minus requested memory per node (bytes)."""
+        if self._stale:
+            self._sync()
+        return self._free_mem
+
+    @property
+    def free_pods(self) -> np.ndarray:
+        """Allocatable minus assigned pods per node."""
+        if self._stale:
+            self._sync()
+        return self._free_pods
+
+    @property
+    def nzfree_cpu(self) -> np.ndarray:
+        """Allocatable minus non-zero requested cpu per node (scoring's view)."""
+        if self._stale:
+            self._sync()
+        return self._nzfree_cpu
+
+    @property
+    def nzfree_mem(self) -> np.ndarray:
+        """Allocatable minus non-zero requested memory per node (scoring's view)."""
+        if self._stale:
+            self._sync()
+        return self._nzfree_mem
+
+    @property
+    def nzfree_cpu_f(self) -> np.ndarray:
+        """``nzfree_cpu`` as float64 (exact below FLOAT_EXACT_LIMIT)."""
+        if self._stale:
+            self._sync()
+        return self._nzfree_cpu_f
+
+    @property
+    def nzfree_mem_f(self) -> np.ndarray:
+        """``nzfree_mem`` as float64 (exact below FLOAT_EXACT_LIMIT)."""
+        if self._stale:
+            self._sync()
+        return self._nzfree_mem_f
+
     def _grow(self) -> None:
+        self._sync()
         self._cap *= 2
-        for attr in ("alloc_cpu", "alloc_mem", "alloc_pods", "free_cpu", "free_mem", "free_pods", "nzfree_cpu", "nzfree_mem",
-                     "alloc_cpu_f", "alloc_mem_f", "nzfree_cpu_f", "nzfree_mem_f", "present", "unschedulable", "hard_tainted",
-                     "soft_tainted"):
+        for attr in ("alloc_cpu", "alloc_mem", "alloc_pods", *self._FREE, "alloc_cpu_f", "alloc_mem_f", "_nzfree_cpu_f",
+                     "_nzfree_mem_f", "present", "unschedulable", "hard_tainted", "soft_tainted"):
             old = getattr(self, attr)
             new = np.zeros(self._cap, dtype=old.dtype)
             new[: len(old)] = old
@@ -110,26 +192,27 @@ class NodeTable:
             self.images.append({})
             self.pods_on.append({})
             self.host_ports.append([])
+            self.rows.append([0] * len(ROW_FIELDS))
         a = node.allocatable
         was = bool(self.present[i])
         if was:  # take the old row out of the counters
             self._count(i, -1)
         # what is requested stays; the free amounts move with allocatable (new rows are all zero)
-        used = (self.alloc_cpu[i] - self.free_cpu[i], self.alloc_mem[i] - self.free_mem[i], self.alloc_pods[i] - self.free_pods[i],
-                self.alloc_cpu[i] - self.nzfree_cpu[i], self.alloc_mem[i] - self.nzfree_mem[i])
-        self.alloc_cpu[i], self.alloc_mem[i], self.alloc_pods[i] = a.cpu_m or 0, a.memory or 0, a.pods or 0
-        self.free_cpu[i] = self.alloc_cpu[i] - used[0]
-        self.free_mem[i] = self.alloc_mem[i] - used[1]
-        self.free_pods[i] = self.alloc_pods[i] - used[2]
-        self.nzfree_cpu[i] = self.alloc_cpu[i] - used[3]
-        self.nzfree_mem[i] = self.alloc_mem[i] - used[4]
-        self.alloc_cpu_f[i], self.alloc_mem_f[i] = self.alloc_cpu[i], self.alloc_mem[i]
-        self.nzfree_cpu_f[i], self.nzfree_mem_f[i] = self.nzfree_cpu[i], self.nzfree_mem[i]
+        ac, am, ap, fc, fm, fp, nc, nm = self.rows[i]
+        new_ac, new_am, new_ap = a.cpu_m or 0, a.memory or 0, a.pods or 0
+        self.rows[i] = [new_ac, new_am, new_ap, new_ac - (ac - fc), new_am - (am - fm), new_ap - (ap - fp),
+                        new_ac - (ac - nc), new_am - (am - nm)]
+        self.alloc_cpu[i], self.alloc_mem[i], self.alloc_pods[i] = new_ac, new_am, new_ap
+        self.alloc_cpu_f[i], self.alloc_mem_f[i] = new_ac, new_am
+        self._stale.append(i)
         for name, value in a.scalar:
             self._scalar(name)
             self.scalar_alloc[name][i] = value
         if self.labels[i] != node.meta.labels:
             self._domains.clear()
+            self.skip_epoch += 1
+        if not was or self.taints[i] != node.taints or bool(self.unschedulable[i]) != node.unschedulable:
+            self.skip_epoch += 1
         self.labels[i] = node.meta.labels
         self.taints[i] = node.taints
         self._set_images(i, {n: size for names, size in node.images for n in names})
@@ -155,6 +238,9 @@ class NodeTable:
         self.n_float_inexact += sign * int(max(self.alloc_cpu[i], self.alloc_mem[i]) >= FLOAT_EXACT_LIMIT)
 
     def _set_images(self, i: int, images: dict[str, int]) -> None:
+        if images == self.images[i]:
+            return
+        self.skip_epoch += 1
         for n in self.images[i]:
             self.image_nodes[n] -= 1
             if not self.image_nodes[n]:
@@ -173,30 +259,42 @@ class NodeTable:
             self._cand = self._pos = None
             self._domains.clear()
             self.epoch += 1
+            self.skip_epoch += 1
 
     def add_pod(self, pod: Pod, node: str) -> None:
         """Account an assumed or bound pod on ``node``."""
         i = self.index.get(node)
-        if i is None or pod.meta.uid in self.assigned:
-            return
+        if i is not None:
+            self.add_pod_at(pod, i)
+
+    def add_pod_at(self, pod: Pod, i: int) -> None:
+        """``add_pod`` on the node with index ``i`` (the scheduler's assume, which knows the index)."""
         uid = pod.meta.uid
+        if uid in self.assigned:
+            return
         self.assigned[uid] = (i, pod)
         self.pods_on[i][uid] = pod
         entry = (i, pod)
         ns = pod.meta.namespace
-        self.by_namespace.setdefault(ns, {})[uid] = entry
-        for k, v in pod.meta.labels.items():
-            self.by_label.setdefault((ns, k, v), {})[uid] = entry
+        in_ns = self.by_namespace.get(ns)
+        if in_ns is None:
+            in_ns = self.by_namespace[ns] = {}
+        in_ns[uid] = entry
+        labels = pod.meta.labels
+        if labels:
+            for k, v in labels.items():
+                self.by_label.setdefault((ns, k, v), {})[uid] = entry
         if pod.spec.pod_affinity is not None:
             self.with_affinity[uid] = entry
+            self.skip_epoch += 1
         if pod.spec.host_ports:
             if not self.host_ports[i]:
                 self.n_host_port_nodes += 1
             self.host_ports[i].extend(pod.spec.host_ports)
-        if pod.meta.deletion_s is None:
-            self._count_selectors(pod, i, 1)
-        else:
+        if pod.meta.deletion_s is not None:
             self.terminating_seen.add(uid)
+        elif self._sel_counts:
+            self._count_selectors(pod, i, 1)
         self._account(i, pod, 1)
 
     def remove_pod(self, pod: Pod) -> bool:
@@ -215,7 +313,8 @@ class NodeTable:
                 idx.pop(uid, None)
                 if not idx:
                     del self.by_label[(ns, k, v)]
-        self.with_affinity.pop(uid, None)
+        if self.with_affinity.pop(uid, None) is not None:
+            self.skip_epoch += 1
         if uid in self.terminating_seen:
             self.terminating_seen.discard(uid)
         else:
@@ -232,16 +331,37 @@ class NodeTable:
     def _account(self, i: int, pod: Pod, sign: int) -> None:
         self.changes.append(i)
         r = pod.spec.requests
-        self.free_cpu[i] -= sign * r.cpu_m
-        self.free_mem[i] -= sign * r.memory
-        self.free_pods[i] -= sign
-        self.nzfree_cpu[i] -= sign * r.nonzero_cpu_m
-        self.nzfree_mem[i] -= sign * r.nonzero_memory
-        self.nzfree_cpu_f[i] = self.nzfree_cpu[i]
-        self.nzfree_mem_f[i] = self.nzfree_mem[i]
+        row = self.rows[i]
+        row[3] -= sign * r.cpu_m
+        row[4] -= sign * r.memory
+        row[5] -= sign
+        row[6] -= sign * r.nonzero_cpu_m
+        row[7] -= sign * r.nonzero_memory
+        self._stale.append(i)
+        if len(self._stale) > MAX_STALE:
+            self._sync()
         for name, value in r.scalar:
             self._scalar(name)
             self.scalar_req[name][i] += sign * value
+
+    def set_owner_selector(self, key: tuple[str, str, str], selector: LabelSelector | None) -> None:
+        """Record (or forget, with None) the selector of a controller (for helper.DefaultSelector)."""
+        if self.owner_selectors.get(key) != selector:
+            if selector is None:
+                del self.owner_selectors[key]
+            else:
+                self.owner_selectors[key] = selector
+            self.skip_epoch += 1
+
+    def set_claim_zone(self, key: str, zone: str | None, exists: bool = True) -> None:
+        """Record a PersistentVolumeClaim's zone (None: unbound), or forget the claim (``exists=False``)."""
+        if not exists:
+            if key in self.claim_zones:
+                del self.claim_zones[key]
+                self.skip_epoch += 1
+        elif key not in self.claim_zones or self.claim_zones[key] != zone:
+            self.claim_zones[key] = zone
+            self.skip_epoch += 1
 
     def positions(self) -> np.ndarray:
         """Position of each node index in ``candidates()`` (-1 when absent)."""

@@ -21,6 +21,7 @@ from collections.abc import Generator
 from typing import Any
 
 import numpy as np
+from simpy.events import Timeout
 
 from clustersim.api.objects import Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, ReplicaSet
 from clustersim.api.types import LabelSelector
@@ -35,14 +36,12 @@ from clustersim.scheduler.plugins.node_resources_fit import NodeResourcesFit
 from clustersim.scheduler.preemption import NOT_HELPFUL, dry_run, num_candidates, pick_one_node
 from clustersim.scheduler.profile import Profile, default_profile
 from clustersim.scheduler.queue import QueuedPod, SchedulingQueue
+from clustersim.scheduler.shape_cache import ShapeCache, ShapeEntry
 from clustersim.state import ADDED, DELETED, ClusterState
 
 __all__ = ["Framework", "Scheduler", "build_plugin", "failed_scheduling_message", "num_feasible_nodes_to_find"]
 
 _EMPTY = np.zeros(0, dtype=np.int64)
-MAX_SHAPES = 64  # request shapes whose per-node results are kept
-MAX_INCREMENTAL_CHANGES = 512  # beyond this many changed rows, recompute the vectors instead
-MAX_LOG = 1 << 16
 MIN_FEASIBLE_NODES_TO_FIND = 100
 MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
 SCHEDULER_NAME = "default-scheduler"
@@ -98,8 +97,8 @@ class Framework:
         self.preemption: DefaultPreemption | None = next((p for p in self.post_filters if isinstance(p, DefaultPreemption)), None)
         # what the incremental path needs to know, looked up once
         self.filter_info = [(f, getattr(f, "per_node_static", True)) for f in self.filters]
-        self.score_info = [(p, w, getattr(p, "normalize_is_identity", False) and hasattr(p, "score_one"), hasattr(p, "reuse_key"))
-                           for p, w in self.scores]
+        self.score_info = [(p, w, getattr(p, "normalize_is_identity", False) and (hasattr(p, "score_rows") or hasattr(p, "score_one")),
+                            hasattr(p, "reuse_key")) for p, w in self.scores]
 
 
 class Scheduler:
@@ -120,10 +119,8 @@ class Scheduler:
         self.preemptions = 0
         self._examined = 0
         self._queued = -1
-        self._shapes: dict[tuple[object, ...], tuple[int, int, np.ndarray, np.ndarray]] = {}
-        self._spec_keys: dict[int, tuple[object, int | None]] = {}  # id(spec) -> (spec, interned shape id)
-        self._shape_ids: dict[tuple[object, ...], int] = {}
-        self._want: dict[tuple[int, int], int] = {}
+        self.shapes = ShapeCache(self.nodes)
+        self._want_key, self._want_n = (-1, -1), 0  # numFeasibleNodesToFind for the last (nodes, percentage)
         self.pdbs: dict[str, PodDisruptionBudget] = {}
         self.nominated: dict[str, str] = {}  # pod uid -> node whose room is held for it (reserved in the cache)
         self.explanations: list[dict[str, Any]] = []
@@ -147,16 +144,10 @@ class Scheduler:
 
     def _on_owner(self, etype: str, rs: ReplicaSet) -> None:
         key = ("ReplicaSet", rs.meta.namespace, rs.meta.name)
-        if etype == DELETED:
-            self.nodes.owner_selectors.pop(key, None)
-        else:
-            self.nodes.owner_selectors[key] = LabelSelector(tuple(rs.spec.selector))
+        self.nodes.set_owner_selector(key, None if etype == DELETED else LabelSelector(tuple(rs.spec.selector)))
 
     def _on_claim(self, etype: str, pvc: PersistentVolumeClaim) -> None:
-        if etype == DELETED:
-            self.nodes.claim_zones.pop(pvc.key, None)
-        else:
-            self.nodes.claim_zones[pvc.key] = pvc.zone
+        self.nodes.set_claim_zone(pvc.key, pvc.zone, exists=etype != DELETED)
         self.queue.move_all_to_active_or_backoff()
 
     def _on_pdb(self, etype: str, pdb: PodDisruptionBudget) -> None:
@@ -228,9 +219,10 @@ class Scheduler:
         if pod.meta.uid in self.nominated:  # drop the pod's own reservation before evaluating
             del self.nominated[pod.meta.uid]
             self.nodes.remove_pod(pod)
-        explain = bool(self.cfg.explain_pods) and any(fnmatch.fnmatchcase(pod.meta.name, p) for p in self.cfg.explain_pods)
+        cfg = self.cfg
+        explain = bool(cfg.explain_pods) and any(fnmatch.fnmatchcase(pod.meta.name, p) for p in cfg.explain_pods)
         state = CycleState()
-        i = self._evaluate_nominated(fw, state, pod)
+        i = self._evaluate_nominated(fw, state, pod) if pod.status.nominated_node_name else None
         feasible: np.ndarray = _EMPTY
         failed: np.ndarray = _EMPTY
         total = len(self.nodes.candidates())
@@ -238,17 +230,11 @@ class Scheduler:
         if i is not None:
             pass
         elif reused is not None:
-            mask, scores = reused
-            feasible, total, failed = self._window(fw, mask)
-            cand = self.nodes.candidates()
-            if len(feasible) > 1:
-                sub = scores[feasible]
-                best = (sub == sub.max()).nonzero()[0]
-                i = int(cand[feasible[best[0] if len(best) == 1 else best[self.rng.integers(len(best))]]])
-            elif len(feasible) == 1:
-                i = int(cand[feasible[0]])
+            if reused.n_rejected < total:
+                i = self._select_reused(fw, reused)
             else:
-                failed = cand[failed]
+                _, total, failed = self._window(fw, reused.eff >= 0)
+                failed = self.nodes.candidates()[failed]
         else:
             feasible, total, failed = self.find_feasible(fw, state, pod)
             if len(feasible):
@@ -271,13 +257,13 @@ class Scheduler:
             self.queue.add_unschedulable(info, cycle)
             return None
         node = self.nodes.names[i]
-        self.nodes.add_pod(pod, node)  # assume
+        self.nodes.add_pod_at(pod, i)  # assume
         self.queue.done(info)
-        delay = self.cfg.binding_latency_s + self.client.reserve(self.env.now)
-        if self.cfg.node_eval_s > 0 and self._examined:
-            delay += self.cfg.node_eval_s * math.ceil(self._examined / self.cfg.parallelism)
+        delay = cfg.binding_latency_s + self.client.reserve(self.env.now)
+        if cfg.node_eval_s > 0 and self._examined:
+            delay += cfg.node_eval_s * math.ceil(self._examined / cfg.parallelism)
         if delay > 0:
-            self.env.timeout(delay).callbacks.append(lambda _e: self._bind(pod, node))
+            Timeout(self.env, delay).callbacks.append(lambda _e: self._bind(pod, node))  # type: ignore[union-attr]
         else:
             self._bind(pod, node)
         return node
@@ -319,7 +305,7 @@ class Scheduler:
             if pvc is not None and pvc.zone is None:
                 i = self.nodes.index.get(node)
                 pvc.zone = self.nodes.labels[i].get("topology.kubernetes.io/zone") if i is not None else None
-                self.nodes.claim_zones[pvc.key] = pvc.zone
+                self.nodes.set_claim_zone(pvc.key, pvc.zone)
                 self.state.update(pvc)
 
     # ---- preemption (PostFilter)
@@ -383,85 +369,46 @@ class Scheduler:
         return node, ""
 
     # ---- the two cycle paths
-    def _reusable(self, fw: Framework, pod: Pod) -> tuple[np.ndarray, np.ndarray] | None:
-        """Feasibility and scores over the candidates, kept per pod shape and updated incrementally.
+    def _reusable(self, fw: Framework, pod: Pod) -> ShapeEntry | None:
+        """The pod's per-shape results, if they can be reused (see ``shape_cache``)."""
+        return self.shapes.lookup(fw, pod)
 
-        Every active filter's verdict for a node depends only on that node's row and the pod; so does
-        every active score whose normalisation is the identity (NodeResourcesFit, BalancedAllocation,
-        ImageLocality at fixed image spread). Then results for pods of the same shape (requests,
-        tolerations, nodeName, nodeSelector, affinity, host ports, active plugins) are kept, and only
-        rows changed since (mostly the node the last such pod went to) are recomputed. The choice is the
-        one the full vector path makes (a test checks this).
+    def _want_for(self, n: int, percentage: int) -> int:
+        key = (n, percentage)
+        if key != self._want_key:
+            self._want_key, self._want_n = key, num_feasible_nodes_to_find(n, percentage)
+        return self._want_n
+
+    def _select_reused(self, fw: Framework, entry: ShapeEntry) -> int:
+        """``findNodesThatFitPod`` plus ``selectHost`` over a shape's results (at least one node passes).
+
+        The window is the one ``_window`` finds; when no node in it is rejected it is a plain slice
+        from the rotating start, the common case, which costs a handful of numpy calls.
         """
-        nodes = self.nodes
-        if fw.fit is None:
-            return None
-        active_scores = []
-        extra: tuple[object, ...] = ()
-        sbits = 0
-        for k, (plugin, weight, static, keyed) in enumerate(fw.score_info):
-            if plugin.skip_score(pod, nodes):
-                continue
-            if not static:
-                return None
-            active_scores.append((plugin, weight))
-            sbits |= 1 << k
-            if keyed:
-                extra += plugin.reuse_key(pod, nodes)  # type: ignore[attr-defined]
-        spec = pod.spec
-        cached = self._spec_keys.get(id(spec))
-        if cached is None or cached[0] is not spec:
-            shape = fw.fit.shape_key(pod)
-            part = None if shape is None else (fw.name, shape, spec.tolerations, spec.node_name, spec.node_selector, spec.affinity,
-                                                spec.host_ports, tuple(c.image for c in (*spec.init_containers, *spec.containers)))
-            shape_id = None if part is None else self._shape_ids.setdefault(part, len(self._shape_ids))
-            cached = self._spec_keys[id(spec)] = (spec, shape_id)
-        if cached[1] is None:
-            return None
-        active = []
-        bits = 0
-        for k, (f, static) in enumerate(fw.filter_info):
-            if not f.skip(pod, nodes):
-                if not static:
-                    return None  # its verdict depends on other pods: no reuse
-                active.append(f)
-                bits |= 1 << k
-        key = (cached[1], bits, sbits, extra)
-        cand = nodes.candidates()
-        entry = self._shapes.get(key)
-        log = nodes.changes
-        if entry is None or entry[0] != nodes.epoch or len(log) - entry[1] > MAX_INCREMENTAL_CHANGES:
-            state = CycleState()
-            mask = np.ones(len(cand), dtype=bool)
-            for f in active:
-                mask &= f.filter(state, pod, nodes, cand)
-            scores = np.zeros(len(cand), dtype=np.int64)
-            for plugin, weight in active_scores:
-                scores += np.asarray(plugin.score(state, pod, nodes, cand), dtype=np.int64) * weight
-            if len(self._shapes) >= MAX_SHAPES:
-                self._shapes.pop(next(iter(self._shapes)))
+        cand = self.nodes.candidates()
+        n = len(cand)
+        start = self.next_start % n
+        want = self._want_for(n, fw.percentage)
+        eff = entry.eff
+        pos: np.ndarray | None = None
+        if want < n and start + want <= n:
+            w = eff[start:start + want]
+            if entry.n_rejected and w[w.argmin()] < 0:
+                pos, _, _ = self._window(fw, eff >= 0)
+        elif entry.n_rejected == 0:
+            w = eff if start == 0 and want >= n else np.concatenate((eff[start:], eff[:(start + want - n) if want < n else start]))
         else:
-            _, pos, mask, scores = entry
-            where = nodes.positions()
-            filter_ones = [f.filter_one for f in active]
-            score_ones = [(p.score_one, w) for p, w in active_scores]  # type: ignore[attr-defined]
-            for i in set(log[pos:]):
-                j = where[i]
-                if j >= 0:
-                    ok = True
-                    for fo in filter_ones:
-                        if not fo(pod, nodes, i):
-                            ok = False
-                            break
-                    mask[j] = ok
-                    total = 0
-                    for so, w in score_ones:
-                        total += so(pod, nodes, i) * w
-                    scores[j] = total
-        self._shapes[key] = (nodes.epoch, len(log), mask, scores)
-        if len(log) > 4 * MAX_LOG:
-            nodes.compact_changes()
-        return mask, scores
+            pos, _, _ = self._window(fw, eff >= 0)
+        if pos is None:  # the window is every node from the start: account for it as _window does
+            processed = want if want < n else n
+            self._examined = processed
+            self.next_start = (start + processed) % n
+        else:
+            w = eff[pos]
+        top = int(w.argmax())
+        ties = (w == w[top]).nonzero()[0]
+        k = top if len(ties) == 1 else int(ties[self.rng.integers(len(ties))])
+        return int(cand[pos[k] if pos is not None else (start + k) % n])
 
     def _window(self, fw: Framework, mask: np.ndarray | None) -> tuple[np.ndarray, int, np.ndarray]:
         """Positions (into the candidates) of the feasible nodes to score, from the rotating start.
@@ -474,9 +421,7 @@ class Scheduler:
         if n == 0:
             return _EMPTY, 0, _EMPTY
         start = self.next_start % n
-        want = self._want.get((n, fw.percentage))
-        if want is None:
-            want = self._want[(n, fw.percentage)] = num_feasible_nodes_to_find(n, fw.percentage)
+        want = self._want_for(n, fw.percentage)
         if mask is None:
             order = np.arange(n)
             pos = np.concatenate((order[start:], order[:start]))[:want]

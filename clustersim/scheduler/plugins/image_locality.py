@@ -43,6 +43,8 @@ class ImageLocality:
 
     name: str = "ImageLocality"
 
+    skip_reads = "cluster"  # skip_score reads which images nodes have (see shape_cache)
+
     def skip_score(self, pod: Pod, nodes: NodeTable) -> bool:
         """No node reports any image: every node would score 0."""
         return not nodes.image_nodes

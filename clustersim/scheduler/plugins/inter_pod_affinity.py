@@ -62,12 +62,14 @@ class InterPodAffinity(PerNodeFilter):
         return cls(hard_pod_affinity_weight=w, ignore_preferred_terms_of_existing_pods=bool(args.get("ignorePreferredTermsOfExistingPods", False)))
 
     # ---- filter
+    skip_reads = "cluster"  # skips read the spec and the assigned pods with affinity terms (see shape_cache)
+
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """No required terms on the pod and no existing pod with required anti-affinity."""
         aff = pod.spec.pod_affinity
         if aff is not None and (aff.required or aff.anti_required):
             return False
-        return not any(p.spec.pod_affinity.anti_required for _, p in nodes.with_affinity.values())  # type: ignore[union-attr]
+        return not nodes.with_affinity or not any(p.spec.pod_affinity.anti_required for _, p in nodes.with_affinity.values())  # type: ignore[union-attr]
 
     def _prefilter(self, state: CycleState, pod: Pod, nodes: NodeTable) -> tuple[dict[Pair, int], dict[Pair, int], dict[Pair, int]]:
         cached = state.get(_STATE_KEY)

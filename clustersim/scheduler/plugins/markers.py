@@ -40,6 +40,8 @@ class _VolumeFilter:
 
     name: str = ""
 
+    skip_reads = "spec"  # always skips
+
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """The pod has no volume of the kind this plugin checks."""
         return True

@@ -47,6 +47,8 @@ class NodeAffinity:
         labels = nodes.labels
         return np.fromiter((self._matches(pod, labels[i]) for i in idx), dtype=bool, count=len(idx))
 
+    skip_reads = "spec"  # skip and skip_score read only the pod spec and the plugin args (see shape_cache)
+
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """No selector and no required terms."""
         aff = pod.spec.affinity

@@ -31,6 +31,8 @@ class NodeName:
         j = nodes.index.get(want, -1)
         return idx == j
 
+    skip_reads = "spec"  # skip reads only the pod spec (see shape_cache)
+
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """No node name requested."""
         return not pod.spec.node_name

@@ -25,6 +25,8 @@ class NodePorts:
 
     name: str = "NodePorts"
 
+    skip_reads = "spec"  # skip reads only the pod spec (see shape_cache)
+
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """No host ports wanted."""
         return not pod.spec.host_ports

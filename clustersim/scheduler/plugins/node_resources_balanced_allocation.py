@@ -61,6 +61,8 @@ class NodeResourcesBalancedAllocation:
         """PreScore Skip for a best-effort pod (requests nothing of the configured resources)."""
         return all(self._requested(pod, name) == 0 for name, _ in self.resources)
 
+    skip_reads = "spec"  # skip_score reads only the pod's requests (see shape_cache)
+
     def _fractions(self, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> list[np.ndarray]:
         cols = []
         for name, _ in self.resources:
@@ -97,13 +99,26 @@ class NodeResourcesBalancedAllocation:
 
     def score_one(self, pod: Pod, nodes: NodeTable, i: int) -> int:
         """``score`` for one node in plain floats (the same IEEE operations as the vector path)."""
+        return self.score_rows(pod, nodes, [i])[0]
+
+    def score_rows(self, pod: Pod, nodes: NodeTable, rows: list[int]) -> list[int]:
+        """``score`` for a few nodes in plain floats (the same IEEE operations as the vector path)."""
+        r = pod.spec.requests
+        out = []
         if self.resources == _DEFAULT:  # cpu and memory: the hot case, without the generic loop
-            r = pod.spec.requests
-            ac, am = int(nodes.alloc_cpu[i]), int(nodes.alloc_mem[i])
-            if ac > 0 and am > 0:
-                fc = min((ac - int(nodes.free_cpu[i]) + r.cpu_m) / ac, 1.0)
-                fm = min((am - int(nodes.free_mem[i]) + r.memory) / am, 1.0)
-                return int((1 - abs((fc - fm) / 2)) * MAX_NODE_SCORE)
+            cpu, mem, tab = r.cpu_m, r.memory, nodes.rows
+            for i in rows:
+                ac, am, _, free_cpu, free_mem, _, _, _ = tab[i]
+                if ac > 0 and am > 0:
+                    fc = min((ac - free_cpu + cpu) / ac, 1.0)
+                    fm = min((am - free_mem + mem) / am, 1.0)
+                    out.append(int((1 - abs((fc - fm) / 2)) * MAX_NODE_SCORE))
+                else:
+                    out.append(self._score_generic(pod, nodes, i))
+            return out
+        return [self._score_generic(pod, nodes, i) for i in rows]
+
+    def _score_generic(self, pod: Pod, nodes: NodeTable, i: int) -> int:
         fractions = []
         for name, _ in self.resources:
             want = self._requested(pod, name)

@@ -144,6 +144,8 @@ class NodeResourcesFit:
             out[f"Insufficient {name}"] = int((free < want).sum())
         return +out
 
+    skip_reads = "spec"  # skip and skip_score read only the pod spec (see shape_cache)
+
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """Never skipped: the pod count is always checked."""
         return False
@@ -214,28 +216,52 @@ class NodeResourcesFit:
         return (r.cpu_m, r.memory, r.nonzero_cpu_m, r.nonzero_memory)
 
     def filter_one(self, pod: Pod, nodes: NodeTable, i: int) -> bool:
-        """``filter`` for one node, in plain integers (for incremental updates)."""
+        """``filter`` for one node."""
+        return self.filter_rows(pod, nodes, [i])[0]
+
+    def filter_rows(self, pod: Pod, nodes: NodeTable, rows: list[int]) -> list[bool]:
+        """``filter`` for a few nodes, in plain integers (the incremental path's per-row form)."""
         r = pod.spec.requests
-        return (int(nodes.free_pods[i]) >= 1 and (r.cpu_m <= 0 or int(nodes.free_cpu[i]) >= r.cpu_m)
-                and (r.memory <= 0 or int(nodes.free_mem[i]) >= r.memory))
+        if r.scalar:
+            return self.filter(CycleState(), pod, nodes, np.array(rows, dtype=np.int64)).tolist()  # type: ignore[no-any-return]
+        cpu, mem, tab = r.cpu_m, r.memory, nodes.rows
+        out = []
+        for i in rows:
+            _, _, _, free_cpu, free_mem, free_pods, _, _ = tab[i]
+            out.append(free_pods >= 1 and (cpu <= 0 or free_cpu >= cpu) and (mem <= 0 or free_mem >= mem))
+        return out
 
     def score_one(self, pod: Pod, nodes: NodeTable, i: int) -> int:
-        """``score`` for one node, in plain integers (Go's arithmetic); equal to the vector path."""
+        """``score`` for one node."""
+        return self.score_rows(pod, nodes, [i])[0]
+
+    def score_rows(self, pod: Pod, nodes: NodeTable, rows: list[int]) -> list[int]:
+        """``score`` for a few nodes in plain integers (Go's arithmetic); equal to the vector path."""
+        if self.strategy == "RequestedToCapacityRatio" or any(n not in ("cpu", "memory") for n, _ in self.resources):
+            return self.score(CycleState(), pod, nodes, np.array(rows, dtype=np.int64)).tolist()  # type: ignore[no-any-return]
         r = pod.spec.requests
-        total = weights = 0
-        for name, weight in self.resources:
-            alloc = int(nodes.alloc_cpu[i] if name == "cpu" else nodes.alloc_mem[i])
-            if alloc <= 0:
-                continue
-            free = int(nodes.nzfree_cpu[i] if name == "cpu" else nodes.nzfree_mem[i])
-            req = alloc - free + (r.nonzero_cpu_m if name == "cpu" else r.nonzero_memory)
-            if self.strategy == "LeastAllocated":
-                s = 0 if req > alloc else (alloc - req) * MAX_NODE_SCORE // alloc
-            else:
-                s = min(req, alloc) * MAX_NODE_SCORE // alloc
-            total += s * weight
-            weights += weight
-        return 0 if weights == 0 else total // weights
+        want_cpu, want_mem = r.nonzero_cpu_m, r.nonzero_memory
+        least = self.strategy == "LeastAllocated"
+        resources, tab = self.resources, nodes.rows
+        out = []
+        for i in rows:
+            alloc_cpu, alloc_mem, _, _, _, _, nzfree_cpu, nzfree_mem = tab[i]
+            total = weights = 0
+            for name, weight in resources:
+                if name == "cpu":
+                    alloc, req = alloc_cpu, alloc_cpu - nzfree_cpu + want_cpu
+                else:
+                    alloc, req = alloc_mem, alloc_mem - nzfree_mem + want_mem
+                if alloc <= 0:
+                    continue
+                if least:
+                    s = 0 if req > alloc else (alloc - req) * MAX_NODE_SCORE // alloc
+                else:
+                    s = min(req, alloc) * MAX_NODE_SCORE // alloc
+                total += s * weight
+                weights += weight
+            out.append(0 if weights == 0 else total // weights)
+        return out
 
     def _least_cpu_mem(self, cpu: int, mem: int, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
         """LeastAllocated over cpu and memory in float64, exact below ``FLOAT_EXACT_LIMIT`` (see cache.py)."""

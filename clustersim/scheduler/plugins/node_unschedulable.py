@@ -32,6 +32,8 @@ class NodeUnschedulable:
             return np.ones(len(idx), dtype=bool)
         return ~nodes.unschedulable[idx]
 
+    skip_reads = "cluster"  # skip reads the count of cordoned nodes (see shape_cache)
+
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """No node is cordoned."""
         return nodes.n_unschedulable == 0

@@ -91,6 +91,8 @@ class PodTopologySpread(PerNodeFilter):
             out.append((str(c["topologyKey"]), int(c["maxSkew"])))
         return cls(default_constraints=tuple(out), system_defaulted=False)
 
+    skip_reads = "cluster"  # skips read the spec, the owner and its selector (see shape_cache)
+
     # ---- filter
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """PreFilter Skip: no DoNotSchedule constraint."""

@@ -38,6 +38,8 @@ class TaintToleration:
             mask[j] = find_untolerated(nodes.taints[idx[j]], tolerations, _HARD) is None
         return mask
 
+    skip_reads = "cluster"  # skips read the counts of tainted nodes (see shape_cache)
+
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """No node has a NoSchedule or NoExecute taint."""
         return nodes.n_hard_tainted == 0

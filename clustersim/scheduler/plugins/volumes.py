@@ -36,6 +36,8 @@ class VolumeZone:
     def _zones(self, pod: Pod, nodes: NodeTable) -> set[str]:
         return {z for c in _claims(pod) if (z := nodes.claim_zones.get(c)) is not None}
 
+    skip_reads = "cluster"  # skip reads the spec and the claims' zones (see shape_cache)
+
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """No bound zonal claim."""
         return not pod.spec.volumes or not self._zones(pod, nodes)
@@ -70,6 +72,8 @@ class VolumeBinding:
 
     def _missing(self, pod: Pod, nodes: NodeTable) -> list[str]:
         return [c for c in _claims(pod) if c not in nodes.claim_zones]
+
+    skip_reads = "cluster"  # skip reads the spec and which claims exist (see shape_cache)
 
     def skip(self, pod: Pod, nodes: NodeTable) -> bool:
         """No claims, or all of them exist."""
