@@ -209,32 +209,38 @@ class Scheduler:
     def schedule_one(self, info: QueuedPod) -> str | None:
         """One scheduling cycle; returns the chosen node or None."""
         pod = info.pod
-        cycle = self.queue.scheduling_cycle
-        if self.state.get("Pod", pod.key) is not pod or pod.node_name or pod.terminating:
+        if self.state.get("Pod", pod.key) is not pod or pod.node_name or pod.meta.deletion_s is not None:
             self.queue.done(info)
             self._level()
             return None
         fw = self.frameworks[pod.spec.scheduler_name]
         self.decisions += 1
-        if pod.meta.uid in self.nominated:  # drop the pod's own reservation before evaluating
+        if self.nominated and pod.meta.uid in self.nominated:  # drop the pod's own reservation before evaluating
             del self.nominated[pod.meta.uid]
             self.nodes.remove_pod(pod)
-        cfg = self.cfg
-        explain = bool(cfg.explain_pods) and any(fnmatch.fnmatchcase(pod.meta.name, p) for p in cfg.explain_pods)
+        explain = bool(self.cfg.explain_pods) and any(fnmatch.fnmatchcase(pod.meta.name, p) for p in self.cfg.explain_pods)
+        reused = None
+        if not explain and not pod.status.nominated_node_name:
+            reused = self._reusable(fw, pod)
+            if reused is not None and reused.n_rejected < len(self.nodes.candidates()):
+                return self._assume(info, self._select_reused(fw, reused))  # the fast lane (shape_cache)
+        return self._schedule_other(info, fw, explain, reused)
+
+    def _schedule_other(self, info: QueuedPod, fw: Framework, explain: bool, reused: ShapeEntry | None) -> str | None:
+        """The cycle when the fast lane cannot place the pod: a nominated node, the full vector path,
+        explanations, or no feasible node (diagnosis and preemption)."""
+        pod = info.pod
+        cycle = self.queue.scheduling_cycle
         state = CycleState()
         i = self._evaluate_nominated(fw, state, pod) if pod.status.nominated_node_name else None
         feasible: np.ndarray = _EMPTY
         failed: np.ndarray = _EMPTY
         total = len(self.nodes.candidates())
-        reused = None if (i is not None or explain) else self._reusable(fw, pod)
         if i is not None:
             pass
-        elif reused is not None:
-            if reused.n_rejected < total:
-                i = self._select_reused(fw, reused)
-            else:
-                _, total, failed = self._window(fw, reused.eff >= 0)
-                failed = self.nodes.candidates()[failed]
+        elif reused is not None:  # every node rejects the pod
+            _, total, failed = self._window(fw, reused.eff >= 0)
+            failed = self.nodes.candidates()[failed]
         else:
             feasible, total, failed = self.find_feasible(fw, state, pod)
             if len(feasible):
@@ -256,9 +262,15 @@ class Scheduler:
                 self.nominated[pod.meta.uid] = nom
             self.queue.add_unschedulable(info, cycle)
             return None
+        return self._assume(info, i)
+
+    def _assume(self, info: QueuedPod, i: int) -> str:
+        """Assume the pod on node ``i`` and bind it once the binding latency and the client's rate allow."""
+        pod = info.pod
         node = self.nodes.names[i]
-        self.nodes.add_pod_at(pod, i)  # assume
+        self.nodes.add_pod_at(pod, i)
         self.queue.done(info)
+        cfg = self.cfg
         delay = cfg.binding_latency_s + self.client.reserve(self.env.now)
         if cfg.node_eval_s > 0 and self._examined:
             delay += cfg.node_eval_s * math.ceil(self._examined / cfg.parallelism)
