@@ -4,11 +4,12 @@ numpy filter-plus-score loop placing the same pods on the same nodes, measured i
     python benchmarks/bench_scheduler.py [--nodes 5000] [--pods 20000] [--repeat 3]
 
 The pods are scheduler_perf's SchedulingBasic kind: plain pods with cpu and memory requests, no
-owner, no inter-pod affinity. A decision is one full scheduling cycle of the simulator's scheduler
-(PreFilter/Filter over the nodes from the rotating start index, Score and NormalizeScore of every
-enabled plugin, selectHost, assume and bind into the API store). The bare loop does only a vector
-fit test, a LeastAllocated+BalancedAllocation score over the same window of feasible nodes, argmax
-and an in-place update. Run on demand; on a shared machine compare the ratio (best of --repeat).
+owner, no inter-pod affinity. A decision is one scheduling cycle of the simulator's scheduler
+(PreFilter/Filter over the nodes from the rotating start index, Score of every active plugin, kept
+per pod shape where the plugins allow it, selectHost, assume); the bind is scheduled after the
+client's rate limit and runs outside the timed loop. The bare loop does only a vector fit test, a LeastAllocated+BalancedAllocation score over the
+same window of feasible nodes, argmax and an in-place update. Run on demand; on a shared machine
+compare the ratio (best of --repeat).
 
 Both loops run under the garbage-collector thresholds that ``Simulation.run`` uses (``few_gc_passes``),
 so the figure is the scheduler's speed inside a run; ``--default-gc`` measures with Python's defaults.
