@@ -143,5 +143,6 @@ def test_fast_lane_places_every_pod_where_the_full_path_does(profile: dict[str, 
                                          taints=node.taints, images=node.images))
     assert fast.nodes.rows == full.nodes.rows
     assert fast.rng.random() == full.rng.random()  # the same number of tie-breaking draws
-    if profile == {} and n == 130 and sum(op == "pod" for op, _ in ops) > 3:
+    plain = all(not nd.taints and not nd.images and not nd.unschedulable for nd in nodes)
+    if profile == {} and plain and n == 130 and sum(op == "pod" for op, _ in ops) > 3:
         assert reused > 0  # the case the fast lane is for does take it
