@@ -24,6 +24,18 @@ MAX_STALE = 1 << 16  # rows whose numpy columns may lag before they are brought 
 ROW_FIELDS = ("alloc_cpu", "alloc_mem", "alloc_pods", "free_cpu", "free_mem", "free_pods", "nzfree_cpu", "nzfree_mem")
 
 
+class _Synced:
+    """A numpy free-amount column of NodeTable, brought up to ``rows`` when read."""
+
+    def __init__(self, attr: str, doc: str) -> None:
+        self.attr, self.__doc__ = attr, doc
+
+    def __get__(self, table: NodeTable, owner: type | None = None) -> np.ndarray:
+        if table._stale:
+            table._sync()
+        return getattr(table, self.attr)  # type: ignore[no-any-return]
+
+
 class NodeTable:
     """Column store of nodes; index ``i`` is stable for a node's lifetime."""
 
@@ -108,54 +120,13 @@ class NodeTable:
         self._nzfree_cpu_f[idx] = vals[:, 6]
         self._nzfree_mem_f[idx] = vals[:, 7]
 
-    @property
-    def free_cpu(self) -> np.ndarray:
-        """Allocatable minus requested cpu per node (millicores)."""
-        if self._stale:
-            self._sync()
-        return self._free_cpu
-
-    @property
-    def free_mem(self) -> np.ndarray:
-        """Allocatable minus requested memory per node (bytes)."""
-        if self._stale:
-            self._sync()
-        return self._free_mem
-
-    @property
-    def free_pods(self) -> np.ndarray:
-        """Allocatable minus assigned pods per node."""
-        if self._stale:
-            self._sync()
-        return self._free_pods
-
-    @property
-    def nzfree_cpu(self) -> np.ndarray:
-        """Allocatable minus non-zero requested cpu per node (scoring's view)."""
-        if self._stale:
-            self._sync()
-        return self._nzfree_cpu
-
-    @property
-    def nzfree_mem(self) -> np.ndarray:
-        """Allocatable minus non-zero requested memory per node (scoring's view)."""
-        if self._stale:
-            self._sync()
-        return self._nzfree_mem
-
-    @property
-    def nzfree_cpu_f(self) -> np.ndarray:
-        """``nzfree_cpu`` as float64 (exact below FLOAT_EXACT_LIMIT)."""
-        if self._stale:
-            self._sync()
-        return self._nzfree_cpu_f
-
-    @property
-    def nzfree_mem_f(self) -> np.ndarray:
-        """``nzfree_mem`` as float64 (exact below FLOAT_EXACT_LIMIT)."""
-        if self._stale:
-            self._sync()
-        return self._nzfree_mem_f
+    free_cpu = _Synced("_free_cpu", "Allocatable minus requested cpu per node (millicores).")
+    free_mem = _Synced("_free_mem", "Allocatable minus requested memory per node (bytes).")
+    free_pods = _Synced("_free_pods", "Allocatable minus assigned pods per node.")
+    nzfree_cpu = _Synced("_nzfree_cpu", "Allocatable minus non-zero requested cpu per node (scoring's view).")
+    nzfree_mem = _Synced("_nzfree_mem", "Allocatable minus non-zero requested memory per node (scoring's view).")
+    nzfree_cpu_f = _Synced("_nzfree_cpu_f", "``nzfree_cpu`` as float64 (exact below FLOAT_EXACT_LIMIT).")
+    nzfree_mem_f = _Synced("_nzfree_mem_f", "``nzfree_mem`` as float64 (exact below FLOAT_EXACT_LIMIT).")
 
     def _grow(self) -> None:
         self._sync()

@@ -121,12 +121,12 @@ class ShapeCache:
                                              tuple(cluster), tuple(each))
         return plan
 
-    def _refresh(self, plan: _Plan, pod: Pod) -> None:
-        """Ask the ``skip_reads = "cluster"`` plugins again (the facts they read moved)."""
-        nodes = self.nodes
-        fbits, sbits, blocked = plan.spec_fbits, plan.spec_sbits, False
-        extra: tuple[object, ...] = ()
-        for point, k, plugin, static, keyed in plan.cluster:
+    def _ask(self, asks: tuple[tuple[str, int, Any, bool, bool], ...], pod: Pod, fbits: int, sbits: int,
+             extra: tuple[object, ...]) -> tuple[int, int, tuple[object, ...], bool]:
+        """Run the skips of ``asks``: the active filter and score bits and reuse keys added, and whether
+        an active plugin is not per-node static (then nothing can be reused)."""
+        nodes, blocked = self.nodes, False
+        for point, k, plugin, static, keyed in asks:
             if not (plugin.skip(pod, nodes) if point == "f" else plugin.skip_score(pod, nodes)):
                 blocked = blocked or not static
                 if point == "f":
@@ -135,7 +135,12 @@ class ShapeCache:
                     sbits |= 1 << k
                 if keyed:
                     extra += plugin.reuse_key(pod, nodes)
-        plan.fbits, plan.sbits, plan.extra, plan.blocked, plan.skip_epoch = fbits, sbits, extra, blocked, nodes.skip_epoch
+        return fbits, sbits, extra, blocked
+
+    def _refresh(self, plan: _Plan, pod: Pod) -> None:
+        """Ask the ``skip_reads = "cluster"`` plugins again (the facts they read moved)."""
+        plan.fbits, plan.sbits, plan.extra, plan.blocked = self._ask(plan.cluster, pod, plan.spec_fbits, plan.spec_sbits, ())
+        plan.skip_epoch = self.nodes.skip_epoch
 
     def lookup(self, fw: Framework, pod: Pod) -> ShapeEntry | None:
         """The pod's shape entry, brought up to date; None when the pod's results cannot be reused."""
@@ -152,16 +157,10 @@ class ShapeCache:
         if plan.blocked:
             return None
         fbits, sbits, extra = plan.fbits, plan.sbits, plan.extra
-        for point, k, plugin, static, keyed in plan.each:
-            if not (plugin.skip(pod, nodes) if point == "f" else plugin.skip_score(pod, nodes)):
-                if not static:
-                    return None  # its verdict depends on other pods
-                if point == "f":
-                    fbits |= 1 << k
-                else:
-                    sbits |= 1 << k
-                if keyed:
-                    extra += plugin.reuse_key(pod, nodes)
+        if plan.each:
+            fbits, sbits, extra, blocked = self._ask(plan.each, pod, fbits, sbits, extra)
+            if blocked:
+                return None  # an active plugin's verdict depends on other pods
         key = (plan.shape_id, fbits, sbits, extra)
         entry = self._entries.get(key)
         log = nodes.changes
@@ -221,8 +220,8 @@ class ShapeCache:
 def _generic_values(filters: list[Any], scores: list[tuple[Any, int]], pod: Pod, nodes: NodeTable) -> Callable[[list[int]], list[int]]:
     """Rows through each plugin's per-row form: -1 where a filter rejects, else the weighted score sum
     (a negative sum comes out below -1, so the caller can tell)."""
-    filter_fns = [_filter_rows(f) for f in filters]
-    score_fns = [(_score_rows(p), w) for p, w in scores]
+    filter_fns = [_rows_form(f, "filter") for f in filters]
+    score_fns = [(_rows_form(p, "score"), w) for p, w in scores]
 
     def values(rows: list[int]) -> list[int]:
         out = [0] * len(rows)
@@ -257,17 +256,11 @@ def _generic_update(values: Callable[[list[int]], list[int]], eff: np.ndarray, v
     return update
 
 
-def _filter_rows(plugin: Any) -> RowFn:
-    rows = getattr(plugin, "filter_rows", None)
+def _rows_form(plugin: Any, point: str) -> RowFn:
+    """A plugin's ``filter_rows``/``score_rows`` (``point`` is filter or score), or one built from its
+    ``filter_one``/``score_one``."""
+    rows = getattr(plugin, f"{point}_rows", None)
     if rows is not None:
         return rows  # type: ignore[no-any-return]
-    one = plugin.filter_one
-    return lambda pod, nodes, idx: [one(pod, nodes, i) for i in idx]
-
-
-def _score_rows(plugin: Any) -> RowFn:
-    rows = getattr(plugin, "score_rows", None)
-    if rows is not None:
-        return rows  # type: ignore[no-any-return]
-    one = plugin.score_one
+    one = getattr(plugin, f"{point}_one")
     return lambda pod, nodes, idx: [one(pod, nodes, i) for i in idx]
