@@ -83,14 +83,16 @@ class NodeTable:
         self._domains: dict[str, tuple[np.ndarray, list[str]]] = {}  # topology key -> (domain id per node, values)
         # controller selectors by (kind, namespace, name), for helper.DefaultSelector (kept by the scheduler's informers)
         self.owner_selectors: dict[tuple[str, str, str], LabelSelector] = {}
+        # Service selectors per namespace (Service key -> selector; Services without one are left out)
+        self.service_selectors: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}
         self.claim_zones: dict[str, str | None] = {}  # PersistentVolumeClaim key -> zone of its volume (None: unbound)
         # change log for incremental consumers: indexes of nodes whose row changed, and an epoch that
         # moves when the set of nodes changes (then everything must be recomputed)
         self.changes: list[int] = []
         self.epoch = 0
         # moves whenever a fact that a PreFilter/PreScore skip may read changes: the node set, a node's
-        # labels, taints, cordon or images, assigned pods with inter-pod affinity, owner selectors and
-        # claim zones (plugins with ``skip_reads = "cluster"`` promise to read nothing else)
+        # labels, taints, cordon or images, assigned pods with inter-pod affinity, owner and Service
+        # selectors and claim zones (plugins with ``skip_reads = "cluster"`` promise to read nothing else)
         self.skip_epoch = 0
         # matching-pod counts per node, kept incrementally for selectors asked about (topology spreading)
         self._sel_counts: dict[tuple[str, LabelSelector], np.ndarray] = {}
@@ -322,6 +324,16 @@ class NodeTable:
                 del self.owner_selectors[key]
             else:
                 self.owner_selectors[key] = selector
+            self.skip_epoch += 1
+
+    def set_service_selector(self, namespace: str, key: str, selector: tuple[tuple[str, str], ...]) -> None:
+        """Record a Service's selector (empty: the Service is gone or selects nothing)."""
+        in_ns = self.service_selectors.setdefault(namespace, {})
+        if in_ns.get(key, ()) != selector:
+            if selector:
+                in_ns[key] = selector
+            else:
+                in_ns.pop(key, None)
             self.skip_epoch += 1
 
     def set_claim_zone(self, key: str, zone: str | None, exists: bool = True) -> None:

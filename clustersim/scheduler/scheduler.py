@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from simpy.events import Timeout
 
-from clustersim.api.objects import Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, ReplicaSet
+from clustersim.api.objects import Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, ReplicaSet, Service, StatefulSet
 from clustersim.api.types import LabelSelector
 from clustersim.config.models import SchedulerConfig
 from clustersim.env import ClusterEnv
@@ -130,6 +130,8 @@ class Scheduler:
         self.state.watch("Node", self._on_node)
         self.state.watch("Pod", self._on_pod)
         self.state.watch("ReplicaSet", self._on_owner)
+        self.state.watch("StatefulSet", self._on_owner)
+        self.state.watch("Service", self._on_service)
         self.state.watch("PodDisruptionBudget", self._on_pdb)
         self.state.watch("PersistentVolumeClaim", self._on_claim)
         self.env.process(self.schedule_loop())
@@ -142,9 +144,12 @@ class Scheduler:
         self.nodes.upsert_node(node)
         self.queue.move_all_to_active_or_backoff()
 
-    def _on_owner(self, etype: str, rs: ReplicaSet) -> None:
-        key = ("ReplicaSet", rs.meta.namespace, rs.meta.name)
-        self.nodes.set_owner_selector(key, None if etype == DELETED else LabelSelector(tuple(rs.spec.selector)))
+    def _on_owner(self, etype: str, owner: ReplicaSet | StatefulSet) -> None:
+        key = (owner.KIND, owner.meta.namespace, owner.meta.name)
+        self.nodes.set_owner_selector(key, None if etype == DELETED else LabelSelector(tuple(owner.spec.selector)))
+
+    def _on_service(self, etype: str, svc: Service) -> None:
+        self.nodes.set_service_selector(svc.meta.namespace, svc.key, () if etype == DELETED else svc.selector)
 
     def _on_claim(self, etype: str, pvc: PersistentVolumeClaim) -> None:
         self.nodes.set_claim_zone(pvc.key, pvc.zone, exists=etype != DELETED)
@@ -208,6 +213,30 @@ class Scheduler:
 
     def schedule_one(self, info: QueuedPod) -> str | None:
         """One scheduling cycle; returns the chosen node or None."""
+        if not self.nominated:
+            return self._schedule_one(info)
+        # addNominatedPods (framework/runtime/framework.go): rooms held for nominated pods count only
+        # against pods of equal or lower priority; a higher-priority pod sees them free
+        held = self._lift_nominations_below(info.pod)
+        try:
+            return self._schedule_one(info)
+        finally:
+            for other, node in held:
+                if self.nominated.get(other.meta.uid) == node and self.state.get("Pod", other.key) is other:
+                    self.nodes.add_pod(other, node)
+
+    def _lift_nominations_below(self, pod: Pod) -> list[tuple[Pod, str]]:
+        """Take out of the cache the rooms held for nominated pods of lower priority than ``pod``."""
+        held = []
+        for uid, node in self.nominated.items():
+            entry = self.nodes.assigned.get(uid)
+            if uid != pod.meta.uid and entry is not None and entry[1].spec.priority < pod.spec.priority:
+                held.append((entry[1], node))
+        for other, _ in held:
+            self.nodes.remove_pod(other)
+        return held
+
+    def _schedule_one(self, info: QueuedPod) -> str | None:
         pod = info.pod
         if self.state.get("Pod", pod.key) is not pod or pod.node_name or pod.meta.deletion_s is not None:
             self.queue.done(info)
@@ -372,8 +401,8 @@ class Scheduler:
                 self.state.update(other)
         pod.status.nominated_node_name = node
         self.state.update(pod)
-        # hold the room on the nominated node so that lower-priority pods do not take it (a
-        # simplification of addNominatedPods: higher-priority pods see the room held too)
+        # hold the room on the nominated node so that pods of equal or lower priority do not take it
+        # (schedule_one lifts it for higher-priority pods, as addNominatedPods does)
         self.nodes.add_pod(pod, node)
         self.nominated[pod.meta.uid] = node
         self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "Nominated",

@@ -12,7 +12,7 @@ import pytest
 from clustersim.api.objects import ObjectMeta, OwnerRef, Pod
 from clustersim.api.types import Container, LabelSelector, NodeSelectorRequirement, PodSpec, TopologySpreadConstraint
 from clustersim.scheduler.framework import CycleState
-from clustersim.scheduler.plugins.pod_topology_spread import PodTopologySpread
+from clustersim.scheduler.plugins.pod_topology_spread import PodTopologySpread, default_selector
 from tests.scheduler.helpers import table
 
 HOST = "kubernetes.io/hostname"
@@ -141,6 +141,46 @@ def test_system_default_constraints_use_the_owning_replicaset_selector() -> None
     # defaultingType List with no constraints turns the defaults off
     off = PodTopologySpread.from_args({"defaultingType": "List", "defaultConstraints": []})
     assert off.skip_score(pod, t)
+
+
+def test_default_selector_merges_the_services_that_select_the_pod_with_the_owner() -> None:
+    # helper.DefaultSelector: Services in the pod's namespace whose selector matches its labels are
+    # merged; a Service with no selector selects nothing; the controller's selector is added
+    t = table(("n", 4000, 2**34))
+    pod = _pod("p", {"app": "web", "tier": "front", "pod-template-hash": "h1"})
+    plugin = PodTopologySpread()
+    assert default_selector(pod, t) is None and plugin.skip_score(pod, t)  # a bare pod, no Service
+    t.set_service_selector("default", "default/other", (("app", "db"),))
+    t.set_service_selector("prod", "prod/web", (("app", "web"),))
+    t.set_service_selector("default", "default/none", ())
+    assert default_selector(pod, t) is None  # another app's Service, another namespace's, no selector
+    t.set_service_selector("default", "default/web", (("app", "web"),))
+    t.set_service_selector("default", "default/front", (("tier", "front"),))
+    assert default_selector(pod, t) == LabelSelector((("app", "web"), ("tier", "front")))
+    assert not plugin.skip_score(pod, t)  # a bare pod behind a Service is spread by default
+    pod.meta.owner = OwnerRef("ReplicaSet", "web-h1", "u")
+    t.set_owner_selector(("ReplicaSet", "default", "web-h1"), LabelSelector((("app", "web"), ("pod-template-hash", "h1"))))
+    assert default_selector(pod, t) == LabelSelector((("app", "web"), ("pod-template-hash", "h1"), ("tier", "front")))
+    t.set_service_selector("default", "default/web", ())
+    t.set_service_selector("default", "default/front", ())
+    assert default_selector(pod, t) == LabelSelector((("app", "web"), ("pod-template-hash", "h1")))
+
+
+def test_statefulset_pods_get_the_default_spreading() -> None:
+    from tests.conftest import run_config
+
+    # two zones of one big and one small node each: NodeResourcesFit and BalancedAllocation alone put
+    # all three replicas on the two big nodes; with the StatefulSet's selector the system default
+    # constraints (hostname maxSkew 3, zone maxSkew 5, weight 2) spread them over three nodes
+    result = run_config(
+        cluster={"zones": ["a", "b"], "node_pools": [{"name": "big", "count": 2, "capacity": {"cpu": "64", "memory": "64Gi"}},
+                                                    {"name": "small", "count": 2, "capacity": {"cpu": "4", "memory": "8Gi"}}]},
+        deployments=[], stateful_sets=[{"name": "db", "replicas": 3, "pod_management_policy": "Parallel",
+                                       "containers": [{"name": "c", "image": "i", "requests": {"cpu": "1", "memory": "1Gi"}}]}],
+        duration_s=60)
+    placed = result.pods.dropna(subset=["node"])
+    assert len(placed) == 3
+    assert placed.node.nunique() == 3  # hostname spreading beats LeastAllocated's pull to the big nodes
 
 
 @pytest.mark.parametrize(("args", "msg"), [

@@ -103,3 +103,22 @@ def test_num_candidates() -> None:
     assert num_candidates(5000, 10, 100) == 500
     assert num_candidates(300, 10, 100) == 100
     assert num_candidates(50, 10, 100) == 50
+
+
+def test_a_higher_priority_pod_does_not_see_the_room_held_for_a_lower_nominated_one() -> None:
+    # one 4-cpu node full of low pods; "mid" preempts them and is nominated there; before the victims
+    # are gone "high" arrives. The room held for "mid" counts against equal or lower priorities only
+    # (addNominatedPods), so "high" takes the node when the victims leave and "mid" stays pending.
+    one = {"zones": ["a"], "node_pools": [{"name": "n", "count": 1, "capacity": {"cpu": "4", "memory": "16Gi"}}]}
+    res = run_config(cluster=one, priority_classes=CLASSES, duration_s=200,
+                     deployments=[_dep("batch", 2, "2", "low"), _dep("mid", 0, "3", "mid"), _dep("high", 0, "3", "high")],
+                     workloads=[{"name": "DeploymentUpdate", "args": {"at_s": 60, "deployment": "mid", "replicas": 1}},
+                                {"name": "DeploymentUpdate", "args": {"at_s": 61, "deployment": "high", "replicas": 1}}])
+    pods = res.pods
+    mid, high = pods[pods.workload == "mid"], pods[pods.workload == "high"]
+    assert len(mid) == 1 and len(high) == 1
+    assert set(events_of(res, "Nominated").name) >= set(mid.name)
+    assert high.scheduled_s.notna().all() and high.scheduled_s.iloc[0] < 80  # as soon as the victims are gone
+    assert mid.scheduled_s.isna().all()  # nothing of lower priority than "mid" is left to preempt
+    preempted = events_of(res, "Preempted")
+    assert set(pods[pods.name.isin(set(preempted.name))].workload) == {"batch"}  # the held room is no victim

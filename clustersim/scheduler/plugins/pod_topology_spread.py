@@ -52,11 +52,24 @@ def _node_passes_affinity(pod: Pod, labels: dict[str, str]) -> bool:
 
 
 def default_selector(pod: Pod, nodes: NodeTable) -> LabelSelector | None:
-    """``helper.DefaultSelector``: the selector of the pod's controlling ReplicaSet or StatefulSet (Services are merged in when modelled)."""
+    """``helper.DefaultSelector`` (pkg/scheduler/framework/plugins/helper/spread.go): the selectors of
+    the Services in the pod's namespace that select it, merged, plus its controlling ReplicaSet's or
+    StatefulSet's selector; None when that is empty (then no default constraint applies).
+
+    A Service without a selector selects nothing (``GetPodServices``). ReplicationControllers are
+    not modelled.
+    """
+    ns, labels = pod.meta.namespace, pod.meta.labels
+    merged: dict[str, str] = {}
+    for selector in nodes.service_selectors.get(ns, {}).values():
+        if all(labels.get(k) == v for k, v in selector):
+            merged.update(selector)
     owner = pod.meta.owner
-    if owner is None:
-        return None
-    return nodes.owner_selectors.get((owner.kind, pod.meta.namespace, owner.name))
+    owned = nodes.owner_selectors.get((owner.kind, ns, owner.name)) if owner is not None else None
+    if not merged:
+        return owned
+    extra = owned.match_labels if owned is not None else ()
+    return LabelSelector(tuple(sorted(set(merged.items()) | set(extra))), owned.match_expressions if owned is not None else ())
 
 
 @SCHEDULER_PLUGINS.register("PodTopologySpread")
