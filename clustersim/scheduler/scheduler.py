@@ -250,7 +250,7 @@ class Scheduler:
         explain = bool(self.cfg.explain_pods) and any(fnmatch.fnmatchcase(pod.meta.name, p) for p in self.cfg.explain_pods)
         reused = None
         if not explain and not pod.status.nominated_node_name:
-            reused = self._reusable(fw, pod)
+            reused = self.shapes.lookup(fw, pod)
             if reused is not None and reused.n_rejected < len(self.nodes.candidates()):
                 return self._assume(info, self._select_reused(fw, reused))  # the fast lane (shape_cache)
         return self._schedule_other(info, fw, explain, reused)
@@ -410,10 +410,6 @@ class Scheduler:
         return node, ""
 
     # ---- the two cycle paths
-    def _reusable(self, fw: Framework, pod: Pod) -> ShapeEntry | None:
-        """The pod's per-shape results, if they can be reused (see ``shape_cache``)."""
-        return self.shapes.lookup(fw, pod)
-
     def _want_for(self, n: int, percentage: int) -> int:
         key = (n, percentage)
         if key != self._want_key:
@@ -429,7 +425,7 @@ class Scheduler:
         cand = self.nodes.candidates()
         n = len(cand)
         start = self.next_start % n
-        want = self._want_for(n, fw.percentage)
+        want = self._want_n if (n, fw.percentage) == self._want_key else self._want_for(n, fw.percentage)
         eff = entry.eff
         pos: np.ndarray | None = None
         if want < n and start + want <= n:

@@ -172,10 +172,16 @@ class ShapeCache:
                 self._entries.pop(next(iter(self._entries)))
             self._entries[key] = entry
         elif entry.seen < len(log):
+            # recompute the rows changed since (a row listed twice is recomputed twice, harmlessly)
             changed = log[entry.seen:]
-            if not self._update(entry, changed if len(changed) <= 64 else list(set(changed))):
+            if self._where_epoch != nodes.epoch:
+                self._where = nodes.positions().tolist()
+                self._where_epoch = nodes.epoch
+            delta = entry.update(changed if len(changed) <= 64 else list(set(changed)), self._where)
+            if delta is None:  # a score came out negative
                 del self._entries[key]
                 return None
+            entry.n_rejected += delta
             entry.seen = len(log)
         if len(log) > MAX_LOG:
             nodes.compact_changes()
@@ -202,19 +208,6 @@ class ShapeCache:
         fused = fused_rows(filters, active, pod, nodes, eff, vals, lambda i: values([i])[0])
         return ShapeEntry(nodes.epoch, len(nodes.changes), eff, vals, len(cand) - int(np.count_nonzero(mask)),
                           fused or _generic_update(values, eff, vals))
-
-    def _update(self, entry: ShapeEntry, rows: list[int]) -> bool:
-        """Recompute the changed rows in place (a row listed twice is recomputed twice, harmlessly);
-        False if a score came out negative."""
-        nodes = self.nodes
-        if self._where_epoch != nodes.epoch:
-            self._where = nodes.positions().tolist()
-            self._where_epoch = nodes.epoch
-        delta = entry.update(rows, self._where)
-        if delta is None:
-            return False
-        entry.n_rejected += delta
-        return True
 
 
 def _generic_values(filters: list[Any], scores: list[tuple[Any, int]], pod: Pod, nodes: NodeTable) -> Callable[[list[int]], list[int]]:

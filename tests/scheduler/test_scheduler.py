@@ -68,7 +68,7 @@ def test_most_allocated_packs() -> None:
 
 
 def test_reused_per_shape_results_give_the_same_placements_as_the_full_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    from clustersim.scheduler.scheduler import Scheduler
+    from clustersim.scheduler.shape_cache import ShapeCache
 
     over = dict(
         cluster={"zones": ["a", "b"], "node_pools": [{"name": "n", "count": 30, "capacity": {"cpu": "4", "memory": "8Gi", "pods": 12}}]},
@@ -83,17 +83,17 @@ def test_reused_per_shape_results_give_the_same_placements_as_the_full_path(monk
         scheduler={"profiles": [{"plugin_args": {"PodTopologySpread": {"defaultingType": "List", "defaultConstraints": []}}}]},
     )
     calls = {"reused": 0}
-    real = Scheduler._reusable
+    real = ShapeCache.lookup
 
-    def counting(self: Scheduler, fw: object, pod: object) -> object:
+    def counting(self: ShapeCache, fw: object, pod: object) -> object:
         out = real(self, fw, pod)  # type: ignore[arg-type]
         calls["reused"] += out is not None
         return out
 
-    monkeypatch.setattr(Scheduler, "_reusable", counting)
+    monkeypatch.setattr(ShapeCache, "lookup", counting)
     fast = run_config(**over)
     assert calls["reused"] > 200
-    monkeypatch.setattr(Scheduler, "_reusable", lambda self, fw, pod: None)
+    monkeypatch.setattr(ShapeCache, "lookup", lambda self, fw, pod: None)
     full = run_config(**over)
     assert fast.pods[["name", "node", "scheduled_s"]].equals(full.pods[["name", "node", "scheduled_s"]])
     assert len(fast.pods) > 200

@@ -90,7 +90,7 @@ def test_fast_lane_places_every_pod_where_the_full_path_does(profile: dict[str, 
                                                               ops: list[tuple[str, int]], seed: int) -> None:
     nodes = data.draw(nodes_st(n))
     fast, full = _scheduler(profile, seed), _scheduler(profile, seed)
-    full._reusable = lambda fw, pod: None  # type: ignore[method-assign]
+    full.shapes.lookup = lambda fw, pod: None  # type: ignore[method-assign]
     reused = 0
     real_lookup = ShapeCache.lookup
 
