@@ -248,12 +248,14 @@ class Scheduler:
             del self.nominated[pod.meta.uid]
             self.nodes.remove_pod(pod)
         explain = bool(self.cfg.explain_pods) and any(fnmatch.fnmatchcase(pod.meta.name, p) for p in self.cfg.explain_pods)
-        reused = None
+        entry = None
         if not explain and not pod.status.nominated_node_name:
             reused = self.shapes.lookup(fw, pod)
-            if reused is not None and reused.n_rejected < len(self.nodes.candidates()):
-                return self._assume(info, self._select_reused(fw, reused))  # the fast lane (shape_cache)
-        return self._schedule_other(info, fw, explain, reused)
+            if reused is not None:
+                entry, dynamic = reused
+                if entry.n_rejected < len(self.nodes.candidates()):  # the fast lane (shape_cache)
+                    return self._assume(info, self._select_reused(fw, entry, pod, dynamic))
+        return self._schedule_other(info, fw, explain, entry)
 
     def _schedule_other(self, info: QueuedPod, fw: Framework, explain: bool, reused: ShapeEntry | None) -> str | None:
         """The cycle when the fast lane cannot place the pod: a nominated node, the full vector path,
@@ -416,11 +418,13 @@ class Scheduler:
             self._want_key, self._want_n = key, num_feasible_nodes_to_find(n, percentage)
         return self._want_n
 
-    def _select_reused(self, fw: Framework, entry: ShapeEntry) -> int:
+    def _select_reused(self, fw: Framework, entry: ShapeEntry, pod: Pod, dynamic: int = 0) -> int:
         """``findNodesThatFitPod`` plus ``selectHost`` over a shape's results (at least one node passes).
 
         The window is the one ``_window`` finds; when no node in it is rejected it is a plain slice
-        from the rotating start, the common case, which costs a handful of numpy calls.
+        from the rotating start, the common case, which costs a handful of numpy calls. ``dynamic``
+        names (as bits over ``fw.scores``) the active scores that are not per-node static: they are
+        computed and normalised over the window, as the full path does, and added to the kept sum.
         """
         cand = self.nodes.candidates()
         n = len(cand)
@@ -442,6 +446,14 @@ class Scheduler:
             self.next_start = (start + processed) % n
         else:
             w = eff[pos]
+        if dynamic and len(w) > 1:
+            idx = cand[pos if pos is not None else (start + np.arange(len(w))) % n]
+            state = CycleState()
+            for k, (plugin, weight) in enumerate(fw.scores):
+                if dynamic >> k & 1:
+                    raw = plugin.score(state, pod, self.nodes, idx)
+                    norm = raw if getattr(plugin, "normalize_is_identity", False) else plugin.normalize(state, pod, raw)
+                    w = w + np.asarray(norm, dtype=np.int64) * weight
         top = int(w.argmax())
         ties = (w == w[top]).nonzero()[0]
         k = top if len(ties) == 1 else int(ties[self.rng.integers(len(ties))])

@@ -1,12 +1,14 @@
 """Feasibility and scores per pod shape, kept up to date row by row: the scheduling cycle's fast lane.
 
-Most pods a cluster schedules are copies of a few templates. When every active filter's verdict and
-every active score for a node depend only on that node's row and the pod (NodeResourcesFit,
-BalancedAllocation, TaintToleration, NodeAffinity, ... but not PodTopologySpread or InterPodAffinity),
-the results computed for one pod hold for the next pod of the same shape, except on the nodes whose
-row changed since: the cache's change log names them, and only they are recomputed, with the plugins'
-per-row forms (``filter_rows``/``score_rows``, or ``filter_one``/``score_one``). The result is the
-vector the full path would compute, so the scheduler's choice is the same (tests check this).
+Most pods a cluster schedules are copies of a few templates. When every active filter's verdict for
+a node depends only on that node's row and the pod (NodeResourcesFit, TaintToleration, NodeAffinity,
+... but not PodTopologySpread's DoNotSchedule or InterPodAffinity's required terms), the verdicts and
+the per-node static scores (NodeResourcesFit, BalancedAllocation, ...) computed for one pod hold for
+the next pod of the same shape, except on the nodes whose row changed since: the cache's change log
+names them, and only they are recomputed, with the plugins' per-row forms (``filter_rows``/
+``score_rows``, or ``filter_one``/``score_one``). Active scores that depend on other pods are left to
+the scheduler, which computes them over the window each cycle. The result is what the full path
+would compute, so the scheduler's choice is the same (tests check this).
 
 A shape is the pod's requests, tolerations, nodeName, nodeSelector, node affinity, host ports and
 images, under one profile with one set of plugins active. Which plugins are active (their
@@ -67,11 +69,13 @@ class _Plan:
     spec_sbits: int
     cluster: tuple[tuple[str, int, Any, bool, bool], ...]  # ("f"/"s", position, plugin, reusable, keyed), skip_reads "cluster"
     each: tuple[tuple[str, int, Any, bool, bool], ...]  # the same for plugins asked every cycle
+    spec_dbits: int
     skip_epoch: int = -1
     fbits: int = 0  # spec bits plus the cluster ones, valid at skip_epoch
     sbits: int = 0
+    dbits: int = 0  # active scores that are not per-node static: computed over the window each cycle
     extra: tuple[object, ...] = ()  # reuse keys of the active keyed "cluster" plugins, valid at skip_epoch
-    blocked: bool = False  # an active plugin is not per-node static
+    blocked: bool = False  # an active filter is not per-node static: nothing can be reused
 
 
 class ShapeCache:
@@ -94,7 +98,7 @@ class ShapeCache:
             part = (fw.name, shape, spec.tolerations, spec.node_name, spec.node_selector, spec.affinity, spec.host_ports,
                     tuple(c.image for c in (*spec.init_containers, *spec.containers)))
             shape_id = self._shape_ids.setdefault(part, len(self._shape_ids))
-        fbits = sbits = 0
+        fbits = sbits = dbits = 0
         cluster: list[tuple[str, int, Any, bool, bool]] = []
         each: list[tuple[str, int, Any, bool, bool]] = []
         for k, (f, static) in enumerate(fw.filter_info):
@@ -113,37 +117,46 @@ class ShapeCache:
             elif keyed or reads != "spec":
                 each.append(("s", k, p, static, keyed))
             elif not p.skip_score(pod, nodes):
-                sbits |= 1 << k
-                shape_id = shape_id if static else None
+                if static:
+                    sbits |= 1 << k
+                else:
+                    dbits |= 1 << k
         if len(self._plans) >= MAX_PLANS:
             self._plans.clear()
         plan = self._plans[id(spec)] = _Plan(spec, fw, pod.meta.owner, pod.meta.namespace, shape_id, fbits, sbits,
-                                             tuple(cluster), tuple(each))
+                                             tuple(cluster), tuple(each), dbits)
         return plan
 
-    def _ask(self, asks: tuple[tuple[str, int, Any, bool, bool], ...], pod: Pod, fbits: int, sbits: int,
-             extra: tuple[object, ...]) -> tuple[int, int, tuple[object, ...], bool]:
-        """Run the skips of ``asks``: the active filter and score bits and reuse keys added, and whether
-        an active plugin is not per-node static (then nothing can be reused)."""
+    def _ask(self, asks: tuple[tuple[str, int, Any, bool, bool], ...], pod: Pod, bits: tuple[int, int, int],
+             extra: tuple[object, ...]) -> tuple[int, int, int, tuple[object, ...], bool]:
+        """Run the skips of ``asks``: the active filter, static score and other score bits and reuse keys
+        added, and whether an active filter is not per-node static (then nothing can be reused)."""
         nodes, blocked = self.nodes, False
+        fbits, sbits, dbits = bits
         for point, k, plugin, static, keyed in asks:
-            if not (plugin.skip(pod, nodes) if point == "f" else plugin.skip_score(pod, nodes)):
-                blocked = blocked or not static
-                if point == "f":
+            if point == "f":
+                if not plugin.skip(pod, nodes):
+                    blocked = blocked or not static
                     fbits |= 1 << k
-                else:
+            elif not plugin.skip_score(pod, nodes):
+                if static:
                     sbits |= 1 << k
+                else:
+                    dbits |= 1 << k
                 if keyed:
                     extra += plugin.reuse_key(pod, nodes)
-        return fbits, sbits, extra, blocked
+        return fbits, sbits, dbits, extra, blocked
 
     def _refresh(self, plan: _Plan, pod: Pod) -> None:
         """Ask the ``skip_reads = "cluster"`` plugins again (the facts they read moved)."""
-        plan.fbits, plan.sbits, plan.extra, plan.blocked = self._ask(plan.cluster, pod, plan.spec_fbits, plan.spec_sbits, ())
+        plan.fbits, plan.sbits, plan.dbits, plan.extra, plan.blocked = self._ask(
+            plan.cluster, pod, (plan.spec_fbits, plan.spec_sbits, plan.spec_dbits), ())
         plan.skip_epoch = self.nodes.skip_epoch
 
-    def lookup(self, fw: Framework, pod: Pod) -> ShapeEntry | None:
-        """The pod's shape entry, brought up to date; None when the pod's results cannot be reused."""
+    def lookup(self, fw: Framework, pod: Pod) -> tuple[ShapeEntry, int] | None:
+        """The pod's shape entry, brought up to date, and the bits (positions in ``fw.scores``) of the
+        active scores that are not per-node static, which the caller computes over the window; None
+        when an active filter is not per-node static or the pod's requests cannot be keyed."""
         meta = pod.meta
         plan = self._plans.get(id(pod.spec))
         if plan is None or plan.spec is not pod.spec or plan.fw is not fw or plan.namespace != meta.namespace \
@@ -155,12 +168,12 @@ class ShapeCache:
         if plan.skip_epoch != nodes.skip_epoch:
             self._refresh(plan, pod)
         if plan.blocked:
-            return None
-        fbits, sbits, extra = plan.fbits, plan.sbits, plan.extra
+            return None  # an active filter's verdict depends on other pods
+        fbits, sbits, dbits, extra = plan.fbits, plan.sbits, plan.dbits, plan.extra
         if plan.each:
-            fbits, sbits, extra, blocked = self._ask(plan.each, pod, fbits, sbits, extra)
+            fbits, sbits, dbits, extra, blocked = self._ask(plan.each, pod, (fbits, sbits, dbits), extra)
             if blocked:
-                return None  # an active plugin's verdict depends on other pods
+                return None  # an active filter's verdict depends on other pods
         key = (plan.shape_id, fbits, sbits, extra)
         entry = self._entries.get(key)
         log = nodes.changes
@@ -185,7 +198,7 @@ class ShapeCache:
             entry.seen = len(log)
         if len(log) > MAX_LOG:
             nodes.compact_changes()
-        return entry
+        return entry, dbits
 
     def _compute(self, fw: Framework, pod: Pod, fbits: int, sbits: int) -> ShapeEntry | None:
         """The full vectors over every candidate, with the same plugin calls as the full path."""

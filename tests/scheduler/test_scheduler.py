@@ -67,7 +67,9 @@ def test_most_allocated_packs() -> None:
     assert sorted(result.pods.node.value_counts().tolist()) == [2, 4]  # 4 cpu nodes: 4 pods fill one, 2 on the next
 
 
-def test_reused_per_shape_results_give_the_same_placements_as_the_full_path(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("default_spreading", [False, True])
+def test_reused_per_shape_results_give_the_same_placements_as_the_full_path(monkeypatch: pytest.MonkeyPatch,
+                                                                            default_spreading: bool) -> None:
     from clustersim.scheduler.shape_cache import ShapeCache
 
     over = dict(
@@ -79,8 +81,11 @@ def test_reused_per_shape_results_give_the_same_placements_as_the_full_path(monk
         workloads=[{"name": "PodChurn", "args": {"rate_per_s": 0.5}}],
         faults=[{"name": "NodeCrash", "args": {"at_s": 50, "count": 3, "recover_after_s": 200}}],
         duration_s=900,
-        # no default spreading: then every active plugin is per-node static and results are reused
-        scheduler={"profiles": [{"plugin_args": {"PodTopologySpread": {"defaultingType": "List", "defaultConstraints": []}}}]},
+        # without default spreading every active plugin is per-node static and results are reused whole;
+        # with it (Deployment pods under the default profile) the feasibility and the static scores are
+        # reused and the spreading score is computed over the window each cycle
+        scheduler={} if default_spreading else
+        {"profiles": [{"plugin_args": {"PodTopologySpread": {"defaultingType": "List", "defaultConstraints": []}}}]},
     )
     calls = {"reused": 0}
     real = ShapeCache.lookup

@@ -101,24 +101,29 @@ def test_fast_lane_places_every_pod_where_the_full_path_does(profile: dict[str, 
         return out
 
     fast.shapes.lookup = counting.__get__(fast.shapes)  # type: ignore[method-assign]
-    for s in (fast, full):
+    service = data.draw(st.booleans())  # a Service selecting the labelled pods: they are spread by default,
+    for s in (fast, full):               # a score that is not per-node static and is added over the window
         for node in nodes:
             s.nodes.upsert_node(node)
+        if service:
+            s.nodes.set_service_selector("default", "default/web", (("app", "web"),))
     pods: dict[Scheduler, list[Pod]] = {fast: [], full: []}
     for k, (op, x) in enumerate(ops):
         if op == "pod":
             x %= len(SPECS)
-            probe = Pod(ObjectMeta(f"probe{k}", "default"), fast.state.admission.admit(SPECS[x]))  # the spec pods get
+            labels = {"app": "web"} if x % 2 else {}
+            probe = Pod(ObjectMeta(f"probe{k}", "default", dict(labels)), fast.state.admission.admit(SPECS[x]))  # as pods get it
             fw = fast.frameworks["default-scheduler"]
-            kept = fast.shapes.lookup(fw, probe)
-            if kept is not None:  # the values kept row by row are the values computed afresh
-                fresh = ShapeCache(fast.nodes).lookup(fw, probe)
-                assert fresh is not None
+            found = fast.shapes.lookup(fw, probe)
+            if found is not None:  # the values kept row by row are the values computed afresh
+                kept, fresh_found = found[0], ShapeCache(fast.nodes).lookup(fw, probe)
+                assert fresh_found is not None
+                fresh = fresh_found[0]
                 assert kept.eff.tolist() == fresh.eff.tolist() == kept.vals, f"op {k}: kept values drifted"
                 assert kept.n_rejected == fresh.n_rejected
             chosen = []
             for s in (fast, full):
-                p = Pod(ObjectMeta(f"p{k}", "default"), SPECS[x])
+                p = Pod(ObjectMeta(f"p{k}", "default", dict(labels)), SPECS[x])
                 s.state.create(p)
                 s.queue.add(p)
                 info = s.queue.pop()
