@@ -81,6 +81,7 @@ class NodeTable:
         self.host_ports: list[list[HostPort]] = []  # per node: host ports in use
         self.n_host_port_nodes = 0
         self._domains: dict[str, tuple[np.ndarray, list[str]]] = {}  # topology key -> (domain id per node, values)
+        self._complete: dict[str, bool] = {}  # topology key -> no -1 in its domain ids (valid with _domains)
         # controller selectors by (kind, namespace, name), for helper.DefaultSelector (kept by the scheduler's informers)
         self.owner_selectors: dict[tuple[str, str, str], LabelSelector] = {}
         # Service selectors per namespace (Service key -> selector; Services without one are left out)
@@ -455,7 +456,13 @@ class NodeTable:
                 if v is not None and self.present[i]:
                     ids[i] = values.setdefault(v, len(values))
             cached = self._domains[key] = (ids, list(values))
+            self._complete[key] = bool(len(ids)) and bool((ids >= 0).all())
         return cached
+
+    def domains_complete(self, key: str) -> bool:
+        """Every node index (present nodes only, none deleted) has label ``key``: ``domains(key)`` has no -1."""
+        self.domains(key)
+        return self._complete[key]
 
     def candidates(self) -> np.ndarray:
         """Indexes of present nodes, in insertion order (cached until the node set changes)."""

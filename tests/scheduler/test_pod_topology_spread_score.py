@@ -183,6 +183,22 @@ def test_statefulset_pods_get_the_default_spreading() -> None:
     assert placed.node.nunique() == 3  # hostname spreading beats LeastAllocated's pull to the big nodes
 
 
+def test_default_constraints_on_nodes_without_a_zone_label() -> None:
+    # the zone default constraint adds nothing when no node has the key; the hostname one still spreads
+    nodes = {n: {HOST: n} for n in ("a", "b", "c")}
+    t = table(*((n, 4000, 2**34) for n in nodes), labels=nodes)
+    t.add_pod(_pod("e0", {"app": "web"}), "a")
+    pod = _pod("p", {"app": "web"})
+    pod.meta.owner = OwnerRef("ReplicaSet", "web-1", "u")
+    t.set_owner_selector(("ReplicaSet", "default", "web-1"), LabelSelector((("app", "web"),)))
+    plugin = PodTopologySpread()
+    idx = np.array([t.index[n] for n in nodes])
+    raw = plugin.score(CycleState(), pod, t, idx)
+    # hostname (maxSkew 3): count * log(3 + 2) + 2; zone (maxSkew 5): nowhere
+    assert raw.tolist() == [round(1 * np.log(5) + 2), 2, 2]
+    assert plugin.normalize(CycleState(), pod, raw).tolist()[1:] == [100, 100]
+
+
 @pytest.mark.parametrize(("args", "msg"), [
     ({"defaultingType": "Foo"}, "defaultingType: Unsupported value"),
     ({"defaultingType": "System", "defaultConstraints": [{"maxSkew": 1, "topologyKey": "k"}]}, "defaultConstraints: Invalid value"),

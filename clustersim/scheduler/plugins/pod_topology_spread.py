@@ -165,47 +165,64 @@ class PodTopologySpread(PerNodeFilter):
         return not self.soft_constraints(pod, nodes)[0]
 
     def score(self, state: CycleState, pod: Pod, nodes: NodeTable, idx: np.ndarray) -> np.ndarray:
-        """Raw scores over the feasible nodes ``idx``; ignored nodes (missing a key) get -1 for normalize."""
+        """Raw scores over the feasible nodes ``idx``; ignored nodes (missing a key) get -1 for normalize.
+
+        When every node carries a constraint's key (the usual case for hostname and zone), the masks
+        for nodes without it are left out; the arithmetic is the same.
+        """
         constraints, defaulted = self.soft_constraints(pod, nodes)
         require_all = not defaulted
         n_all = len(nodes.names)
-        ignored = np.zeros(len(idx), dtype=bool)
+        ignored = None
         if require_all:
             for key, _, _ in constraints:
-                ids, _ = nodes.domains(key)
-                ignored |= ids[idx] < 0
+                if not nodes.domains_complete(key):
+                    miss = nodes.domains(key)[0][idx] < 0
+                    ignored = miss if ignored is None else ignored | miss
         # nodes that count (nodeAffinityPolicy Honor): pass the pod's nodeSelector/required affinity
         aff = pod.spec.affinity
-        honor = None
-        if pod.spec.node_selector or (aff is not None and aff.required):
-            honor = np.array([_node_passes_affinity(pod, nodes.labels[i]) for i in range(n_all)], dtype=bool)
-        scored = idx[~ignored]
-        total = np.zeros(len(idx), dtype=np.float64)
         keep = None  # nodes whose pods count
-        if honor is not None:
-            keep = honor[:n_all]
+        if pod.spec.node_selector or (aff is not None and aff.required):
+            keep = np.array([_node_passes_affinity(pod, nodes.labels[i]) for i in range(n_all)], dtype=bool)
         if require_all:
             for k2, _, _ in constraints:  # pods on nodes without every key do not count
-                has_key = nodes.domains(k2)[0] >= 0
-                keep = has_key if keep is None else keep & has_key
+                if not nodes.domains_complete(k2):
+                    has_key = nodes.domains(k2)[0] >= 0
+                    keep = has_key if keep is None else keep & has_key
+        n_scored = len(idx) if ignored is None else len(idx) - int(np.count_nonzero(ignored))
+        total: np.ndarray | None = None
         for key, max_skew, selector in constraints:
             ids, values = nodes.domains(key)
+            complete = nodes.domains_complete(key)
             per_node = nodes.selector_counts(pod.meta.namespace, selector)[:n_all]
             if keep is not None:
                 per_node = np.where(keep, per_node, 0)
-            has = ids[idx] >= 0
+            sub = ids[idx]
             if key == LABEL_HOSTNAME:
-                size = len(scored)
+                size = n_scored
                 cnt = per_node[idx]
             else:
-                sub = ids[scored]
-                size = int(np.count_nonzero(np.bincount(sub[sub >= 0], minlength=len(values))))
-                by_domain = np.bincount(ids[ids >= 0], weights=per_node[ids >= 0], minlength=len(values))
-                cnt = np.where(has, by_domain[np.maximum(ids[idx], 0)], 0)
+                scored_ids = sub if ignored is None else sub[~ignored]
+                if not complete:
+                    scored_ids = scored_ids[scored_ids >= 0]
+                size = int(np.count_nonzero(np.bincount(scored_ids, minlength=len(values))))
+                if complete:
+                    cnt = np.bincount(ids, weights=per_node, minlength=len(values))[sub]
+                elif not values:  # no node has the key: it adds nothing anywhere
+                    cnt = np.zeros(len(idx))
+                else:
+                    by_domain = np.bincount(ids[ids >= 0], weights=per_node[ids >= 0], minlength=len(values))
+                    cnt = np.where(sub >= 0, by_domain[np.maximum(sub, 0)], 0)
             weight = math.log(size + 2)  # topologyNormalizingWeight
-            total += np.where(has, cnt * weight + (max_skew - 1), 0.0)
+            part = cnt * weight + (max_skew - 1)
+            if not complete:
+                part = np.where(sub >= 0, part, 0.0)
+            total = part if total is None else total + part
+        if total is None:
+            return np.zeros(len(idx), dtype=np.int64)
         out = np.floor(total + 0.5).astype(np.int64)  # math.Round: half away from zero (scores are >= 0)
-        out[ignored] = -1
+        if ignored is not None:
+            out[ignored] = -1
         return out
 
     def normalize(self, state: CycleState, pod: Pod, scores: np.ndarray) -> np.ndarray:
