@@ -447,17 +447,23 @@ class Scheduler:
         else:
             w = eff[pos]
         if dynamic and len(w) > 1:
-            idx = cand[pos if pos is not None else (start + np.arange(len(w))) % n]
-            state = CycleState()
-            for k, (plugin, weight) in enumerate(fw.scores):
-                if dynamic >> k & 1:
-                    raw = plugin.score(state, pod, self.nodes, idx)
-                    norm = raw if getattr(plugin, "normalize_is_identity", False) else plugin.normalize(state, pod, raw)
-                    w = w + np.asarray(norm, dtype=np.int64) * weight
+            w = self._add_dynamic(fw, pod, dynamic, w, cand[pos if pos is not None else (start + np.arange(len(w))) % n])
         top = int(w.argmax())
         ties = (w == w[top]).nonzero()[0]
         k = top if len(ties) == 1 else int(ties[self.rng.integers(len(ties))])
         return int(cand[pos[k] if pos is not None else (start + k) % n])
+
+    def _add_dynamic(self, fw: Framework, pod: Pod, dynamic: int, kept: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """``kept`` (the static sum over nodes ``idx``) plus the scores named by the bits ``dynamic``,
+        each normalised over ``idx`` and weighted, as ``select_host`` sums them."""
+        state = CycleState()
+        total = kept
+        for k, (plugin, weight) in enumerate(fw.scores):
+            if dynamic >> k & 1:
+                raw = plugin.score(state, pod, self.nodes, idx)
+                norm = raw if getattr(plugin, "normalize_is_identity", False) else plugin.normalize(state, pod, raw)
+                total = total + np.asarray(norm, dtype=np.int64) * weight
+        return total
 
     def _window(self, fw: Framework, mask: np.ndarray | None) -> tuple[np.ndarray, int, np.ndarray]:
         """Positions (into the candidates) of the feasible nodes to score, from the rotating start.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from clustersim.api.types import Container, PodSpec, ResourceList, Taint, TaintE
 from clustersim.config.models import SchedulerConfig
 from clustersim.env import ClusterEnv
 from clustersim.metrics.recorder import Recorder
+from clustersim.scheduler.framework import CycleState
 from clustersim.scheduler.profile import profiles_from_config
 from clustersim.scheduler.scheduler import Scheduler
 from clustersim.scheduler.shape_cache import ShapeCache
@@ -121,6 +123,15 @@ def test_fast_lane_places_every_pod_where_the_full_path_does(profile: dict[str, 
                 fresh = fresh_found[0]
                 assert kept.eff.tolist() == fresh.eff.tolist() == kept.vals, f"op {k}: kept values drifted"
                 assert kept.n_rejected == fresh.n_rejected
+                # kept sum plus the per-cycle scores = the full path's weighted sum, over the feasible nodes
+                pos = np.flatnonzero(kept.eff >= 0)
+                if len(pos) > 1:
+                    idx = fast.nodes.candidates()[pos]
+                    got = fast._add_dynamic(fw, probe, found[1], kept.eff[pos], idx)
+                    want = np.zeros(len(idx), dtype=np.int64)
+                    for _, weight, _, norm in full._scores(full.frameworks["default-scheduler"], CycleState(), probe, idx):
+                        want = want + norm * weight
+                    assert np.array_equal(got, want), f"op {k}: fast lane sums {got.tolist()}, full path {want.tolist()}"
             chosen = []
             for s in (fast, full):
                 p = Pod(ObjectMeta(f"p{k}", "default", dict(labels)), SPECS[x])
