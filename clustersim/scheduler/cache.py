@@ -8,6 +8,8 @@ their resources until they are deleted, as upstream.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from clustersim.api.objects import Node, Pod
@@ -20,7 +22,7 @@ _HARD = (TaintEffect.NO_SCHEDULE, TaintEffect.NO_EXECUTE)
 # a quotient below 128 that is not an integer is at least 2**-46 from one, more than the rounding error.
 FLOAT_EXACT_LIMIT = 2**46
 # ``NodeTable.rows[i]``: the resource columns of node i as plain ints, in this order
-MAX_STALE = 1 << 16  # rows whose numpy columns may lag before they are brought up to date anyway
+MAX_STALE = 1 << 16  # change-log entries the numpy columns may lag before they are brought up to date anyway
 ROW_FIELDS = ("alloc_cpu", "alloc_mem", "alloc_pods", "free_cpu", "free_mem", "free_pods", "nzfree_cpu", "nzfree_mem")
 
 
@@ -30,10 +32,12 @@ class _Synced:
     def __init__(self, attr: str, doc: str) -> None:
         self.attr, self.__doc__ = attr, doc
 
-    def __get__(self, table: NodeTable, owner: type | None = None) -> np.ndarray:
-        if table._stale:
+    def __get__(self, table: NodeTable | None, owner: type | None = None) -> Any:
+        if table is None:
+            return self
+        if table._synced < len(table.changes):
             table._sync()
-        return getattr(table, self.attr)  # type: ignore[no-any-return]
+        return getattr(table, self.attr)
 
 
 class NodeTable:
@@ -54,7 +58,7 @@ class NodeTable:
         # columns (properties below) catch up when next read, so the per-pod path writes no numpy
         self._free_cpu, self._free_mem, self._free_pods = z(), z(), z()
         self._nzfree_cpu, self._nzfree_mem = z(), z()  # allocatable - non-zero requested, for scoring
-        self._stale: list[int] = []  # rows whose free columns lag ``rows``
+        self._synced = 0  # the free columns agree with ``rows`` for every change-log entry before this one
         # the same columns per node as a list of Python ints (ROW_FIELDS order): reading one node's row
         # from numpy costs a call per value, and the per-node incremental path reads a few rows per cycle
         self.rows: list[list[int]] = []
@@ -107,7 +111,7 @@ class NodeTable:
 
     def _sync(self) -> None:
         """Bring the numpy free columns up to ``rows``."""
-        stale, self._stale = self._stale, []
+        stale, self._synced = self.changes[self._synced:], len(self.changes)
         rows = self.rows
         if len(stale) <= 8:
             for i in stale:
@@ -178,7 +182,6 @@ class NodeTable:
                         new_ac - (ac - nc), new_am - (am - nm)]
         self.alloc_cpu[i], self.alloc_mem[i], self.alloc_pods[i] = new_ac, new_am, new_ap
         self.alloc_cpu_f[i], self.alloc_mem_f[i] = new_ac, new_am
-        self._stale.append(i)
         for name, value in a.scalar:
             self._scalar(name)
             self.scalar_alloc[name][i] = value
@@ -311,8 +314,7 @@ class NodeTable:
         row[5] -= sign
         row[6] -= sign * r.nonzero_cpu_m
         row[7] -= sign * r.nonzero_memory
-        self._stale.append(i)
-        if len(self._stale) > MAX_STALE:
+        if len(self.changes) - self._synced > MAX_STALE:
             self._sync()
         for name, value in r.scalar:
             self._scalar(name)
@@ -357,7 +359,9 @@ class NodeTable:
 
     def compact_changes(self) -> None:
         """Drop the change log; incremental consumers see a new epoch and recompute."""
+        self._sync()
         self.changes = []
+        self._synced = 0
         self.epoch += 1
 
     # requested amounts, derived (they are read on failure paths and in tests, written never)

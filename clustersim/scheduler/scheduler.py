@@ -429,7 +429,7 @@ class Scheduler:
         cand = self.nodes.candidates()
         n = len(cand)
         start = self.next_start % n
-        want = self._want_n if (n, fw.percentage) == self._want_key else self._want_for(n, fw.percentage)
+        want = self._want_for(n, fw.percentage)
         eff = entry.eff
         pos: np.ndarray | None = None
         if want < n and start + want <= n:

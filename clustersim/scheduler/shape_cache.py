@@ -90,6 +90,10 @@ class ShapeCache:
         self._where_epoch = -1
 
     def _plan(self, fw: Framework, pod: Pod) -> _Plan:
+        if len(self._shape_ids) >= 4 * MAX_PLANS:  # many one-off specs (a trace replay): start over
+            self._shape_ids.clear()
+            self._entries.clear()
+            self._plans.clear()
         spec, nodes = pod.spec, self.nodes
         fit = fw.fit
         shape = None if fit is None else fit.shape_key(pod)
