@@ -208,7 +208,7 @@ class PodTopologySpread(PerNodeFilter):
                 size = int(np.count_nonzero(np.bincount(scored_ids, minlength=len(values))))
                 if complete:
                     cnt = np.bincount(ids, weights=per_node, minlength=len(values))[sub]
-                elif not values:  # no node has the key: it adds nothing anywhere
+                elif not values:  # no node has the key: it adds nothing anywhere (scoring.go scores only nodes with the key)
                     cnt = np.zeros(len(idx))
                 else:
                     by_domain = np.bincount(ids[ids >= 0], weights=per_node[ids >= 0], minlength=len(values))
