@@ -24,15 +24,15 @@ import time
 import numpy as np
 
 import clustersim.scheduler.plugins  # noqa: F401  (registers the plugins)
-from clustersim.admission import DefaultTolerationSeconds
 from clustersim.api.objects import Node, ObjectMeta, Pod
 from clustersim.api.types import Container, PodSpec, ResourceList
+from clustersim.apiserver import ClusterState
+from clustersim.apiserver.admission import DefaultTolerationSeconds
 from clustersim.config.models import SchedulerConfig
 from clustersim.env import ClusterEnv
 from clustersim.metrics.recorder import Recorder
 from clustersim.scheduler.scheduler import Scheduler, num_feasible_nodes_to_find
 from clustersim.sim import few_gc_passes
-from clustersim.state import ClusterState
 
 GI = 2**30
 SHAPES = [(100, GI // 4), (250, GI // 2), (500, GI), (1000, 2 * GI)]

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
+from clustersim.apiserver import ClusterState
 from clustersim.config.models import SimConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Infrastructure
 from clustersim.metrics.recorder import Recorder
-from clustersim.state import ClusterState
 
 __all__ = ["ActorArgs", "ActorContext", "check_at", "check_deployment", "edit_deployment", "node_names", "node_zones"]
 

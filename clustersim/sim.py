@@ -24,13 +24,15 @@ import clustersim.scheduler.plugins  # noqa: F401
 import clustersim.workload  # noqa: F401
 from clustersim.actors import ActorContext
 from clustersim.addons.metrics_server import MetricsServer
-from clustersim.admission import DefaultTolerationSeconds
+from clustersim.apiserver import ClusterState
+from clustersim.apiserver.admission import DefaultTolerationSeconds
+from clustersim.client import Client, Gate
+from clustersim.client.leader_election import ElectedComponent
 from clustersim.config.models import SimConfig
 from clustersim.controllers.base import CONTROLLERS
 from clustersim.env import ClusterEnv
 from clustersim.faults.base import FAULTS, FaultInjector
 from clustersim.infra import Infrastructure
-from clustersim.leader_election import ElectedComponent
 from clustersim.materialize import (
     cronjob_from_config,
     daemonset_from_config,
@@ -54,7 +56,6 @@ from clustersim.node.kube_proxy import KubeProxy
 from clustersim.node.kubelet import Kubelet
 from clustersim.scheduler.profile import profiles_from_config
 from clustersim.scheduler.scheduler import Scheduler
-from clustersim.state import Client, ClusterState, Gate
 from clustersim.traffic.clients import Traffic
 from clustersim.workload.base import WORKLOADS
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from clustersim.admission import DefaultTolerationSeconds
 from clustersim.api.types import Container, PodSpec, Toleration
+from clustersim.apiserver.admission import DefaultTolerationSeconds
 
 
 def test_adds_both_when_missing() -> None:

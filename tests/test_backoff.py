@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clustersim.backoff import Backoff
+from clustersim.util.backoff import Backoff
 
 
 def test_doubles_to_the_cap() -> None:

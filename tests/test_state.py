@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from clustersim.admission import DefaultTolerationSeconds
 from clustersim.api.objects import ObjectMeta, OwnerRef, Pod
 from clustersim.api.types import Container, PodPhase, PodSpec
+from clustersim.apiserver import ClusterState
+from clustersim.apiserver.admission import DefaultTolerationSeconds
 from clustersim.env import ClusterEnv
-from clustersim.state import ClusterState
 
 
 def _state(latency: float = 0.5) -> tuple[ClusterEnv, ClusterState, list]:

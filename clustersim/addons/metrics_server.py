@@ -17,10 +17,10 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from clustersim.apiserver import ClusterState
 from clustersim.config.models import MetricsServerConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Infrastructure
-from clustersim.state import ClusterState
 
 __all__ = ["MetricsServer", "PodMetric"]
 

@@ -8,18 +8,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from clustersim.config.errors import ConfigError
 from clustersim.config.models import SimConfig
 
 __all__ = ["ConfigError", "load_config", "parse_overrides", "validate_dict"]
-
-
-class ConfigError(Exception):
-    """Bad input; ``str(e)`` is one line: ``<file>: <field>: <message>``."""
-
-    def __init__(self, source: str, field: str, message: str) -> None:
-        self.source, self.field, self.message = source, field, message
-        where = f"{source}: {field}" if field else source
-        super().__init__(f"{where}: {message}")
 
 
 def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
@@ -74,7 +66,7 @@ def validate_dict(data: Any, source: str) -> SimConfig:
     """Validate a parsed config (pydantic, then names and references); raise ConfigError."""
     if not isinstance(data, dict):
         raise ConfigError(source, "", "top level must be a mapping")
-    from clustersim.validation import (  # late: the registries import config
+    from clustersim.config.validation import (  # late: the registries import config
         check_references,
         expand_manifests,
         expand_scheduler_config_file,

@@ -620,7 +620,7 @@ class CronJobConfig(JobConfig):
     @field_validator("schedule")
     @classmethod
     def _schedule(cls, v: str) -> str:
-        from clustersim.cron import CronError, parse_schedule
+        from clustersim.util.cron import CronError, parse_schedule
 
         try:
             parse_schedule(v)

@@ -86,9 +86,9 @@ def _models(root: type[BaseModel]) -> list[str]:
 
 def reference_markdown() -> str:
     """The whole reference: every config model, then the args of every fault and workload."""
+    from clustersim.config.validation import CONTROLLERS, WORKLOADS
     from clustersim.faults.base import FAULTS
     from clustersim.scheduler.framework import SCHEDULER_PLUGINS
-    from clustersim.validation import CONTROLLERS, WORKLOADS
 
     lines = ["# Configuration reference", "",
              "Generated from the pydantic models by `clustersim config-reference`; do not edit by hand.",

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from clustersim.apiserver import ClusterState
 from clustersim.config.models import ControllerManagerConfig
 from clustersim.env import ClusterEnv
 from clustersim.metrics.recorder import Recorder
-from clustersim.registry import Registry
-from clustersim.state import ClusterState
+from clustersim.util.registry import Registry
 
 __all__ = ["CONTROLLERS", "Controller", "Result"]
 

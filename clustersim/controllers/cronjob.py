@@ -14,7 +14,7 @@ import datetime as dt
 
 from clustersim.api.objects import CronJob, Job, JobSpec, ObjectMeta, OwnerRef
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
-from clustersim.cron import parse_schedule
+from clustersim.util.cron import parse_schedule
 
 __all__ = ["CronJobController"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 
 from clustersim.api.objects import Endpoint, EndpointSlice, ObjectMeta, Pod, Service
+from clustersim.apiserver import DELETED
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
-from clustersim.state import DELETED
 
 __all__ = ["EndpointSliceController", "endpoints_for"]
 

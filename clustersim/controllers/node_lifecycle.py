@@ -34,9 +34,9 @@ from clustersim.api.objects import (
     Node,
 )
 from clustersim.api.types import Taint, TaintEffect
+from clustersim.apiserver import DELETED
 from clustersim.controllers.base import CONTROLLERS, Controller
 from clustersim.controllers.rate_limiter import ZoneTainter
-from clustersim.state import DELETED
 
 __all__ = ["NodeLifecycleController", "compute_zone_state"]
 

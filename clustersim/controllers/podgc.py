@@ -13,8 +13,8 @@ from collections.abc import Generator
 from typing import Any
 
 from clustersim.api.objects import TAINT_OUT_OF_SERVICE, ConditionStatus, Pod
+from clustersim.apiserver import DELETED
 from clustersim.controllers.base import CONTROLLERS, Controller
-from clustersim.state import DELETED
 
 __all__ = ["PodGCController"]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import simpy
 
-from clustersim.ratelimit import TokenBucket
+from clustersim.util.ratelimit import TokenBucket
 
 __all__ = ["NODE_EVICTION_PERIOD_S", "TokenBucket", "ZoneTainter"]
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from clustersim.api.objects import ObjectMeta, OwnerRef, Pod, ReplicaSet
+from clustersim.apiserver import DELETED, MODIFIED, ClusterState
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
 from clustersim.controllers.pod_util import deletion_rank, is_active, is_available
 from clustersim.env import RandomStream
-from clustersim.state import DELETED, MODIFIED, ClusterState
 
 __all__ = ["ReplicaSetController", "generate_name"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from clustersim.api.objects import Node, Pod
 from clustersim.api.types import Taint, TaintEffect, Toleration
+from clustersim.apiserver import DELETED
 from clustersim.controllers.base import CONTROLLERS, Controller
-from clustersim.state import DELETED
 
 __all__ = ["TaintEvictionController", "get_matching_tolerations", "min_toleration_time"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol, runtime_checkable
 
 from clustersim.actors import check_at, check_deployment, node_names, node_zones
-from clustersim.registry import Registry
+from clustersim.util.registry import Registry
 
 __all__ = ["FAULTS", "FaultInjector", "check_at", "check_deployment", "node_names", "node_zones"]
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment, edit_deployment
+from clustersim.apiserver.eviction import evict
 from clustersim.config.models import SimConfig
-from clustersim.eviction import evict
 from clustersim.faults.base import FAULTS
 from clustersim.faults.container_crash import ContainerCrash
 from clustersim.faults.node_faults import NodeFault, NodeFaultArgs

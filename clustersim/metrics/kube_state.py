@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from clustersim.api.objects import LABEL_ZONE, ConditionStatus, Node, Pod
 from clustersim.api.types import PodPhase
+from clustersim.apiserver import DELETED, ClusterState
 from clustersim.metrics.recorder import Recorder
-from clustersim.state import DELETED, ClusterState
 
 __all__ = ["KubeStateMetrics"]
 

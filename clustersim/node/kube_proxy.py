@@ -12,11 +12,11 @@ events at the same times, so their rules differ only when a node is cut off.
 from __future__ import annotations
 
 from clustersim.api.objects import EndpointSlice
+from clustersim.apiserver import DELETED, ClusterState
 from clustersim.config.models import KubeProxyConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Infrastructure
 from clustersim.metrics.recorder import Recorder
-from clustersim.state import DELETED, ClusterState
 
 __all__ = ["KubeProxy"]
 

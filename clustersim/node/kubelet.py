@@ -19,7 +19,7 @@ import numpy as np
 
 from clustersim.api.objects import ConditionStatus, Lease, Node, ObjectMeta, Pod
 from clustersim.api.types import PodPhase
-from clustersim.backoff import Backoff
+from clustersim.apiserver import DELETED, ClusterState
 from clustersim.config.models import KubeletConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Host, Infrastructure
@@ -27,7 +27,7 @@ from clustersim.metrics.recorder import Recorder
 from clustersim.node.eviction_manager import EvictionManager, ImageGCManager
 from clustersim.node.images import ImageService
 from clustersim.node.pod_worker import EVICT, POWER_OFF, REMOVED, TERMINATE, Crash, PodWorker
-from clustersim.state import DELETED, ClusterState
+from clustersim.util.backoff import Backoff
 
 if TYPE_CHECKING:
     from collections.abc import Generator

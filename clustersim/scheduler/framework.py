@@ -14,8 +14,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from clustersim.api.objects import Pod
-from clustersim.registry import Registry
 from clustersim.scheduler.cache import NodeTable
+from clustersim.util.registry import Registry
 
 __all__ = [
     "MAX_NODE_SCORE", "SCHEDULER_PLUGINS", "Code", "CycleState", "FilterPlugin", "PerNodeFilter", "ScorePlugin",

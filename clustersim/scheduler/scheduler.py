@@ -25,10 +25,10 @@ from simpy.events import Timeout
 
 from clustersim.api.objects import Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, ReplicaSet, Service, StatefulSet
 from clustersim.api.types import LabelSelector
+from clustersim.apiserver import ADDED, DELETED, ClusterState
 from clustersim.config.models import SchedulerConfig
 from clustersim.env import ClusterEnv
 from clustersim.metrics.recorder import Recorder
-from clustersim.ratelimit import TokenBucket
 from clustersim.scheduler.cache import NodeTable
 from clustersim.scheduler.framework import SCHEDULER_PLUGINS, Code, CycleState, FilterPlugin, ScorePlugin
 from clustersim.scheduler.plugins.default_preemption import DefaultPreemption
@@ -37,7 +37,7 @@ from clustersim.scheduler.preemption import NOT_HELPFUL, dry_run, num_candidates
 from clustersim.scheduler.profile import Profile, default_profile
 from clustersim.scheduler.queue import QueuedPod, SchedulingQueue
 from clustersim.scheduler.shape_cache import ShapeCache, ShapeEntry
-from clustersim.state import ADDED, DELETED, ClusterState
+from clustersim.util.ratelimit import TokenBucket
 
 __all__ = ["Framework", "Scheduler", "build_plugin", "failed_scheduling_message", "num_feasible_nodes_to_find"]
 

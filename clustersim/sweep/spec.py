@@ -14,7 +14,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from clustersim.config.load import ConfigError, _apply, _loc, load_config
+from clustersim.config.errors import ConfigError
+from clustersim.config.load import _apply, _loc, load_config
 
 __all__ = ["Axis", "Design", "ExperimentSpec", "PlotSpec", "Precision", "is_experiment", "load_experiment"]
 

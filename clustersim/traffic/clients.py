@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from clustersim.apiserver import ClusterState
 from clustersim.config.models import ServiceConfig, SimConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Host, Infrastructure
 from clustersim.metrics.recorder import Recorder
-from clustersim.state import ClusterState
 from clustersim.traffic.load_balancer import LoadBalancer
 
 __all__ = ["Traffic"]

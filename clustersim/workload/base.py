@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustersim.registry import Registry
+from clustersim.util.registry import Registry
 
 __all__ = ["WORKLOADS"]
 

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from clustersim.actors import ActorArgs, ActorContext
 from clustersim.api.objects import Pod
-from clustersim.state import DELETED
+from clustersim.apiserver import DELETED
 from clustersim.workload.base import WORKLOADS
 
 __all__ = ["PodChurn"]

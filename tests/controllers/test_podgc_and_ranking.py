@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from clustersim.admission import DefaultTolerationSeconds
 from clustersim.api.objects import Node, ObjectMeta, Pod
 from clustersim.api.types import Container, PodPhase, PodSpec, ResourceList
+from clustersim.apiserver import ClusterState
+from clustersim.apiserver.admission import DefaultTolerationSeconds
 from clustersim.config.models import ControllerManagerConfig
 from clustersim.controllers.pod_util import deletion_rank
 from clustersim.controllers.podgc import PodGCController
 from clustersim.env import ClusterEnv
 from clustersim.metrics.recorder import Recorder
-from clustersim.state import ClusterState
 
 
 def _setup(**cfg: object) -> tuple[ClusterEnv, ClusterState, PodGCController]:

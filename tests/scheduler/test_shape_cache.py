@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import clustersim.scheduler.plugins  # noqa: F401  (registers the plugins)
-from clustersim.admission import DefaultTolerationSeconds
 from clustersim.api.objects import Node, ObjectMeta, Pod
 from clustersim.api.types import Container, PodSpec, ResourceList, Taint, TaintEffect, Toleration
+from clustersim.apiserver import ClusterState
+from clustersim.apiserver.admission import DefaultTolerationSeconds
 from clustersim.config.models import SchedulerConfig
 from clustersim.env import ClusterEnv
 from clustersim.metrics.recorder import Recorder
@@ -24,7 +25,6 @@ from clustersim.scheduler.framework import CycleState
 from clustersim.scheduler.profile import profiles_from_config
 from clustersim.scheduler.scheduler import Scheduler
 from clustersim.scheduler.shape_cache import ShapeCache
-from clustersim.state import ClusterState
 
 MI, GI = 2**20, 2**30
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 
 from clustersim.api.objects import Deployment, ObjectMeta, OwnerRef, Pod, PodTemplate, ReplicaSet, ReplicaSetSpec
+from clustersim.apiserver import DELETED
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
 from clustersim.controllers.deployment import util
 from clustersim.controllers.deployment.util import RECREATE, RSView
-from clustersim.state import DELETED
 
 __all__ = ["DeploymentController", "template_hash"]
 

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from clustersim.api.objects import HorizontalPodAutoscaler, HPAMetric, HPAScalingRules, Pod
 from clustersim.api.types import PodPhase
+from clustersim.apiserver import DELETED
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
 from clustersim.controllers.podautoscaler import replica_calculator as rc
-from clustersim.state import DELETED
 
 __all__ = ["HorizontalPodAutoscalerController", "MetricError", "scale_down_limit", "scale_up_limit"]
 

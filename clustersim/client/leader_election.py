@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from clustersim.client import Gate
 from clustersim.config.models import LeaderElectionConfig
 from clustersim.env import ClusterEnv
-from clustersim.state import Gate
 
 __all__ = ["ElectedComponent"]
 

@@ -16,11 +16,10 @@ import clustersim.controllers  # noqa: F401  (registers controllers)
 import clustersim.faults  # noqa: F401
 import clustersim.scheduler.plugins  # noqa: F401
 import clustersim.workload  # noqa: F401
-from clustersim.config.load import ConfigError
+from clustersim.config.errors import ConfigError
 from clustersim.config.models import SimConfig
 from clustersim.controllers.base import CONTROLLERS
 from clustersim.faults.base import FAULTS
-from clustersim.registry import Registry
 from clustersim.scheduler.framework import SCHEDULER_PLUGINS, FilterPlugin, ScorePlugin
 from clustersim.scheduler.profile import (
     KubeSchedulerConfigError,
@@ -29,6 +28,7 @@ from clustersim.scheduler.profile import (
     profile_to_config,
 )
 from clustersim.scheduler.scheduler import build_plugin
+from clustersim.util.registry import Registry
 from clustersim.workload.base import WORKLOADS
 
 __all__ = ["check_references", "expand_manifests", "expand_traces", "expand_scheduler_config_file", "parse_args"]

@@ -17,104 +17,17 @@ from typing import Any
 
 import simpy
 
-from clustersim.admission import DefaultTolerationSeconds
 from clustersim.api.objects import Deployment, Lease, Node, Pod, ReplicaSet
 from clustersim.api.types import PodPhase
+from clustersim.apiserver.admission import DefaultTolerationSeconds
 
-__all__ = ["Client", "Gate", "ADDED", "DELETED", "MODIFIED", "ClusterState", "Handler"]
+__all__ = ["ADDED", "DELETED", "MODIFIED", "ClusterState", "Handler"]
 
 ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 Obj = Any
 Handler = Callable[[str, Obj], None]
 KINDS = (Node.KIND, Lease.KIND, Pod.KIND, ReplicaSet.KIND, Deployment.KIND, "PodDisruptionBudget", "Service", "EndpointSlice",
          "StatefulSet", "PersistentVolumeClaim", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler")
-
-
-class Gate:
-    """A component's link to the API server: closed while the component is down or the API server is.
-
-    Watch events arriving while it is closed are held (the newest per object and handler) and handed
-    over when it opens, as a relist after a reconnect would; deferred work waits too.
-    """
-
-    __slots__ = ("open", "_held", "_callbacks", "_waiters", "env", "_closed_by")
-
-    def __init__(self, env: simpy.Environment) -> None:
-        self.env = env
-        self.open = True
-        self._closed_by: set[str] = set()
-        self._held: dict[tuple[int, int], tuple[Handler, str, Obj]] = {}
-        self._callbacks: builtins.list[Callable[[], None]] = []
-        self._waiters: builtins.list[simpy.Event] = []
-
-    def deliver(self, handler: Handler, etype: str, obj: Obj) -> None:
-        """Call the handler now, or hold the event until the gate opens."""
-        if self.open:
-            handler(etype, obj)
-        else:
-            self._held[(id(handler), id(obj))] = (handler, etype, obj)
-
-    def hold(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` when the gate opens."""
-        self._callbacks.append(callback)
-
-    def close(self, reason: str = "down") -> None:
-        """The component is cut off (for ``reason``: its leader is down, the API server is down)."""
-        self._closed_by.add(reason)
-        self.open = False
-
-    def reopen(self, reason: str = "down") -> None:
-        """``reason`` is over; once none is left, hand over what was held and wake whoever waits."""
-        self._closed_by.discard(reason)
-        if self.open or self._closed_by:
-            return
-        self.open = True
-        held, self._held = self._held, {}
-        for handler, etype, obj in held.values():
-            handler(etype, obj)
-        callbacks, self._callbacks = self._callbacks, []
-        for cb in callbacks:
-            cb()
-        waiters, self._waiters = self._waiters, []
-        for ev in waiters:
-            ev.succeed()
-
-    def wait_open(self) -> simpy.Event:
-        """An event that fires when the gate opens."""
-        ev = self.env.event()
-        self._waiters.append(ev)
-        return ev
-
-
-class Client:
-    """A component's view of the store through its ``Gate``: reads and writes go straight to the store,
-    watches and deferred work pass the gate."""
-
-    def __init__(self, store: ClusterState, gate: Gate) -> None:
-        self.store, self.gate = store, gate
-        for name in ("get", "list", "count", "owned_by", "pods_on_node", "nodes_with_pods", "create", "update", "delete", "bind"):
-            setattr(self, name, getattr(store, name))
-        self.env = store.env
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.store, name)
-
-    @property
-    def connected(self) -> bool:
-        """The component reaches the API server."""
-        return self.gate.open
-
-    def watch(self, kind: str, handler: Handler, etypes: tuple[str, ...] = (ADDED, MODIFIED, DELETED)) -> None:
-        """A watch whose events pass the gate."""
-        gate = self.gate
-        self.store.watch(kind, lambda e, o: gate.deliver(handler, e, o), etypes)
-
-    def defer(self, callback: Callable[[], None]) -> None:
-        """Deferred work runs only while connected."""
-        if self.gate.open:
-            self.store.defer(callback)
-        else:
-            self.gate.hold(callback)
 
 
 class ClusterState:

@@ -7,7 +7,7 @@ cannot both use the last disruption; the disruption controller recomputes it fro
 from __future__ import annotations
 
 from clustersim.api.objects import Pod, PodDisruptionBudget
-from clustersim.state import ClusterState
+from clustersim.apiserver import ClusterState
 
 __all__ = ["evict"]
 

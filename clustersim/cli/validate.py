@@ -1,0 +1,57 @@
+"""``clustersim validate``: configs, experiment files and manifests, checked before anything runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from clustersim.cli.common import cli, fail
+from clustersim.config.errors import ConfigError
+from clustersim.config.load import load_config, parse_overrides
+
+
+@cli.command("validate")
+@click.argument("configs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a config value by dotted key.")
+@click.option("--lenient", is_flag=True, help="Manifests: skip unknown kinds with a warning instead of failing.")
+def validate_cmd(configs: tuple[Path, ...], sets: tuple[str, ...], lenient: bool) -> None:
+    """Check configs, experiment files and Kubernetes manifest files or folders (exit 2 on the first error)."""
+    from clustersim.manifests import ManifestError, load_manifests
+    from clustersim.sweep.spec import is_experiment, load_experiment
+
+    try:
+        overrides = parse_overrides(sets)
+        for path in configs:
+            if path.is_dir() or _is_manifest(path):
+                try:
+                    ms = load_manifests([path], lenient=lenient)
+                except ManifestError as e:
+                    fail(str(e))
+                added = ", ".join(f"{len(v)} {k}" for k, v in ms.entries.items() if v)
+                click.echo(f"{path}: ok ({ms.documents} objects: {added or 'none the simulator runs'})")
+                for w in ms.warnings:
+                    click.echo(f"warning: {w}", err=True)
+                for line in ms.simplifications():
+                    if not line.startswith("ignored field"):
+                        click.echo(f"  {line}")
+                continue
+            if is_experiment(path):
+                exp = load_experiment(path)
+                click.echo(f"{path}: ok (experiment, {exp.n_points} design points x {exp.spec.replications} replications)")
+            else:
+                load_config(path, overrides)
+                click.echo(f"{path}: ok")
+    except ConfigError as e:
+        fail(str(e))
+
+
+def _is_manifest(path: Path) -> bool:
+    """A YAML file whose first document has apiVersion and kind."""
+    import yaml
+
+    try:
+        first = next(iter(yaml.safe_load_all(path.read_text())), None)
+    except (OSError, yaml.YAMLError):
+        return False
+    return isinstance(first, dict) and "apiVersion" in first and "kind" in first

@@ -1,0 +1,7 @@
+"""``python -m clustersim.conformance CASES.json``."""
+
+import sys
+
+from clustersim.conformance import main
+
+sys.exit(main())

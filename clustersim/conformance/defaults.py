@@ -1,0 +1,123 @@
+"""Category C: defaults, timings and small formulas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.apiserver.admission import DefaultTolerationSeconds
+from clustersim.config import models as m
+from clustersim.conformance.build import _toleration_dict, _tolerations
+from clustersim.conformance.registry import DEFAULTS, NOT_MODELLED, register, register_defaults
+from clustersim.node.kubelet import LEASE_RENEW_FRACTION
+from clustersim.scheduler.plugins.default_preemption import DefaultPreemption
+from clustersim.scheduler.profile import DEFAULT_MULTIPOINT, default_profile
+from clustersim.scheduler.queue import backoff_duration
+from clustersim.scheduler.scheduler import num_feasible_nodes_to_find
+from clustersim.util.backoff import Backoff
+
+# ---- category C: defaults and formulas
+_K, _CM, _S, _A = m.KubeletConfig(), m.ControllerManagerConfig(), m.SchedulerConfig(), m.ApiServerConfig()
+_P, _D = m.ProbeConfig(), m.DeploymentConfig(name="x", containers=[m.ContainerConfig(name="c", image="i")])
+
+register_defaults({
+    ("kubelet", "nodeStatusUpdateFrequency"): (lambda: _K.node_status_update_frequency_s, "s"),
+    ("kubelet", "nodeLeaseDurationSeconds"): (lambda: _K.node_lease_duration_s, "s"),
+    ("kubelet", "nodeLeaseRenewInterval"): (lambda: _K.node_lease_duration_s * LEASE_RENEW_FRACTION, "s"),
+    ("kubelet", "containerRestartBackoffInitial"): (lambda: _K.container_backoff_initial_s, "s"),
+    ("kubelet", "containerRestartBackoffMax"): (lambda: _K.container_backoff_max_s, "s"),
+    ("kubelet", "imagePullBackoffInitial"): (lambda: _K.image_backoff_initial_s, "s"),
+    ("kubelet", "imagePullBackoffMax"): (lambda: _K.image_backoff_max_s, "s"),
+    ("kubelet", "genericPlegRelistPeriod"): (lambda: _K.pleg_relist_period_s, "s"),
+    ("kubelet", "serializeImagePulls"): (lambda: _K.serialize_image_pulls, "bool"),
+    ("kubelet", "maxPods"): (lambda: _K.max_pods, "pods"),
+    ("kubelet", "housekeepingPeriod"): (lambda: _K.housekeeping_period_s, "s"),
+    ("kubelet", "evictionHard"): (lambda: dict(_K.eviction_hard), "threshold"),
+    ("kubelet", "evictionPressureTransitionPeriod"): (lambda: _K.eviction_pressure_transition_period_s, "s"),
+    ("kubelet", "evictionMonitoringPeriod"): (lambda: _K.eviction_monitoring_period_s, "s"),
+    ("kubelet", "imageGCHighThresholdPercent"): (lambda: _K.image_gc_high_threshold_percent, "percent"),
+    ("kubelet", "imageGCLowThresholdPercent"): (lambda: _K.image_gc_low_threshold_percent, "percent"),
+    ("kubelet", "imageMinimumGCAge"): (lambda: _K.image_minimum_gc_age_s, "s"),
+    ("pod", "probe.periodSeconds"): (lambda: _P.period_s, "s"),
+    ("pod", "probe.timeoutSeconds"): (lambda: _P.timeout_s, "s"),
+    ("pod", "probe.successThreshold"): (lambda: _P.success_threshold, "count"),
+    ("pod", "probe.failureThreshold"): (lambda: _P.failure_threshold, "count"),
+    ("pod", "probe.initialDelaySeconds"): (lambda: _P.initial_delay_s, "s"),
+    ("pod", "terminationGracePeriodSeconds"): (lambda: _D.termination_grace_period_s, "s"),
+    ("kube-apiserver", "default-not-ready-toleration-seconds"): (lambda: _A.default_not_ready_toleration_seconds, "s"),
+    ("kube-apiserver", "default-unreachable-toleration-seconds"): (lambda: _A.default_unreachable_toleration_seconds, "s"),
+    ("kube-controller-manager", "node-monitor-period"): (lambda: _CM.node_monitor_period_s, "s"),
+    ("kube-controller-manager", "node-monitor-grace-period"): (lambda: _CM.node_monitor_grace_period_s, "s"),
+    ("kube-controller-manager", "node-startup-grace-period"): (lambda: _CM.node_startup_grace_period_s, "s"),
+    ("kube-controller-manager", "node-eviction-rate"): (lambda: _CM.node_eviction_rate, "nodes/s"),
+    ("kube-controller-manager", "secondary-node-eviction-rate"): (lambda: _CM.secondary_node_eviction_rate, "nodes/s"),
+    ("kube-controller-manager", "large-cluster-size-threshold"): (lambda: _CM.large_cluster_size_threshold, "nodes"),
+    ("kube-controller-manager", "unhealthy-zone-threshold"): (lambda: _CM.unhealthy_zone_threshold, "fraction"),
+    ("kube-controller-manager", "endpointslice.max-endpoints-per-slice"): (lambda: _CM.endpointslice_max_endpoints_per_slice, "endpoints"),
+    ("kube-controller-manager", "endpointslice-updates-batch-period"): (lambda: _CM.endpointslice_updates_batch_period_s, "s"),
+    ("kube-controller-manager", "concurrent-replicaset-syncs"): (lambda: _CM.concurrent_replicaset_syncs, "workers"),
+    ("kube-controller-manager", "horizontal-pod-autoscaler-sync-period"): (lambda: _CM.hpa_sync_period_s, "s"),
+    ("kube-controller-manager", "horizontal-pod-autoscaler-tolerance"): (lambda: _CM.hpa_tolerance, "ratio"),
+    ("kube-controller-manager", "horizontal-pod-autoscaler-downscale-stabilization"): (lambda: _CM.hpa_downscale_stabilization_s, "s"),
+    ("kube-controller-manager", "horizontal-pod-autoscaler-cpu-initialization-period"): (lambda: _CM.hpa_cpu_initialization_period_s, "s"),
+    ("kube-controller-manager", "horizontal-pod-autoscaler-initial-readiness-delay"): (lambda: _CM.hpa_initial_readiness_delay_s, "s"),
+    ("kube-controller-manager", "terminated-pod-gc-threshold"): (lambda: _CM.terminated_pod_gc_threshold, "pods"),
+    ("apps/v1", "Deployment.spec.strategy.rollingUpdate.maxUnavailable"): (lambda: _D.max_unavailable, "intOrPercent"),
+    ("apps/v1", "Deployment.spec.strategy.rollingUpdate.maxSurge"): (lambda: _D.max_surge, "intOrPercent"),
+    ("apps/v1", "Deployment.spec.revisionHistoryLimit"): (lambda: _D.revision_history_limit, "count"),
+    ("apps/v1", "Deployment.spec.progressDeadlineSeconds"): (lambda: _D.progress_deadline_s, "s"),
+    ("apps/v1", "Deployment.spec.replicas"): (lambda: _D.replicas, "count"),
+    ("kube-scheduler", "podInitialBackoffSeconds"): (lambda: _S.pod_initial_backoff_s, "s"),
+    ("kube-scheduler", "podMaxBackoffSeconds"): (lambda: _S.pod_max_backoff_s, "s"),
+    ("kube-scheduler", "percentageOfNodesToScore"): (lambda: _S.percentage_of_nodes_to_score, "percent (0 = adaptive)"),
+    ("kube-scheduler", "parallelism"): (lambda: _S.parallelism, "goroutines"),
+    ("kube-scheduler", "DefaultPreemptionArgs"): (lambda: {
+        "minCandidateNodesPercentage": DefaultPreemption().min_candidate_nodes_percentage,
+        "minCandidateNodesAbsolute": DefaultPreemption().min_candidate_nodes_absolute}, "args"),
+})
+
+NOT_MODELLED.update({
+    "kubelet": {"syncFrequency", "nodeStatusReportFrequency", "podSyncErrorBackoff", "genericPlegRelistThreshold"},
+    "kube-controller-manager": {"pod-eviction-timeout"},
+})
+
+
+
+def default_profile_plugins(inp: dict[str, Any]) -> dict[str, Any]:
+    """The default profile as the simulator builds it: multiPoint order and score weights."""
+    if inp.get("feature_gates", {}).get("DynamicResourceAllocation"):
+        raise NotImplementedError("DynamicResourceAllocation is not modelled")
+    prof = default_profile(inp.get("profile", "default-scheduler"))
+    return {"score_plugin_weights": dict(prof.scores), "multipoint_enabled_order": list(DEFAULT_MULTIPOINT)}
+
+
+def default_value(inp: dict[str, Any]) -> dict[str, Any]:
+    entry = DEFAULTS.get((inp["component"], inp["parameter"]))
+    if entry is None:
+        raise NotImplementedError(f"default {inp['component']}/{inp['parameter']} is not modelled")
+    return {"value": entry[0](), "unit": entry[1]}
+
+
+def restart_backoff(inp: dict[str, Any]) -> dict[str, Any]:
+    b, t, delays = Backoff(inp["initial_s"], inp["max_s"]), 0.0, []
+    for _ in inp["restarts"]:
+        delay = b.next("c", t)  # the container crashes right after each restart
+        delays.append(int(delay) if float(delay).is_integer() else delay)
+        t += delay
+    return {"delay_s": delays, "reset_after_stable_s": int(b.reset_after_s)}
+
+
+def admission(inp: dict[str, Any]) -> dict[str, Any]:
+    plugin = DefaultTolerationSeconds()
+    return {"pod_tolerations": [_toleration_dict(t) for t in plugin.tolerations(_tolerations(inp["pod_tolerations"]))]}
+
+
+
+register({
+    "default_value": default_value,
+    "default_profile_plugins": default_profile_plugins,
+    "num_feasible_nodes_to_find": lambda i: {"num_nodes": num_feasible_nodes_to_find(
+        i["num_all_nodes"], i["profile_percentage"] if i["profile_percentage"] is not None else i["global_percentage"])},
+    "scheduler_pod_backoff": lambda i: {"backoff_s": [int(backoff_duration(a, i["pod_initial_backoff_s"], i["pod_max_backoff_s"])) for a in i["attempts"]]},
+    "container_restart_backoff": restart_backoff,
+    "default_toleration_seconds_admission": admission,
+})

@@ -1,0 +1,38 @@
+"""The conformance runner's registries: one adapter per case kind, and the simulator's defaults.
+
+An adapter feeds a case's ``input`` to the code the simulation itself runs and returns a dict
+comparable with the case's ``expected``. Each category module registers its kinds here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["ADAPTERS", "Adapter", "DEFAULTS", "NOT_MODELLED", "register", "register_defaults"]
+
+Adapter = Callable[[dict[str, Any]], dict[str, Any]]
+
+ADAPTERS: dict[str, Adapter] = {}
+
+# (component, parameter) -> (the simulator default, its unit)
+DEFAULTS: dict[tuple[str, str], tuple[Callable[[], Any], str]] = {}
+
+# Defaults of components the simulator does not model (yet): these cases fail, honestly.
+NOT_MODELLED: dict[str, set[str]] = {}
+
+
+def register(adapters: dict[str, Adapter]) -> None:
+    """Add adapters; a kind registered twice is a bug."""
+    for kind, fn in adapters.items():
+        if kind in ADAPTERS:
+            raise ValueError(f"conformance kind {kind!r} registered twice")
+        ADAPTERS[kind] = fn
+
+
+def register_defaults(defaults: dict[tuple[str, str], tuple[Callable[[], Any], str]]) -> None:
+    """Add rows to the defaults table; a parameter registered twice is a bug."""
+    for key, value in defaults.items():
+        if key in DEFAULTS:
+            raise ValueError(f"default {key} registered twice")
+        DEFAULTS[key] = value

@@ -1,0 +1,63 @@
+"""Check cases against the registered adapters; the command-line entry point."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from clustersim.conformance.registry import ADAPTERS
+
+__all__ = ["check_case", "main", "run_cases"]
+
+
+def check_case(case: dict[str, Any]) -> str | None:
+    """None when the case passes, else a one-line reason."""
+    adapter = ADAPTERS.get(case["kind"])
+    if adapter is None:
+        return f"kind {case['kind']!r} is not supported"
+    try:
+        got = adapter(case["input"])
+    except NotImplementedError as e:
+        return str(e)
+    except Exception as e:  # an adapter bug is a failure of this case, not of the runner
+        return f"{type(e).__name__}: {e}"
+    expected = case["expected"]
+    got_cmp = {k: got.get(k) for k in expected}
+    if got_cmp != expected:
+        return f"expected {json.dumps(expected)}, got {json.dumps(got_cmp, default=str)}"
+    return None
+
+
+def run_cases(cases: list[dict[str, Any]], kinds: list[str] | None = None) -> tuple[int, list[tuple[str, str]]]:
+    """(passed, [(case id, reason)]) over the cases whose kind starts with one of ``kinds``."""
+    passed, failed = 0, []
+    for case in cases:
+        if kinds and not any(case["kind"].startswith(k) for k in kinds):
+            continue
+        why = check_case(case)
+        if why is None:
+            passed += 1
+        else:
+            failed.append((case["id"], why))
+    return passed, failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry: prints failing cases and ``N passed, M failed``; exit 1 on any failure, 2 on bad input."""
+    ap = argparse.ArgumentParser(prog="python -m clustersim.conformance", description=__doc__.split("\n")[0])
+    ap.add_argument("cases", type=Path)
+    ap.add_argument("--kind", action="append", help="only kinds starting with this prefix (repeatable)")
+    args = ap.parse_args(argv)
+    try:
+        cases = json.loads(args.cases.read_text())["cases"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print(f"error: {args.cases}: cannot read cases: {e}", file=sys.stderr)
+        return 2
+    passed, failed = run_cases(cases, args.kind)
+    for case_id, why in failed:
+        print(f"FAIL {case_id}: {why}")
+    print(f"{passed} passed, {len(failed)} failed")
+    return 1 if failed else 0

@@ -1,0 +1,1 @@
+"""Small utilities with no model state: registries, cron schedules, back-off and token buckets."""
