@@ -9,6 +9,7 @@ from clustersim.config import models as m
 from clustersim.conformance.build import _toleration_dict, _tolerations
 from clustersim.conformance.registry import DEFAULTS, NOT_MODELLED, register, register_defaults
 from clustersim.node.kubelet import LEASE_RENEW_FRACTION
+from clustersim.node.restart import crash_loop_waits
 from clustersim.scheduler.plugins.default_preemption import DefaultPreemption
 from clustersim.scheduler.profile import DEFAULT_MULTIPOINT, default_profile
 from clustersim.scheduler.queue import backoff_duration
@@ -98,12 +99,13 @@ def default_value(inp: dict[str, Any]) -> dict[str, Any]:
 
 
 def restart_backoff(inp: dict[str, Any]) -> dict[str, Any]:
-    b, t, delays = Backoff(inp["initial_s"], inp["max_s"]), 0.0, []
-    for _ in inp["restarts"]:
-        delay = b.next("c", t)  # the container crashes right after each restart
-        delays.append(int(delay) if float(delay).is_integer() else delay)
-        t += delay
-    return {"delay_s": delays, "reset_after_stable_s": int(b.reset_after_s)}
+    """The kubelet's CrashLoopBackOff waits for a container that exits right after each start.
+
+    The n-th back-off restart is the (n+1)-th restart: the first restart is immediate (doBackOff).
+    """
+    b = Backoff(inp["initial_s"], inp["max_s"])
+    waits = crash_loop_waits(b, len(inp["restarts"]) + 1)[1:]
+    return {"delay_s": [int(w) if float(w).is_integer() else w for w in waits], "reset_after_stable_s": int(b.reset_after_s)}
 
 
 def admission(inp: dict[str, Any]) -> dict[str, Any]:

@@ -216,7 +216,7 @@ class Kubelet:
                 return cause
             if not plan.failed:
                 self._pod_event(pod, "Pulled", f'Successfully pulled image "{image}" in {plan.done_s - plan.start_s:.3f}s')
-                self.image_backoff.reset(image)
+                self.image_backoff.reset(f"{pod.meta.uid}/{image}")
                 self.image_gc.poke()
                 self.eviction.poke()
                 return None

@@ -22,6 +22,7 @@ import simpy
 from clustersim.api.objects import Pod
 from clustersim.api.types import PodPhase, RestartPolicy
 from clustersim.node.prober import liveness_kill_time, readiness_fail_time, readiness_time
+from clustersim.node.restart import restart_wait
 
 if TYPE_CHECKING:
     from clustersim.node.kubelet import Kubelet
@@ -126,6 +127,7 @@ class PodWorker:
             if not isinstance(outcome, Crash):
                 return (yield from self._stop(outcome))
             self.running = False
+            finished = k.env.now
             self._set(api_ready=False, app_ok=False)
             # the kubelet learns of the exit at its next PLEG relist (genericPlegRelistPeriod)
             relist = k.cfg.pleg_relist_period_s
@@ -138,11 +140,12 @@ class PodWorker:
                 k.write(pod)
                 k.worker_done(self)
                 return None
-            delay = k.container_backoff.next(pod.meta.uid, k.env.now)
-            k.back_off(pod, delay)
-            cause = yield from self._sleep(delay)
-            if cause is not None and not isinstance(cause, Crash):
-                return (yield from self._stop(cause))
+            wait, delay = restart_wait(k.container_backoff, pod.meta.uid, finished, k.env.now)
+            if wait > 0:  # the first exit restarts at once; back-off from the second (doBackOff)
+                k.back_off(pod, delay)
+                cause = yield from self._sleep(wait)
+                if cause is not None and not isinstance(cause, Crash):
+                    return (yield from self._stop(cause))
             pod.status.restart_count += 1
             k.rec.pod_restarted(pod.meta.uid)
 
