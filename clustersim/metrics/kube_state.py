@@ -32,9 +32,14 @@ class KubeStateMetrics:
 
     def _volumes(self, etype: str, pod: Pod) -> None:
         """Data-loss events: an emptyDir's data dies with its pod; a hostPath's data stays on its node,
-        so a pod of the same workload starting elsewhere does not see it."""
+        so a pod of the same workload starting elsewhere does not see it.
+
+        A pod's data is given up when it is marked for deletion (a deletion cannot be undone), not
+        when it is finally removed: the pods of a node that died for good stay Terminating forever,
+        and their replacements start before they are finalized.
+        """
         uid, vols = pod.meta.uid, pod.spec.volumes
-        if etype == DELETED:
+        if etype == DELETED or pod.terminating:
             if uid in self._started:
                 self._started.discard(uid)
                 for v in vols:

@@ -60,3 +60,21 @@ def test_data_loss_emptydir_and_hostpath() -> None:
     moved = replacement.node.iloc[0] != killed_on
     assert loss.message.str.startswith("hostPath").sum() == (1 if moved else 0)
     assert res.summary["data_loss_events"] == len(loss)
+
+
+def test_data_loss_on_a_node_that_crashed_for_good() -> None:
+    # the pods of a dead node stay Terminating (nobody confirms their deletion), but their data is gone:
+    # the emptyDir dies with the pod marked for deletion, and the hostPath data stays on the dead node
+    # while the replacement starts elsewhere, before the old pod is finalized
+    dep = {"name": "cache", "replicas": 1, "containers": C,
+           "volumes": [{"name": "scratch", "type": "emptyDir"}, {"name": "logs", "type": "hostPath", "path": "/var/log/cache"}]}
+    home = run_config(cluster=CLUSTER, deployments=[dep], duration_s=30).pods.node.iloc[0]
+    res = run_config(cluster=CLUSTER, deployments=[dep], duration_s=700,
+                     faults=[{"name": "NodeCrash", "args": {"at_s": 60, "nodes": [home]}}])
+    first = res.pods.iloc[0]
+    assert first.node == home and first.deletion_s > 0 and first.deleted_s != first.deleted_s  # never finalized (NaN)
+    assert len(res.pods) == 2 and res.pods.node.iloc[1] != home
+    loss = events_of(res, "DataLoss")
+    assert loss.message.str.startswith("emptyDir scratch").sum() == 1
+    assert loss.message.str.startswith("hostPath /var/log/cache").sum() == 1
+    assert res.summary["data_loss_events"] == 2
