@@ -8,6 +8,7 @@ until every Deployment again serves its desired replicas and no pod is Pending, 
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Any
 
@@ -132,14 +133,15 @@ def _first(df: pd.DataFrame, t_min: float) -> float | None:
     return float(rows["t"].iloc[0]) if len(rows) else None
 
 
-def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame) -> None:
+def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame, t_end: float) -> None:
+    """The path of one failure episode of a node: from its injection until the node's next failure (``t_end``)."""
     node, t0 = row["target"], row["t_inject"]
+    ev = ev[(ev["t"] >= t0) & (ev["t"] < t_end)]
     not_ready = ev[(ev["kind"] == "Node") & (ev["name"] == node) & (ev["reason"] == "NodeNotReady")]
     row["t_not_ready"] = _first(not_ready, t0)
-    taint = ts[(ts["metric"] == "node_noexecute_taint") & (ts["name"] == node) & (ts["value"] == 1.0)]
+    taint = ts[(ts["metric"] == "node_noexecute_taint") & (ts["name"] == node) & (ts["value"] == 1.0) & (ts["t"] < t_end)]
     row["t_tainted"] = _first(taint, t0)
-    evicted = ev[(ev["reason"] == "TaintManagerEviction") & (ev["node"] == node)
-                 & ev["message"].str.startswith("Marking") & (ev["t"] >= t0)]
+    evicted = ev[(ev["reason"] == "TaintManagerEviction") & (ev["node"] == node) & ev["message"].str.startswith("Marking")]
     row["evicted_pods"] = len(evicted)
     row["t_evicted"] = float(evicted["t"].min()) if len(evicted) else None
     row["t_replacements_created"] = row["t_replacements_scheduled"] = row["t_replacements_ready"] = None
@@ -151,7 +153,8 @@ def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, po
         for workload, n in need.items():
             if not workload:
                 continue
-            cand = pods[(pods["workload"] == workload) & (pods["created_s"] >= row["t_evicted"])].sort_values("created_s")
+            cand = pods[(pods["workload"] == workload) & (pods["created_s"] >= row["t_evicted"])
+                        & (pods["created_s"] < t_end)].sort_values("created_s")
             reps.append(cand.head(int(n)))
         if reps:
             rep = pd.concat(reps)
@@ -292,11 +295,20 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
     ev = ev[ev["reason"].isin(["NodeNotReady", "TaintManagerEviction", "Pulled"])]
     ts = ts[ts["metric"] == "node_noexecute_taint"]
     rows = []
-    for rec in faults.to_dict("records"):
+    records = faults.to_dict("records")
+    injections: dict[str, list[float]] = {}  # node -> its failure times, sorted: an episode ends at the next
+    for r in records:
+        if r["fault"] in NODE_FAULTS:
+            injections.setdefault(r["target"], []).append(r["t_inject"])
+    for times in injections.values():
+        times.sort()
+    for rec in records:
         row = dict(rec)
         row["t_recover"] = None if row["t_recover"] is None or math.isnan(row["t_recover"]) else row["t_recover"]
         if row["fault"] in NODE_FAULTS:
-            _node_crash_path(row, ts, ev, pods)
+            times = injections[row["target"]]
+            i = bisect.bisect_right(times, row["t_inject"])
+            _node_crash_path(row, ts, ev, pods, times[i] if i < len(times) else math.inf)
             _endpoint_path(row, cfg, series, end)
         row["convergence_s"] = _convergence(grid, ok, row["t_inject"])
         rows.append(row)
