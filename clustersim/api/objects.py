@@ -346,6 +346,9 @@ class Service(_Keyed):
     selector: tuple[tuple[str, str], ...] = ()
     external_traffic_policy: str = "Cluster"
     external_name: str = ""
+    publish_not_ready_addresses: bool = False
+    internal_traffic_policy: str = "Cluster"
+    external_ips: tuple[str, ...] = ()
 
     KIND = "Service"
 

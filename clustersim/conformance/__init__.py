@@ -8,7 +8,17 @@ registers its kinds (``registry.register``), as the scheduler's plugins register
     python -m clustersim.conformance CASES.json [--kind PREFIX]...
 """
 
-from clustersim.conformance import backoff, daemonset, defaults, deployment, hpa, scheduler  # noqa: F401  (register the kinds)
+from clustersim.conformance import (  # noqa: F401  (register the kinds)
+    backoff,
+    daemonset,
+    defaults,
+    deployment,
+    dns,
+    hpa,
+    ingress,
+    scheduler,
+    services,
+)
 from clustersim.conformance.registry import ADAPTERS, DEFAULTS, NOT_MODELLED
 from clustersim.conformance.runner import check_case, main, run_cases
 

@@ -1,19 +1,20 @@
 """The EndpointSlice controller (pkg/controller/endpointslice): a Service's endpoints from its pods.
 
-Every pod matching the Service's selector that is bound to a node and has started (has an IP) is an
-endpoint, with the conditions of ``discovery/v1``: ``ready`` (pod Ready and not terminating),
-``serving`` (pod Ready), ``terminating``. The endpoints are written as one object per Service;
+Every pod matching the Service's selector that is bound to a node, has started (has an IP) and is not
+terminal is an endpoint (``ShouldPodBeInEndpoints`` with terminating pods included), with the
+conditions of ``discovery/v1`` (``podToEndpoint``): ``serving`` (pod Ready), ``terminating``, and
+``ready`` (publishNotReadyAddresses, or serving and not terminating). Services without a selector are
+left alone: their EndpointSlices are written by hand (upstream's controller skips them too). The endpoints are written as one object per Service;
 ``slices`` is how many EndpointSlices of ``maxEndpointsPerSlice`` (100) they fill. With
 ``--endpointslice-updates-batch-period`` > 0, pod changes inside the window are written together.
 """
 
 from __future__ import annotations
 
-import math
-
 from clustersim.api.objects import Endpoint, EndpointSlice, ObjectMeta, Pod, Service
 from clustersim.apiserver import DELETED
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
+from clustersim.controllers.endpointslice_util import endpoint_conditions, should_pod_be_in_endpoints, slice_count
 
 __all__ = ["EndpointSliceController", "endpoints_for"]
 
@@ -22,13 +23,15 @@ def endpoints_for(svc: Service, pods: list[Pod]) -> tuple[Endpoint, ...]:
     """The endpoints of ``svc`` among ``pods`` (sorted by pod key)."""
     sel = svc.selector
     out = []
+    publish = svc.publish_not_ready_addresses
     for p in pods:
-        if p.meta.namespace != svc.meta.namespace or not p.node_name or p.status.start_s is None or p.terminal:
+        if p.meta.namespace != svc.meta.namespace or not p.node_name:
+            continue
+        if not should_pod_be_in_endpoints(p.status.phase, p.status.start_s is not None, p.terminating):
             continue
         if not all(p.meta.labels.get(k) == v for k, v in sel):
             continue
-        term = p.terminating
-        out.append(Endpoint(p.key, p.node_name, p.status.ready and not term, p.status.ready, term))
+        out.append(Endpoint(p.key, p.node_name, *endpoint_conditions(p.status.ready, p.terminating, publish)))
     return tuple(sorted(out, key=lambda e: e.pod))
 
 
@@ -66,7 +69,7 @@ class EndpointSliceController(Controller):
         if svc is None or not svc.selector:
             return None
         eps = endpoints_for(svc, [p for p in self.state.list("Pod") if p.meta.namespace == svc.meta.namespace])
-        slices = math.ceil(len(eps) / self.cfg.endpointslice_max_endpoints_per_slice) if eps else 0
+        slices = slice_count(len(eps), self.cfg.endpointslice_max_endpoints_per_slice)
         cur = self.state.get("EndpointSlice", key)
         if cur is None:
             self.state.create(EndpointSlice(ObjectMeta(svc.meta.name, svc.meta.namespace), key, eps, slices))
