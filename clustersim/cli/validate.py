@@ -48,10 +48,10 @@ def validate_cmd(configs: tuple[Path, ...], sets: tuple[str, ...], lenient: bool
 
 def _is_manifest(path: Path) -> bool:
     """A YAML file whose first document has apiVersion and kind."""
-    import yaml
+    from clustersim.util.strict_yaml import YAMLInputError, load_yaml_documents
 
     try:
-        first = next(iter(yaml.safe_load_all(path.read_text())), None)
-    except (OSError, yaml.YAMLError):
+        first = next(iter(load_yaml_documents(path)), None)
+    except YAMLInputError:
         return False
     return isinstance(first, dict) and "apiVersion" in first and "kind" in first

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from clustersim.config.errors import ConfigError
 from clustersim.config.models import SimConfig
+from clustersim.util.strict_yaml import YAMLInputError, load_yaml, parse_yaml
 
-__all__ = ["ConfigError", "load_config", "parse_overrides", "validate_dict"]
+__all__ = ["ConfigError", "load_config", "parse_overrides", "read_yaml", "validate_dict"]
 
 
 def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
@@ -22,9 +22,9 @@ def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
         if not sep or not key:
             raise ConfigError("--set", item, "expected dotted.key=value")
         try:
-            out[key] = yaml.safe_load(raw) if raw else ""
-        except yaml.YAMLError:
-            raise ConfigError("--set", key, f"cannot parse value {raw!r}") from None
+            out[key] = parse_yaml(raw, "--set") if raw else ""
+        except YAMLInputError as e:
+            raise ConfigError("--set", key, f"cannot parse value {raw!r}: {e.message}") from None
     return out
 
 
@@ -92,8 +92,16 @@ def validate_dict(data: Any, source: str) -> SimConfig:
     return cfg
 
 
+def read_yaml(path: str | Path) -> Any:
+    """One YAML document through the strict reader (None when empty); ConfigError naming the file and line."""
+    try:
+        return load_yaml(path)
+    except YAMLInputError as e:
+        raise ConfigError(e.source, e.field, e.message) from None
+
+
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> SimConfig:
-    """Read YAML (``yaml.safe_load``), apply dotted overrides, validate.
+    """Read YAML (the strict reader, ``util/strict_yaml.py``), apply dotted overrides, validate.
 
     Args:
         path: the config file.
@@ -103,17 +111,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Si
         ConfigError: unreadable file, bad YAML, unknown key, bad value or dangling reference.
     """
     source = str(path)
-    try:
-        text = Path(path).read_text()
-    except OSError as e:
-        raise ConfigError(source, "", e.strerror or "cannot read file") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "yaml"
-        problem = getattr(e, "problem", None) or "invalid YAML"
-        raise ConfigError(source, where, problem) from None
+    data = read_yaml(path)
     if data is None:
         data = {}
     for key, value in (overrides or {}).items():

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 import clustersim.controllers  # noqa: F401  (registers controllers)
@@ -29,6 +28,7 @@ from clustersim.scheduler.profile import (
 )
 from clustersim.scheduler.scheduler import build_plugin
 from clustersim.util.registry import Registry
+from clustersim.util.strict_yaml import YAMLInputError
 from clustersim.workload.base import WORKLOADS
 
 __all__ = ["check_references", "expand_manifests", "expand_traces", "expand_scheduler_config_file", "parse_args"]
@@ -106,12 +106,12 @@ def expand_scheduler_config_file(data: dict[str, Any], source: str) -> dict[str,
         return data
     path = Path(source).parent / str(sched["config_file"])
     ksc = str(path)
+    if not path.is_file():
+        raise ConfigError(source, "scheduler.config_file", f"{ksc}: no such file")
     try:
         profiles, settings = parse_kube_scheduler_configuration(path)
-    except OSError as e:
-        raise ConfigError(source, "scheduler.config_file", f"{ksc}: {e.strerror or 'cannot read file'}") from None
-    except yaml.YAMLError as e:
-        raise ConfigError(ksc, "yaml", getattr(e, "problem", None) or "invalid YAML") from None
+    except YAMLInputError as e:
+        raise ConfigError(e.source, e.field, e.message) from None
     except KubeSchedulerConfigError as e:
         raise ConfigError(ksc, e.field, e.message) from None
     for k, prof in enumerate(profiles):

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from clustersim.config.models import (
@@ -33,6 +32,7 @@ from clustersim.config.models import (
     StatefulSetConfig,
 )
 from clustersim.manifests.convert import CONVERTERS, IGNORED_KINDS, NOT_MODELLED_KINDS, leaf_paths
+from clustersim.util.strict_yaml import YAMLInputError, load_yaml_documents
 
 __all__ = ["ManifestError", "ManifestSet", "load_manifests"]
 
@@ -79,12 +79,9 @@ def _files(path: Path) -> list[Path]:
 
 def _docs(path: Path) -> list[Any]:
     try:
-        return [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
-    except OSError as e:
-        raise ManifestError(str(path), "", e.strerror or "cannot read file") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ManifestError(str(path), f"line {mark.line + 1}" if mark else "yaml", getattr(e, "problem", None) or "invalid YAML") from None
+        return load_yaml_documents(path)
+    except YAMLInputError as e:
+        raise ManifestError(e.source, e.field, e.message) from None
 
 
 def _covered(p: str, used: tuple[str, ...]) -> bool:

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from clustersim.scheduler.framework import SCHEDULER_PLUGINS, FilterPlugin, ScorePlugin
+from clustersim.util.strict_yaml import load_yaml
 
 __all__ = [
     "DEFAULT_MULTIPOINT", "DEFAULT_SCORE_WEIGHTS", "POLICIES", "KubeSchedulerConfigError", "Profile", "default_profile",
@@ -262,9 +261,9 @@ def parse_kube_scheduler_configuration(path: str | Path) -> tuple[list[Profile],
 
     Raises:
         KubeSchedulerConfigError: naming the field (``profiles[1].plugins.score.enabled[0].name``).
-        OSError, yaml.YAMLError: unreadable file.
+        YAMLInputError: unreadable file or not strict YAML.
     """
-    data = yaml.safe_load(Path(path).read_text())
+    data = load_yaml(path)
     if not isinstance(data, dict):
         raise KubeSchedulerConfigError("", "top level must be a mapping")
     if data.get("apiVersion") != "kubescheduler.config.k8s.io/v1":

@@ -11,11 +11,11 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from clustersim.config.errors import ConfigError
-from clustersim.config.load import _apply, _loc, load_config
+from clustersim.config.load import _apply, _loc, load_config, read_yaml
+from clustersim.util.strict_yaml import YAMLInputError, load_yaml
 
 __all__ = ["Axis", "Design", "ExperimentSpec", "PlotSpec", "Precision", "is_experiment", "load_experiment"]
 
@@ -147,7 +147,7 @@ class ExperimentSpec(_Strict):
 def _base_data(spec: ExperimentSpec, root: Path) -> dict[str, Any]:
     path = (root / spec.base).resolve()
     load_config(path)  # validates the base on its own, naming its file
-    data = yaml.safe_load(path.read_text()) or {}
+    data: dict[str, Any] = read_yaml(path) or {}
     return data
 
 
@@ -179,8 +179,8 @@ class LoadedExperiment:
 def is_experiment(path: str | Path) -> bool:
     """True for a YAML mapping with a ``base`` key (an experiment rather than a config)."""
     try:
-        data = yaml.safe_load(Path(path).read_text())
-    except (OSError, yaml.YAMLError):
+        data = load_yaml(path)
+    except YAMLInputError:
         return False
     return isinstance(data, dict) and "base" in data
 
@@ -195,13 +195,7 @@ def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None) -
     from clustersim.sweep.metrics import known_metrics
 
     source = str(path)
-    try:
-        data = yaml.safe_load(Path(path).read_text())
-    except OSError as e:
-        raise ConfigError(source, "", e.strerror or "cannot read file") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ConfigError(source, f"line {mark.line + 1}" if mark else "yaml", getattr(e, "problem", None) or "invalid YAML") from None
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(source, "", "top level must be a mapping")
     data.update(overrides or {})
