@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,20 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(f"reference data missing: {path}")
         pytest.skip(f"reference data missing: {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def trace_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A dataset cache filled from ../shared/traces (``clustersim data fetch --from``), for the trace configs."""
+    from clustersim.data import DATASETS, fetch
+
+    traces = shared_path("traces")
+    cache = tmp_path_factory.mktemp("data-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLUSTERSIM_DATA_DIR", str(cache))
+        for name in DATASETS:
+            fetch(name, from_dir=traces)
+        yield cache
 
 
 BASE: dict[str, Any] = {

@@ -168,9 +168,10 @@ def expand_traces(data: dict[str, Any], source: str) -> dict[str, Any]:
     out = dict(data)
     for section, names in TRACE_ACTORS.items():
         items = []
-        for item in data.get(section) or []:
+        for i, item in enumerate(data.get(section) or []):
             if isinstance(item, dict) and item.get("name") in names and isinstance(item.get("args"), dict) and "path" in item["args"]:
-                item = {**item, "args": {**item["args"], "path": str(base / str(item["args"]["path"]))}}
+                path = _trace_path(base, str(item["args"]["path"]), source, f"{section}.{i}.args.path")
+                item = {**item, "args": {**item["args"], "path": str(path)}}
             items.append(item)
         if items:
             out[section] = items
@@ -179,7 +180,7 @@ def expand_traces(data: dict[str, Any], source: str) -> dict[str, Any]:
         from clustersim.traces.schema import TraceError, node_configs, read_nodes
 
         nf = cluster["nodes_file"]
-        path = base / str(nf.get("path", ""))
+        path = _trace_path(base, str(nf.get("path", "")), source, "cluster.nodes_file.path")
         try:
             nodes = node_configs(read_nodes(path, str(nf.get("format", "clustersim"))))
         except TraceError as e:
@@ -191,6 +192,18 @@ def expand_traces(data: dict[str, Any], source: str) -> dict[str, Any]:
         out["cluster"] = {**{k: v for k, v in cluster.items() if k != "nodes_file"}, "zones": zones,
                           "nodes": [*(cluster.get("nodes") or []), *nodes]}
     return out
+
+
+def _trace_path(base: Path, path: str, source: str, field: str) -> Path:
+    """A trace file: ``data:<dataset>/<file>`` from the dataset cache, else a path relative to the config."""
+    from clustersim.data import DataMissing, is_data_ref, resolve
+
+    if not is_data_ref(path):
+        return base / path
+    try:
+        return resolve(path)
+    except DataMissing as e:
+        raise ConfigError(source, field, str(e)) from None
 
 
 def check_references(cfg: SimConfig, source: str) -> None:
