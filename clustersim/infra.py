@@ -17,7 +17,8 @@ class Host:
     """A machine that runs one node's kubelet and containers."""
 
     __slots__ = ("name", "powered", "kubelet_running", "cut_from_control_plane", "cut_from_clients", "cut_from_nodes",
-                 "zone", "_on_power", "_on_kill", "_on_link", "_on_usage", "_answers", "proxy_cut_since", "_clock", "api_down")
+                 "zone", "_on_power", "_on_kill", "_on_link", "_on_usage", "_answers", "proxy_cut_since", "_clock", "api_down",
+                 "_on_image", "running_at_start")
 
     def __init__(self, name: str, zone: str = "") -> None:
         self.name = name
@@ -32,6 +33,9 @@ class Host:
         self._on_kill: list[Callable[[str, int], bool]] = []
         self._on_link: list[Callable[[bool], None]] = []
         self._on_usage: list[Callable[[], None]] = []
+        self._on_image: list[Callable[[str, bool], bool]] = []
+        # containers already running when the run starts (a cluster snapshot): pod key -> start time (s)
+        self.running_at_start: dict[str, float] = {}
         self._answers: Callable[[str], bool] | None = None
         self.proxy_cut_since: float | None = None  # kube-proxy lost its API watch at this time (partition)
         self._clock: Callable[[], float] = lambda: 0.0
@@ -124,6 +128,14 @@ class Host:
         """Make the containers of pod ``pod_key`` exit with ``exit_code``; False if none ran here."""
         return any(cb(pod_key, exit_code) for cb in self._on_kill)
 
+    def subscribe_image(self, on_image: Callable[[str, bool], bool]) -> None:
+        """Be told when a pod's images are swapped for a pause image, or back (a PodFailure fault)."""
+        self._on_image.append(on_image)
+
+    def swap_image(self, pod_key: str, paused: bool) -> bool:
+        """Replace the images of ``pod_key``'s containers by a pause image (or restore them); False if it does not run here."""
+        return any(cb(pod_key, paused) for cb in self._on_image)
+
 
 class ProxyTable:
     """kube-proxy's programmed rules, shared by the nodes that follow the API: per Service, the
@@ -168,6 +180,9 @@ class Infrastructure:
         self.control_plane: dict[str, Any] = {}  # component name -> ElectedComponent (leader election)
         self.loads: dict[tuple[str, str], Any] = {}  # (namespace, workload) -> the demand its pods serve (CpuLoad)
         self.memory_stress: dict[str, int] = {}  # pod uid -> extra bytes a MemoryStress fault adds
+        self.cpu_stress: dict[str, int] = {}  # pod uid -> extra millicores a CpuStress fault burns
+        # pod key -> active request faults (abort fraction, delay s, jitter s) on requests the pod serves (RequestFault)
+        self.request_faults: dict[str, list[tuple[float, float, float]]] = {}
         self.control_plane_gates: list[Any] = []  # the control plane's links to the API server
 
     @property

@@ -83,6 +83,8 @@ class MetricsServer:
                 cpu, memory = load.idle_m, load.memory
                 if w.serving:
                     cpu += load.demand_m(now) / serving[(pod.meta.namespace, pod.workload)]
+            cpu += self.infra.cpu_stress.get(pod.meta.uid, 0)  # a stressor's burn (CpuStress)
+            memory += self.infra.memory_stress.get(pod.meta.uid, 0)
             metrics[pod.key] = PodMetric(int(cpu), memory, now, self.cfg.resolution_s)
         self._previous = seen
         self.state.pod_metrics = metrics

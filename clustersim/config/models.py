@@ -535,6 +535,7 @@ class TrafficConfig(Strict):
     source: Literal["in-cluster", "external"] = Field("in-cluster", description="In-cluster clients on `client_nodes`, or outside clients through the NodePort or LoadBalancer.")
     client_nodes: tuple[str, ...] = Field((), description="Nodes running the in-cluster clients (default: every node).")
     start_s: NonNeg = Field(0.0, description="Clients start sending at this time (e.g. after the Deployments are up).")
+    timeout_s: Pos | None = Field(None, description="Client timeout: a request delayed longer than this fails (None: clients wait; see RequestFault).")
 
 
 class ServiceConfig(Strict):

@@ -1,6 +1,18 @@
 """Fault injectors, imported explicitly so each registers itself."""
 
-from clustersim.faults import container_crash, control_plane, node_crash, node_faults, pod_faults, stress, trace_failures
+from clustersim.faults import (
+    container_crash,
+    control_plane,
+    node_crash,
+    node_faults,
+    node_taint,
+    pod_failure,
+    pod_faults,
+    request_faults,
+    stress,
+    trace_failures,
+)
 from clustersim.faults.base import FAULTS
 
-__all__ = ["FAULTS", "container_crash", "control_plane", "node_crash", "node_faults", "pod_faults", "stress", "trace_failures"]
+__all__ = ["FAULTS", "container_crash", "control_plane", "node_crash", "node_faults", "node_taint", "pod_failure", "pod_faults",
+           "request_faults", "stress", "trace_failures"]

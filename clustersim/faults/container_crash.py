@@ -1,54 +1,43 @@
-"""ContainerCrash: at ``at_s``, the containers of running pods of a Deployment exit with ``exit_code``.
+"""ContainerCrash (ContainerKill): the containers of running pods exit with ``exit_code``.
 
-The kubelet restarts them per ``restartPolicy`` with CrashLoopBackOff (10 s doubling to 300 s).
+The kubelet notices at its next PLEG relist and restarts them per ``restartPolicy`` with
+CrashLoopBackOff (10 s doubling to 300 s). Targets: a Deployment and a count, or a pod selector and a mode.
 """
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment
-from clustersim.config.models import SimConfig
+from clustersim.api.objects import Pod
 from clustersim.faults.base import FAULTS
-from clustersim.faults.targets import pick_pods
+from clustersim.faults.pod_fault import PodFault, PodFaultArgs
 
 __all__ = ["ContainerCrash"]
 
 
-class ContainerCrashArgs(ActorArgs):
+class ContainerCrashArgs(PodFaultArgs):
     """Which pods' containers crash and when."""
 
-    at_s: float = Field(ge=0)
-    deployment: str = Field(description="Deployment whose pods are hit.")
-    namespace: str = "default"
-    count: int = Field(1, ge=1, description="Pods hit (at most the running ones).")
+    DEFAULT_COUNT = 1
     exit_code: int = 1
-
-    def check(self, cfg: SimConfig) -> str | None:
-        """Dangling Deployment reference or a time outside the run, or None."""
-        return check_deployment(cfg, self.namespace, self.deployment) or check_at(cfg, self.at_s)
+    containers: tuple[str, ...] = Field((), description="Only these containers (Chaos Mesh containerNames); the pod-level model restarts them all.")
 
 
 @FAULTS.register("ContainerCrash")
-class ContainerCrash:
+class ContainerCrash(PodFault):
     """Crash the containers of some pods."""
 
     Args = ContainerCrashArgs
+    NAME = "ContainerCrash"
 
-    def __init__(self, index: int, args: ContainerCrashArgs, ctx: ActorContext) -> None:
-        self.index, self.args, self.ctx = index, args, ctx
+    def eligible(self, pod: Pod) -> bool:
+        """Running on a node, containers started."""
+        return bool(pod.node_name) and pod.status.start_s is not None
 
-    def start(self) -> None:
-        """Schedule the crash."""
-        self.ctx.env.timeout(self.args.at_s).callbacks.append(lambda _e: self._crash())
-
-    def _crash(self) -> None:
-        ctx, a = self.ctx, self.args
-        for pod in pick_pods(ctx, a.namespace, a.deployment, a.count, f"fault/{self.index}/ContainerCrash",
-                             lambda p: bool(p.node_name) and p.status.start_s is not None):
-            host = ctx.infra.hosts.get(pod.node_name)
-            if host is not None and host.kill_container(pod.key, a.exit_code):
-                ctx.rec.faults.append({"fault": "ContainerCrash", "index": self.index, "target": pod.key,
-                                       "t_inject": ctx.env.now, "t_recover": None})
-                ctx.rec.event("Pod", pod.meta.namespace, pod.meta.name, "FaultInjected",
-                              f"ContainerCrash: containers exited with code {a.exit_code}", pod.node_name, "Warning")
+    def hit(self, pod: Pod) -> str | None:
+        """The containers exit."""
+        a: ContainerCrashArgs = self.args  # type: ignore[assignment]
+        host = self.ctx.infra.hosts.get(pod.node_name)
+        if host is None or not host.kill_container(pod.key, a.exit_code):
+            return None
+        return f"containers exited with code {a.exit_code}"

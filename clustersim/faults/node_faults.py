@@ -22,6 +22,7 @@ from pydantic import Field, model_validator
 from clustersim.actors import ActorContext, check_at
 from clustersim.config.models import SimConfig
 from clustersim.faults.base import FAULTS
+from clustersim.faults.injections import Injections
 from clustersim.faults.targets import NodeTargetArgs, pick_nodes
 from clustersim.faults.timing import Distribution
 from clustersim.infra import Host
@@ -53,25 +54,12 @@ def apply_action(host: Host, action: str, on: bool, clients: bool = False, nodes
     return True
 
 
-class NodeFaultArgs(NodeTargetArgs):
+class NodeFaultArgs(NodeTargetArgs, Injections):
     """Targets and timing of a node fault."""
-
-    at_s: float = Field(0.0, ge=0, description="First injection.")
-    duration_s: float | None = Field(None, gt=0, description="Recover after this long (None: never).")
-    every_s: float | None = Field(None, gt=0, description="Inject again every this many seconds (new picks each time).")
-    repeat: int | None = Field(None, ge=1, description="Number of injections when recurring (default: until the end of the run).")
-
-    @model_validator(mode="after")
-    def _timing(self) -> NodeFaultArgs:
-        if self.repeat is not None and self.every_s is None:
-            raise ValueError("repeat: needs every_s")
-        if self.every_s is not None and self.duration_s is not None and self.duration_s > self.every_s:
-            raise ValueError("duration_s: longer than every_s (the next injection would overlap)")
-        return self
 
     def check(self, cfg: SimConfig) -> str | None:
         """Targets exist and the first injection is inside the run."""
-        return self.check_targets(cfg) or check_at(cfg, self.at_s)
+        return self.check_targets(cfg) or self.check_times(cfg)
 
 
 class NodeFault:
@@ -95,17 +83,13 @@ class NodeFault:
 
     def start(self) -> None:
         """Schedule every injection."""
-        a, env = self.args, self.ctx.env
-        times = [a.at_s]
-        if a.every_s is not None:
-            n = a.repeat or int((self.ctx.cfg.duration_s - a.at_s) // a.every_s) + 1
-            times = [a.at_s + k * a.every_s for k in range(n) if a.at_s + k * a.every_s < self.ctx.cfg.duration_s]
-        for t in times:
+        env = self.ctx.env
+        for t in self.args.injection_times(self.ctx.cfg.duration_s):
             env.timeout(t).callbacks.append(lambda _e: self.inject())
 
     def inject(self) -> None:
         """Hit the targets now."""
-        for name in pick_nodes(self.args, self.ctx.cfg, self.rng):
+        for name in pick_nodes(self.args, self.ctx.cfg, self.rng, self.ctx.state):
             self.hit(name, self.recovery_s())
 
     def hit(self, name: str, recover_after: float | None) -> None:

@@ -15,51 +15,39 @@ from __future__ import annotations
 from pydantic import Field
 
 from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment, edit_deployment
+from clustersim.api.objects import Pod
 from clustersim.apiserver.eviction import evict
 from clustersim.config.models import SimConfig
 from clustersim.faults.base import FAULTS
 from clustersim.faults.container_crash import ContainerCrash
 from clustersim.faults.node_faults import NodeFault, NodeFaultArgs
-from clustersim.faults.targets import pick_nodes, pick_pods
+from clustersim.faults.pod_fault import PodFault, PodFaultArgs
+from clustersim.faults.targets import pick_nodes
 
 __all__ = ["BadRollout", "NodeDrain", "PodKill", "RegistryOutage"]
 
 DRAIN_RETRY_S = 5.0  # kubectl drain retries a refused eviction every 5 s
 
 
-class PodKillArgs(ActorArgs):
+class PodKillArgs(PodFaultArgs):
     """Which pods are deleted and when."""
 
-    at_s: float = Field(ge=0)
-    deployment: str
-    namespace: str = "default"
-    count: int = Field(1, ge=1, description="Pods to delete (at most the existing ones).")
-    grace_period_s: float | None = Field(None, ge=0, description="Deletion grace period (default: the pod's).")
-
-    def check(self, cfg: SimConfig) -> str | None:
-        """Known Deployment and a time inside the run."""
-        return check_deployment(cfg, self.namespace, self.deployment) or check_at(cfg, self.at_s)
+    DEFAULT_COUNT = 1
+    grace_period_s: float | None = Field(None, ge=0, description="Deletion grace period (default: the pod's; 0 deletes at once).")
 
 
 @FAULTS.register("PodKill")
-class PodKill:
+class PodKill(PodFault):
     """Delete pods through the API."""
 
     Args = PodKillArgs
+    NAME = "PodKill"
 
-    def __init__(self, index: int, args: PodKillArgs, ctx: ActorContext) -> None:
-        self.index, self.args, self.ctx = index, args, ctx
-
-    def start(self) -> None:
-        """Schedule the kill."""
-        self.ctx.env.timeout(self.args.at_s).callbacks.append(lambda _e: self._kill())
-
-    def _kill(self) -> None:
-        ctx, a = self.ctx, self.args
-        for pod in pick_pods(ctx, a.namespace, a.deployment, a.count, f"fault/{self.index}/PodKill"):
-            ctx.rec.faults.append({"fault": "PodKill", "index": self.index, "target": pod.key, "t_inject": ctx.env.now, "t_recover": None})
-            ctx.rec.event("Pod", pod.meta.namespace, pod.meta.name, "FaultInjected", "PodKill: deleted", pod.node_name, "Warning")
-            ctx.state.delete("Pod", pod.key, grace_s=a.grace_period_s)
+    def hit(self, pod: Pod) -> str | None:
+        """DELETE the pod."""
+        grace = self.args.grace_period_s  # type: ignore[attr-defined]
+        self.ctx.state.delete("Pod", pod.key, grace_s=grace)
+        return "deleted"
 
 
 FAULTS.register("ContainerKill")(type("ContainerKill", (ContainerCrash,), {"__doc__": "Alias of ContainerCrash, as chaos tools name it."}))
@@ -126,7 +114,7 @@ class NodeDrain(NodeFault):
 
     def inject(self) -> None:
         """Drain the picked nodes."""
-        for name in pick_nodes(self.args, self.ctx.cfg, self.rng):
+        for name in pick_nodes(self.args, self.ctx.cfg, self.rng, self.ctx.state):
             self._drain(name)
 
     def _drain(self, name: str) -> None:
@@ -142,7 +130,9 @@ class NodeDrain(NodeFault):
         deadline = ctx.env.now + a.timeout_s  # type: ignore[attr-defined]
 
         def attempt(_e: object = None) -> None:
-            left = [p for p in list(ctx.state.pods_on_node(name)) if not p.terminating]
+            # kubectl drain --ignore-daemonsets: DaemonSet pods stay (their controller would put them back)
+            left = [p for p in list(ctx.state.pods_on_node(name)) if not p.terminating
+                    and not (p.meta.owner is not None and p.meta.owner.kind == "DaemonSet")]
             refused = 0
             for pod in sorted(left, key=lambda p: p.key):
                 if evict(ctx.state, pod):

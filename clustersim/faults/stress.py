@@ -10,67 +10,101 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment
-from clustersim.api.quantity import parse_quantity
-from clustersim.config.models import Quantity, SimConfig
+from clustersim.actors import ActorContext
+from clustersim.api.objects import Pod
+from clustersim.api.quantity import cpu_millis, parse_quantity
+from clustersim.config.models import Quantity
 from clustersim.faults.base import FAULTS
-from clustersim.faults.targets import pick_pods
+from clustersim.faults.pod_fault import PodFault, PodFaultArgs
 
-__all__ = ["MemoryStress"]
+__all__ = ["CpuStress", "MemoryStress"]
 
 
-class MemoryStressArgs(ActorArgs):
+class MemoryStressArgs(PodFaultArgs):
     """Which pods, how much, when."""
 
-    at_s: float = Field(ge=0)
-    duration_s: float | None = Field(None, gt=0, description="How long the stress lasts (None: until the end).")
-    deployment: str
-    namespace: str = "default"
-    count: int | None = Field(None, ge=1, description="Pods to stress, drawn at random (None: all running ones).")
     memory: Quantity = Field(description="Extra memory each stressed pod uses (e.g. 2Gi).")
-
-    def check(self, cfg: SimConfig) -> str | None:
-        """Known Deployment and a time inside the run."""
-        return check_deployment(cfg, self.namespace, self.deployment) or check_at(cfg, self.at_s)
 
 
 @FAULTS.register("MemoryStress")
-class MemoryStress:
+class MemoryStress(PodFault):
     """Adds working-set memory to running pods for a while."""
 
     Args = MemoryStressArgs
+    NAME = "MemoryStress"
+    RECOVERS = True
 
     def __init__(self, index: int, args: MemoryStressArgs, ctx: ActorContext) -> None:
-        self.index, self.args, self.ctx = index, args, ctx
+        super().__init__(index, args, ctx)
         self.amount = int(parse_quantity(args.memory))
-        self.stressed: list[tuple[str, str]] = []  # (pod uid, node)
+        self.nodes: dict[str, str] = {}  # pod uid -> node it was stressed on
 
-    def start(self) -> None:
-        """Schedule the stress and its end."""
-        env = self.ctx.env
-        env.timeout(self.args.at_s).callbacks.append(lambda _e: self._inject())
-        if self.args.duration_s is not None:
-            env.timeout(self.args.at_s + self.args.duration_s).callbacks.append(lambda _e: self._recover())
+    def eligible(self, pod: Pod) -> bool:
+        """Bound and not finished."""
+        return bool(pod.node_name) and not pod.terminal
 
-    def _inject(self) -> None:
-        ctx, a = self.ctx, self.args
-        for pod in pick_pods(ctx, a.namespace, a.deployment, a.count, f"fault/{self.index}/MemoryStress",
-                             lambda p: bool(p.node_name) and not p.terminal):
-            ctx.infra.memory_stress[pod.meta.uid] = ctx.infra.memory_stress.get(pod.meta.uid, 0) + self.amount
-            self.stressed.append((pod.meta.uid, pod.node_name))
-            ctx.rec.faults.append({"fault": "MemoryStress", "index": self.index, "target": pod.key, "t_inject": ctx.env.now,
-                                   "t_recover": None if a.duration_s is None else ctx.env.now + a.duration_s})
-            ctx.rec.event("Pod", pod.meta.namespace, pod.meta.name, "FaultInjected", f"MemoryStress: +{a.memory}", pod.node_name, "Warning")
-        for node in sorted({n for _, n in self.stressed}):
-            ctx.infra.hosts[node].usage_changed()
+    def hit(self, pod: Pod) -> str | None:
+        """Add the working set."""
+        stress = self.ctx.infra.memory_stress
+        stress[pod.meta.uid] = stress.get(pod.meta.uid, 0) + self.amount
+        self.nodes[pod.meta.uid] = pod.node_name
+        return f"+{self.args.memory}"  # type: ignore[attr-defined]
 
-    def _recover(self) -> None:
-        infra = self.ctx.infra
-        for uid, _ in self.stressed:
-            left = infra.memory_stress.get(uid, 0) - self.amount
-            if left > 0:
-                infra.memory_stress[uid] = left
-            else:
-                infra.memory_stress.pop(uid, None)
-        for node in sorted({n for _, n in self.stressed}):
-            infra.hosts[node].usage_changed()
+    def injected(self, pods: list[Pod]) -> None:
+        """The kubelets see the new usage."""
+        for node in sorted({p.node_name for p in pods}):
+            self.ctx.infra.hosts[node].usage_changed()
+
+    def recover(self, pod: Pod) -> None:
+        """Remove the working set."""
+        stress = self.ctx.infra.memory_stress
+        left = stress.get(pod.meta.uid, 0) - self.amount
+        if left > 0:
+            stress[pod.meta.uid] = left
+        else:
+            stress.pop(pod.meta.uid, None)
+        host = self.ctx.infra.hosts.get(self.nodes.get(pod.meta.uid, ""))
+        if host is not None:
+            host.usage_changed()
+
+
+class CpuStressArgs(PodFaultArgs):
+    """Which pods, how many cores' worth, when."""
+
+    cpu: Quantity = Field(description="Extra CPU each stressed pod burns (e.g. 1 or 500m: workers x load).")
+
+
+@FAULTS.register("CpuStress")
+class CpuStress(PodFault):
+    """Burns CPU in running pods for a while (Chaos Mesh StressChaos cpu stressor, Litmus pod-cpu-hog).
+
+    The burn shows in the pods' CPU usage as metrics-server reports it, so HorizontalPodAutoscalers on
+    CPU react; CPU contention between pods (throttling, slower answers) is not modelled.
+    """
+
+    Args = CpuStressArgs
+    NAME = "CpuStress"
+    RECOVERS = True
+
+    def __init__(self, index: int, args: CpuStressArgs, ctx: ActorContext) -> None:
+        super().__init__(index, args, ctx)
+        self.millis = cpu_millis(args.cpu)
+
+    def eligible(self, pod: Pod) -> bool:
+        """Bound and not finished."""
+        return bool(pod.node_name) and not pod.terminal
+
+    def hit(self, pod: Pod) -> str | None:
+        """Start burning."""
+        stress = self.ctx.infra.cpu_stress
+        stress[pod.meta.uid] = stress.get(pod.meta.uid, 0) + self.millis
+        return f"+{self.millis}m CPU"
+
+    def recover(self, pod: Pod) -> None:
+        """Stop burning."""
+        stress = self.ctx.infra.cpu_stress
+        left = stress.get(pod.meta.uid, 0) - self.millis
+        if left > 0:
+            stress[pod.meta.uid] = left
+        else:
+            stress.pop(pod.meta.uid, None)

@@ -9,17 +9,17 @@ picks come from the run's seed.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
 from pydantic import Field, model_validator
 
-from clustersim.actors import ActorArgs, ActorContext, node_names
-from clustersim.api.objects import Pod
+from clustersim.actors import ActorArgs, node_names
+from clustersim.apiserver import ClusterState
 from clustersim.config.models import SimConfig
+from clustersim.faults.pod_targets import PodTargetArgs, select_pods
 
-__all__ = ["NodeTargetArgs", "node_labels", "pick_nodes", "pick_pods"]
+__all__ = ["NodeTargetArgs", "node_labels", "pick_nodes"]
 
 
 def node_labels(cfg: SimConfig) -> dict[str, dict[str, str]]:
@@ -37,6 +37,7 @@ class NodeTargetArgs(ActorArgs):
     mode: Literal["one", "all", "fixed", "fixed-percent", "random-max-percent"] | None = Field(
         None, description="How many of the matching nodes (default: all named nodes, else one).")
     value: float | None = Field(None, gt=0, description="Count (fixed) or percent (fixed-percent, random-max-percent).")
+    on_nodes_of: PodTargetArgs | None = Field(None, description="Only nodes running pods this selector matches at injection time.")
 
     @model_validator(mode="after")
     def _mode_value(self) -> NodeTargetArgs:
@@ -69,9 +70,14 @@ class NodeTargetArgs(ActorArgs):
         return None
 
 
-def pick_nodes(args: NodeTargetArgs, cfg: SimConfig, rng: np.random.Generator) -> list[str]:
-    """The nodes hit, per the mode (seeded)."""
+def pick_nodes(args: NodeTargetArgs, cfg: SimConfig, rng: np.random.Generator, state: ClusterState | None = None) -> list[str]:
+    """The nodes hit, per the mode (seeded); ``on_nodes_of`` is read from ``state`` now."""
     pool = args.matching(cfg)
+    if args.on_nodes_of is not None and state is not None:
+        hosting = {p.node_name for p in select_pods(args.on_nodes_of, state) if p.node_name}
+        pool = [n for n in pool if n in hosting]
+        if not pool:
+            return []
     mode = args.mode or ("all" if args.nodes else "one")
     if mode == "all":
         return pool
@@ -86,16 +92,3 @@ def pick_nodes(args: NodeTargetArgs, cfg: SimConfig, rng: np.random.Generator) -
     k = min(k, len(pool))
     picks = rng.choice(len(pool), size=k, replace=False)
     return [pool[int(i)] for i in sorted(picks)]
-
-
-def pick_pods(ctx: ActorContext, namespace: str, workload: str, count: int | None, stream: str,
-              ok: Callable[[Pod], bool] = lambda _p: True) -> list[Pod]:
-    """Pods of ``workload`` that are not terminating (and pass ``ok``), in key order; ``count`` of
-    them drawn at random from the run's stream ``stream`` (None: all)."""
-    pods = sorted((p for p in ctx.state.list("Pod")
-                   if p.workload == workload and p.meta.namespace == namespace and not p.terminating and ok(p)),
-                  key=lambda p: p.key)
-    if count is None or not pods:
-        return pods
-    picks = ctx.env.rng(stream).choice(len(pods), size=min(count, len(pods)), replace=False)
-    return [pods[int(i)] for i in sorted(int(i) for i in picks)]

@@ -26,7 +26,7 @@ from clustersim.infra import Host, Infrastructure
 from clustersim.metrics.recorder import Recorder
 from clustersim.node.eviction_manager import EvictionManager, ImageGCManager
 from clustersim.node.images import ImageService
-from clustersim.node.pod_worker import EVICT, POWER_OFF, REMOVED, TERMINATE, Crash, PodWorker
+from clustersim.node.pod_worker import EVICT, POWER_OFF, REMOVED, TERMINATE, Crash, ImageSwap, PodWorker
 from clustersim.util.backoff import Backoff
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class Kubelet:
         self.state.create(self.lease)
         self.state.watch_node_pods(self.name, self._on_pod)
         self.host.subscribe(self._on_power, self._on_kill)
+        self.host.subscribe_image(self._on_image)
         self.host.subscribe_link(self._on_link)
         self.host.serve_requests(self._answers)
         self.host.set_clock(lambda: self.env.now)
@@ -181,10 +182,21 @@ class Kubelet:
                 self.finalize_deletion(pod)
             return
         if worker is None and not pod.terminal:
-            if pod.status.start_s is not None and pod.status.phase is PodPhase.RUNNING:
+            # the runtime may already run its containers (a cluster as it was when the run starts): the
+            # kubelet's sync finds them running and starts nothing (kuberuntime computePodActions)
+            running_since = self.host.running_at_start.pop(pod.key, None)
+            if running_since is None and pod.status.start_s is not None and pod.status.phase is PodPhase.RUNNING:
                 pod.status.restart_count += 1  # containers died with the host
                 self.rec.pod_restarted(pod.meta.uid)
-            self.workers[pod.meta.uid] = PodWorker(self, pod)
+            self.workers[pod.meta.uid] = PodWorker(self, pod, running_since)
+
+    def _on_image(self, pod_key: str, paused: bool) -> bool:
+        pod = self.state.get("Pod", pod_key)
+        worker = self.workers.get(pod.meta.uid) if pod is not None else None
+        if worker is None or not worker.process.is_alive or worker.paused == paused:
+            return False
+        worker.signal(ImageSwap(paused))
+        return True
 
     def _on_kill(self, pod_key: str, exit_code: int) -> bool:
         pod = self.state.get("Pod", pod_key)
@@ -241,6 +253,12 @@ class Kubelet:
             st.start_s = self.env.now
         self.rec.pod_mark(pod.meta.uid, "started_s")
         self.write(pod)
+
+    def containers_adopted(self, pod: Pod, ready: bool) -> None:
+        """Containers found running at the first sync: no events, the pod's status stands."""
+        self.rec.pod_mark(pod.meta.uid, "started_s")
+        if ready:
+            self.rec.pod_mark(pod.meta.uid, "ready_s")
 
     def back_off(self, pod: Pod, delay: float) -> None:
         """CrashLoopBackOff event and status reason."""

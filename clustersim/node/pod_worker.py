@@ -27,7 +27,7 @@ from clustersim.node.restart import restart_wait
 if TYPE_CHECKING:
     from clustersim.node.kubelet import Kubelet
 
-__all__ = ["EVICT", "POWER_OFF", "REMOVED", "TERMINATE", "Crash", "PodWorker"]
+__all__ = ["EVICT", "POWER_OFF", "REMOVED", "TERMINATE", "Crash", "ImageSwap", "PodWorker"]
 
 POWER_OFF, TERMINATE, REMOVED, EVICT = "power-off", "terminate", "removed", "evict"
 LIVENESS_EXIT_CODE = 137  # SIGKILL after a failed liveness probe
@@ -40,6 +40,15 @@ class Crash:
     exit_code: int
 
 
+@dataclass(frozen=True, slots=True)
+class ImageSwap:
+    """Interrupt cause: the pod's images are replaced by a pause image (``paused``) or restored (a PodFailure
+    fault patches ``spec.containers[].image``, as Chaos Mesh's pod-failure does); the kubelet restarts the
+    containers with the new image at once."""
+
+    paused: bool
+
+
 Steps = Generator[simpy.Event, Any, Any]
 
 
@@ -47,18 +56,21 @@ class PodWorker:
     """The kubelet's worker for one pod; ``serving`` is the ground truth used for availability."""
 
     __slots__ = ("kubelet", "pod", "phase_s", "process", "started", "pending", "api_ready",
-                 "app_ok", "serving", "running")
+                 "app_ok", "serving", "running", "paused", "running_since")
 
-    def __init__(self, kubelet: Kubelet, pod: Pod) -> None:
+    def __init__(self, kubelet: Kubelet, pod: Pod, running_since: float | None = None) -> None:
         self.kubelet = kubelet
         self.pod = pod
         self.phase_s = kubelet.env.now  # probe workers tick from pod admission (prober/worker.go)
         self.started = False
         self.pending: Any = None
-        self.api_ready = False
+        # containers the runtime already runs (since this time): the kubelet syncs the pod without starting them
+        self.running_since = running_since
+        self.api_ready = running_since is not None and pod.status.ready
         self.app_ok = False
         self.serving = False
         self.running = False
+        self.paused = False  # images swapped for a pause image (PodFailure)
         self.process = kubelet.env.process(self.pod_loop())
 
     # ---- signals from the kubelet
@@ -112,18 +124,36 @@ class PodWorker:
             cause, self.pending = self.pending, None
             return (yield from self._stop(cause))
         k, pod = self.kubelet, self.pod
-        for c in (*pod.spec.init_containers, *pod.spec.containers):
-            cause = yield from k.ensure_image(self, c.image)
-            if cause is not None:
-                return (yield from self._stop(cause))
+        adopted, self.running_since = self.running_since, None
+        if adopted is None:
+            for c in (*pod.spec.init_containers, *pod.spec.containers):
+                cause = yield from k.ensure_image(self, c.image)
+                if cause is not None:
+                    return (yield from self._stop(cause))
         while True:
-            cause = yield from self._sleep(k.cfg.container_start_s)
-            if cause is not None and not isinstance(cause, Crash):
-                return (yield from self._stop(cause))
-            k.containers_started(pod)
+            if adopted is None:
+                cause = yield from self._sleep(k.cfg.container_start_s)
+                if isinstance(cause, ImageSwap):
+                    self.paused, cause = cause.paused, None
+                if cause is not None and not isinstance(cause, Crash):
+                    return (yield from self._stop(cause))
+                k.containers_started(pod)
+                started = k.env.now
+            else:
+                k.containers_adopted(pod, self.api_ready)
+                started, adopted = adopted, None
             self.running = True
             k.eviction.poke()
-            outcome = yield from self._run(k.env.now)
+            outcome = yield from self._run(started)
+            if isinstance(outcome, ImageSwap):
+                # a changed image: the kubelet kills the containers and starts them with the new image
+                self.paused = outcome.paused
+                self.running = False
+                self._set(api_ready=False, app_ok=False)
+                k.killing(pod)
+                pod.status.restart_count += 1
+                k.rec.pod_restarted(pod.meta.uid)
+                continue
             if not isinstance(outcome, Crash):
                 return (yield from self._stop(outcome))
             self.running = False
@@ -132,6 +162,8 @@ class PodWorker:
             # the kubelet learns of the exit at its next PLEG relist (genericPlegRelistPeriod)
             relist = k.cfg.pleg_relist_period_s
             cause = yield from self._sleep(math.ceil(k.env.now / relist - 1e-9) * relist - k.env.now)
+            if isinstance(cause, ImageSwap):
+                self.paused, cause = cause.paused, None
             if cause is not None and not isinstance(cause, Crash):
                 return (yield from self._stop(cause))
             policy = pod.spec.restart_policy
@@ -144,6 +176,8 @@ class PodWorker:
             if wait > 0:  # the first exit restarts at once; back-off from the second (doBackOff)
                 k.back_off(pod, delay)
                 cause = yield from self._sleep(wait)
+                if isinstance(cause, ImageSwap):
+                    self.paused, cause = cause.paused, None
                 if cause is not None and not isinstance(cause, Crash):
                     return (yield from self._stop(cause))
             pod.status.restart_count += 1
@@ -156,6 +190,10 @@ class PodWorker:
         answers (no readiness probe): otherwise it is folded into "ready".
         """
         containers = self.pod.spec.containers
+        if self.paused:  # a pause container: never answers, never passes a readiness probe
+            if any(c.readiness_probe is not None for c in containers):
+                return math.inf, []
+            return math.inf, [(started, 3, "ready")]
         if len(containers) == 1:
             c = containers[0]
             app_ready = started + c.behavior.ready_after_s

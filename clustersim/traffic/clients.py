@@ -14,6 +14,7 @@ per entry node as Binomial(requests, share of good endpoints).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import Any
 
@@ -26,7 +27,7 @@ from clustersim.infra import Host, Infrastructure
 from clustersim.metrics.recorder import Recorder
 from clustersim.traffic.load_balancer import LoadBalancer
 
-__all__ = ["Traffic"]
+__all__ = ["Traffic", "request_success"]
 
 
 class Traffic:
@@ -106,9 +107,24 @@ class Traffic:
             cands = [e for e in cands if e.node == entry.name]
         if not cands:
             return 0.0
-        good = 0
+        good = 0.0
+        faults = self.infra.request_faults
         for e in cands:
             dst = self.infra.hosts.get(e.node)
             if dst is not None and self.infra.can_reach(entry, dst) and dst.answers(e.pod):
-                good += 1
+                good += request_success(faults[e.pod], svc.traffic.timeout_s if svc.traffic else None) if e.pod in faults else 1.0
         return good / len(cands)
+
+
+def request_success(faults: list[tuple[float, float, float]], timeout_s: float | None) -> float:
+    """Probability that a request to a pod with these request faults (abort, delay, jitter) succeeds."""
+    ok, delay, var = 1.0, 0.0, 0.0
+    for abort, d, jitter in faults:
+        ok *= 1.0 - abort
+        delay += d
+        var += jitter * jitter
+    if timeout_s is not None and delay > 0:
+        if var == 0:
+            return 0.0 if delay >= timeout_s else ok
+        ok *= 0.5 * (1.0 + math.erf((timeout_s - delay) / math.sqrt(2.0 * var)))  # P(delay < timeout), normal
+    return ok
