@@ -124,6 +124,9 @@ class ClusterState:
             self.env.timeout(0).callbacks.append(lambda _e: callback())
 
     # ---- writes
+    def authorize(self, verb: str, obj: Obj, subresource: str = "") -> None:
+        """The store itself authorizes nothing (components reach it through a ``Client``, which does)."""
+
     def create(self, obj: Obj) -> Obj:
         """Store a new object (pods pass admission first); AlreadyExists is a ValueError."""
         kind = obj.KIND

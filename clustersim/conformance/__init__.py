@@ -16,6 +16,7 @@ from clustersim.conformance import (  # noqa: F401  (register the kinds)
     dns,
     hpa,
     ingress,
+    rbac,
     scheduler,
     services,
 )

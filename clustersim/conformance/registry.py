@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["ADAPTERS", "Adapter", "DEFAULTS", "NOT_MODELLED", "register", "register_defaults"]
+__all__ = ["ADAPTERS", "Adapter", "DEFAULTS", "NOT_MODELLED", "UNORDERED", "register", "register_defaults", "register_unordered"]
 
 Adapter = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -20,6 +20,9 @@ DEFAULTS: dict[tuple[str, str], tuple[Callable[[], Any], str]] = {}
 
 # Defaults of components the simulator does not model (yet): these cases fail, honestly.
 NOT_MODELLED: dict[str, set[str]] = {}
+
+# kind -> expected keys whose lists compare as unordered (the cases' notes say "compare as a set")
+UNORDERED: dict[str, set[str]] = {}
 
 
 def register(adapters: dict[str, Adapter]) -> None:
@@ -36,3 +39,9 @@ def register_defaults(defaults: dict[tuple[str, str], tuple[Callable[[], Any], s
         if key in DEFAULTS:
             raise ValueError(f"default {key} registered twice")
         DEFAULTS[key] = value
+
+
+def register_unordered(keys: dict[str, set[str]]) -> None:
+    """Declare expected keys whose lists the runner compares without regard to order."""
+    for kind, names in keys.items():
+        UNORDERED.setdefault(kind, set()).update(names)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from clustersim.conformance.registry import ADAPTERS
+from clustersim.conformance.registry import ADAPTERS, UNORDERED
 
 __all__ = ["check_case", "main", "run_cases"]
 
@@ -26,9 +26,18 @@ def check_case(case: dict[str, Any]) -> str | None:
         return f"{type(e).__name__}: {e}"
     expected = case["expected"]
     got_cmp = {k: got.get(k) for k in expected}
-    if got_cmp != expected:
+    unordered = UNORDERED.get(case["kind"], set())
+    if _normal(got_cmp, unordered) != _normal(expected, unordered):
         return f"expected {json.dumps(expected)}, got {json.dumps(got_cmp, default=str)}"
     return None
+
+
+def _normal(values: dict[str, Any], unordered: set[str]) -> dict[str, Any]:
+    """The lists under ``unordered`` keys sorted by their items' JSON text."""
+    if not unordered:
+        return values
+    return {k: sorted(v, key=lambda x: json.dumps(x, sort_keys=True)) if k in unordered and isinstance(v, list) else v
+            for k, v in values.items()}
 
 
 def run_cases(cases: list[dict[str, Any]], kinds: list[str] | None = None) -> tuple[int, list[tuple[str, str]]]:
