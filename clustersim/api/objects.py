@@ -128,6 +128,8 @@ class PodStatus:
     reason: str = ""
     start_s: float | None = None
     nominated_node_name: str = ""  # set by preemption: the node the pod waits for
+    unschedulable: bool = False  # PodScheduled=False with reason Unschedulable (set by the scheduler)
+    disruption_target: str = ""  # reason of a DisruptionTarget=True condition (e.g. DeletionByPodGC)
 
     @property
     def ready_since_s(self) -> float | None:
@@ -183,6 +185,7 @@ class Node(_Keyed):
     images: tuple[tuple[tuple[str, ...], int], ...] = ()  # status.images: (names, sizeBytes)
     memory_pressure: bool = False  # the MemoryPressure condition (the kubelet's eviction manager)
     disk_pressure: bool = False  # the DiskPressure condition
+    provider_id: str = ""  # spec.providerID: the cloud's ID of the node's VM ('' outside a cloud)
 
     KIND = "Node"
 
@@ -349,6 +352,7 @@ class Service(_Keyed):
     publish_not_ready_addresses: bool = False
     internal_traffic_policy: str = "Cluster"
     external_ips: tuple[str, ...] = ()
+    load_balancer_ingress: tuple[str, ...] = ()  # status.loadBalancer.ingress (set by the cloud's service controller)
 
     KIND = "Service"
 

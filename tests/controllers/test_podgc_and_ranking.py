@@ -37,7 +37,7 @@ def test_terminated_pods_above_threshold_are_deleted_oldest_first() -> None:
         env.run(until=i + 1)
         _pod(state, f"done-{i}", "n", PodPhase.SUCCEEDED)
     _pod(state, "running", "n")
-    env.run(until=21)  # one GC pass at t=20
+    env.run(until=21)  # passes at t=0 and t=20
     left = sorted(p.meta.name for p in state.list("Pod"))
     assert left == ["done-3", "done-4", "running"]
 
@@ -45,9 +45,9 @@ def test_terminated_pods_above_threshold_are_deleted_oldest_first() -> None:
 def test_orphans_are_deleted_after_the_quarantine() -> None:
     env, state, _ = _setup(pod_gc_orphan_quarantine_s=40)
     _pod(state, "orphan", "gone-node")  # bound to a node that does not exist
-    env.run(until=59)
-    assert state.get("Pod", "ns/orphan") is not None  # first seen missing at t=20, quarantine until 60
-    env.run(until=61)
+    env.run(until=39)
+    assert state.get("Pod", "ns/orphan") is not None  # first pass at t=0 (wait.Until runs at once), quarantine until 40
+    env.run(until=41)
     assert state.get("Pod", "ns/orphan") is None
 
 
