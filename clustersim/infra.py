@@ -18,7 +18,7 @@ class Host:
 
     __slots__ = ("name", "powered", "kubelet_running", "cut_from_control_plane", "cut_from_clients", "cut_from_nodes",
                  "zone", "_on_power", "_on_kill", "_on_link", "_on_usage", "_answers", "proxy_cut_since", "_clock", "api_down",
-                 "_on_image", "running_at_start")
+                 "_on_image", "running_at_start", "retired")
 
     def __init__(self, name: str, zone: str = "") -> None:
         self.name = name
@@ -29,6 +29,7 @@ class Host:
         self.cut_from_clients = False
         self.cut_from_nodes = False
         self.api_down = False  # the API server itself is unavailable
+        self.retired = False  # its VM was deleted: it never powers on again
         self._on_power: list[Callable[[bool], None]] = []
         self._on_kill: list[Callable[[str, int], bool]] = []
         self._on_link: list[Callable[[bool], None]] = []
@@ -117,9 +118,14 @@ class Host:
             for cb in self._on_power:
                 cb(False)
 
+    def retire(self) -> None:
+        """The machine is gone for good (its cloud VM was deleted): off now, and never on again."""
+        self.power_off()
+        self.retired = True
+
     def power_on(self) -> None:
-        """Restore power: the kubelet starts again."""
-        if not self.powered:
+        """Restore power: the kubelet starts again (not on a retired machine)."""
+        if not self.powered and not self.retired:
             self.powered = True
             for cb in self._on_power:
                 cb(True)
@@ -184,6 +190,10 @@ class Infrastructure:
         # pod key -> active request faults (abort fraction, delay s, jitter s) on requests the pod serves (RequestFault)
         self.request_faults: dict[str, list[tuple[float, float, float]]] = {}
         self.control_plane_gates: list[Any] = []  # the control plane's links to the API server
+        self.zones_down: set[str] = set()  # zones in an outage: their machines are dark and new ones never come up
+        # cloud load balancers by Service key: the hosts they send to (absent: no cloud, every node is a
+        # backend as with a static LB; an empty set: the LB is not provisioned yet or has no backends)
+        self.lb_backends: dict[str, set[str]] | None = None
 
     @property
     def uses_memory(self) -> bool:

@@ -24,10 +24,13 @@ import clustersim.scheduler.plugins  # noqa: F401
 import clustersim.workload  # noqa: F401
 from clustersim.actors import ActorContext
 from clustersim.addons.metrics_server import MetricsServer
+from clustersim.api.objects import Node
 from clustersim.apiserver import ClusterState
 from clustersim.apiserver.admission import DefaultTolerationSeconds
 from clustersim.client import Client, Gate
 from clustersim.client.leader_election import ElectedComponent
+from clustersim.cloud.ccm import CloudControllerManager
+from clustersim.cloud.simulated import SimulatedCloud
 from clustersim.config.models import SimConfig
 from clustersim.controllers.base import CONTROLLERS
 from clustersim.env import ClusterEnv
@@ -94,12 +97,17 @@ class Simulation:
         self.rec = Recorder(self.env)
         self.infra = Infrastructure(cfg.images.failing)
         self.kubelets: list[Kubelet] = []
-        for node in nodes_from_config(cfg):
+        self.cloud = SimulatedCloud(self.env, self.infra, self.rec, cfg) if cfg.cloud is not None else None
+        nodes = nodes_from_config(cfg)
+        if self.cloud is not None:
+            if self.cloud.cc.adopt_cluster_nodes:
+                for node in nodes:
+                    self.cloud.adopt(node)
+            nodes += self.cloud.initial_nodes()
+            self.cloud.boot = lambda _inst, node: self._kubelet(node).start()  # cloud-init starts the kubelet
+        for node in nodes:
             self.infra.add_host(node.meta.name, node.meta.labels.get("topology.kubernetes.io/zone", ""))
-            images = ImageService(cfg.kubelet.image_pull_bandwidth_mib_s, cfg.kubelet.image_pull_overhead_s,
-                                  cfg.kubelet.serialize_image_pulls, dict(cfg.images.sizes_mib),
-                                  cfg.images.default_size_mib, {img: 0.0 for img in cfg.images.preloaded})
-            self.kubelets.append(Kubelet(self.env, self.state, self.rec, cfg.kubelet, self.infra, node, images))
+            self._kubelet(node)
         sched_gate, cm_gate = Gate(self.env), Gate(self.env)
         self.infra.control_plane_gates = [sched_gate, cm_gate]
         self.infra.control_plane["kube-scheduler"] = ElectedComponent(
@@ -113,6 +121,7 @@ class Simulation:
                             for n in cfg.controller_manager.controllers]
         for c in self.controllers:
             c._clock_start = cfg.clock_start  # wall-clock time at t=0, for cron schedules
+        self.ccm = self._cloud_controller_manager()
         self.observer = KubeStateMetrics(self.state, self.rec)
         self.metrics_server = MetricsServer(self.env, self.state, self.infra, self.kubelets, cfg.metrics_server)
         self.kube_proxy = KubeProxy(self.env, self.state, self.infra, cfg.kube_proxy, self.rec)
@@ -126,14 +135,37 @@ class Simulation:
             if not isinstance(fault, FaultInjector):
                 raise TypeError(f"{type(fault).__name__} is not a FaultInjector")
 
+    def _kubelet(self, node: Node) -> Kubelet:
+        """The kubelet (and its image service) of a node whose host exists."""
+        cfg = self.cfg
+        images = ImageService(cfg.kubelet.image_pull_bandwidth_mib_s, cfg.kubelet.image_pull_overhead_s,
+                              cfg.kubelet.serialize_image_pulls, dict(cfg.images.sizes_mib),
+                              cfg.images.default_size_mib, {img: 0.0 for img in cfg.images.preloaded})
+        kubelet = Kubelet(self.env, self.state, self.rec, cfg.kubelet, self.infra, node, images)
+        self.kubelets.append(kubelet)
+        return kubelet
+
+    def _cloud_controller_manager(self) -> CloudControllerManager | None:
+        """cloud-controller-manager, elected, behind its own gate (None without a cloud)."""
+        if self.cloud is None or self.cfg.cloud is None:
+            return None
+        cc = self.cfg.cloud.controller_manager
+        gate = Gate(self.env)
+        self.infra.control_plane_gates.append(gate)
+        self.infra.control_plane["cloud-controller-manager"] = ElectedComponent(
+            self.env, "cloud-controller-manager", gate, cc.replicas, cc.leader_election)
+        return CloudControllerManager(self.env, Client(self.state, gate), self.rec, cc, self.cloud)
+
     def start(self) -> None:
         """Start every component, then create the Deployments."""
         self.observer.start()
-        for kubelet in self.kubelets:
+        for kubelet in list(self.kubelets):
             kubelet.start()
         self.scheduler.start()
         for c in self.controllers:
             c.start()
+        if self.ccm is not None:
+            self.ccm.start()
         self.kube_proxy.start()
         for b in self.cfg.pod_disruption_budgets:
             self.state.create(pdb_from_config(b))

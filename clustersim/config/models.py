@@ -280,8 +280,6 @@ class ClusterConfig(Strict):
 
     @model_validator(mode="after")
     def _zones_known(self) -> ClusterConfig:
-        if not self.node_pools and not self.nodes and self.nodes_file is None:
-            raise ValueError("node_pools: give node_pools or nodes (at least one node)")
         names = [n.name for n in self.node_list()]
         if len(set(names)) != len(names):
             dup = next(n for n in names if names.count(n) > 1)
@@ -736,6 +734,14 @@ class SimConfig(Strict):
     kube_proxy: KubeProxyConfig = Field(KubeProxyConfig(), description="kube-proxy and the traffic model.")
     horizontal_pod_autoscalers: tuple[HorizontalPodAutoscalerConfig, ...] = Field((), description="HorizontalPodAutoscalers (Resource metrics; usage from CpuLoad workloads).")
     metrics_server: MetricsServerConfig = Field(MetricsServerConfig(), description="metrics-server (feeds the HorizontalPodAutoscalers).")
+    cloud: CloudConfig | None = Field(None, description="A cloud provider under the cluster: node pools, cloud-controller-manager, Cluster Autoscaler (docs/cloud.md).")
+
+    @model_validator(mode="after")
+    def _some_nodes(self) -> SimConfig:
+        c = self.cluster
+        if not c.node_pools and not c.nodes and c.nodes_file is None and not (self.cloud and self.cloud.node_pools):
+            raise ValueError("cluster.node_pools: give node_pools or nodes (at least one node), or cloud.node_pools")
+        return self
 
     @model_validator(mode="after")
     def _unique_deployments(self) -> SimConfig:
@@ -785,3 +791,8 @@ class SimConfig(Strict):
                 if n not in known_nodes:
                     raise ValueError(f"services.{i}.traffic.client_nodes.{j}: unknown node {n!r}")
         return self
+
+
+from clustersim.config.cloud import CloudConfig  # noqa: E402  (cloud.py builds on the models above)
+
+SimConfig.model_rebuild()

@@ -15,6 +15,7 @@ import clustersim.controllers  # noqa: F401  (registers controllers)
 import clustersim.faults  # noqa: F401
 import clustersim.scheduler.plugins  # noqa: F401
 import clustersim.workload  # noqa: F401
+from clustersim.cloud.validation import check_cloud
 from clustersim.config.errors import ConfigError
 from clustersim.config.models import SimConfig
 from clustersim.controllers.base import CONTROLLERS
@@ -208,6 +209,7 @@ def _trace_path(base: Path, path: str, source: str, field: str) -> Path:
 
 def check_references(cfg: SimConfig, source: str) -> None:
     """Raise ConfigError for the first unresolvable name or reference."""
+    check_cloud(cfg, source)
     for i, name in enumerate(cfg.controller_manager.controllers):
         if name not in CONTROLLERS:
             raise ConfigError(source, f"controller_manager.controllers.{i}", f"unknown controller {name!r} (known: {', '.join(CONTROLLERS)})")

@@ -7,6 +7,8 @@ from clustersim.api.types import PodPhase
 from clustersim.apiserver import DELETED, ClusterState
 from clustersim.metrics.recorder import Recorder
 
+POOL_LABEL = "clustersim.io/node-pool"  # set on the nodes of cluster.node_pools and cloud.node_pools
+
 __all__ = ["KubeStateMetrics"]
 
 
@@ -143,6 +145,9 @@ class KubeStateMetrics:
             return
         if old is not None:
             self.rec.add("nodes_ready" if old[1] else "nodes_not_ready", -1, zone=old[0])
+        pool = node.meta.labels.get(POOL_LABEL, "")
+        if pool and (old is None) != (new is None):  # Node objects per pool and zone
+            self.rec.add("pool_nodes", 1 if old is None else -1, name=pool, zone=zone)
         if new is None:
             self._node.pop(name, None)
         else:

@@ -287,6 +287,9 @@ class Scheduler:
                     suffix = ""
             self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "FailedScheduling",
                            failed_scheduling_message(total, reasons, suffix), "", "Warning")
+            if not pod.status.unschedulable:  # handleSchedulingFailure: PodScheduled=False, reason Unschedulable
+                pod.status.unschedulable = True
+                self.state.update(pod)
             nom = pod.status.nominated_node_name
             if nom and pod.meta.uid not in self.nominated and nom in self.nodes.index:
                 self.nodes.add_pod(pod, nom)  # still nominated: keep holding the room there
@@ -332,6 +335,7 @@ class Scheduler:
             self.nodes.remove_pod(pod)
             return
         self._bind_claims(pod, node)
+        pod.status.unschedulable = False
         self.state.bind(pod, node)
         self.rec.pod_mark(pod.meta.uid, "scheduled_s")
         self.rec.pod_mark(pod.meta.uid, "node", node)

@@ -62,11 +62,11 @@ class Traffic:
         assert t is not None
         if t.source == "in-cluster":
             names = t.client_nodes or None
-            hosts = [h for h in self.hosts if (names is None or h.name in names) and h.powered]  # clients die with their node
+            hosts = [h for h in self.infra.hosts.values() if (names is None or h.name in names) and h.powered]  # clients die with their node
             return hosts
         if svc.type == "LoadBalancer":
             return self.lbs[key].in_rotation()
-        return [h for h in self.hosts if not h.cut_from_clients]  # NodePort: clients pick a node address
+        return [h for h in self.infra.hosts.values() if not h.cut_from_clients and not h.retired]  # NodePort: clients pick a node address
 
     def step(self, svc: ServiceConfig) -> None:
         """Draw, route and score one step's requests of ``svc``."""

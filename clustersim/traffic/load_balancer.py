@@ -32,6 +32,11 @@ class LoadBalancer:
         """Begin health checking."""
         self.env.process(self.checks())
 
+    def backends(self) -> list[tuple[str, Host]]:
+        """The hosts this load balancer sends to: every node, or those a cloud LB was given (none while it is provisioned)."""
+        chosen = None if self.infra.lb_backends is None else self.infra.lb_backends.get(self.key, set())
+        return [(n, h) for n, h in self.infra.hosts.items() if chosen is None or n in chosen]
+
     def check(self, host: Host) -> bool:
         """One health check of ``host``."""
         if not host.powered or host.cut_from_clients:
@@ -44,8 +49,10 @@ class LoadBalancer:
     def checks(self) -> Generator[Any, Any, None]:
         """Check every node each interval and move it in or out of rotation."""
         while True:
-            for name, host in self.infra.hosts.items():
+            for name, host in self.backends():
                 ok = self.check(host)
+                if name not in self.healthy:  # a node that joined later starts as a fresh target
+                    self.healthy[name], self.streak[name] = self.svc.external_traffic_policy == "Cluster", 0
                 if ok == self.healthy[name]:
                     self.streak[name] = 0
                     continue
@@ -57,4 +64,4 @@ class LoadBalancer:
 
     def in_rotation(self) -> list[Host]:
         """Nodes the load balancer currently sends traffic to."""
-        return [self.infra.hosts[n] for n, ok in self.healthy.items() if ok]
+        return [h for n, h in self.backends() if self.healthy.get(n)]
