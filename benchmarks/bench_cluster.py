@@ -1,30 +1,49 @@
-"""Benchmark: 1,000 nodes, 30,000 pods, one simulated hour, 1 % of nodes crashing per hour,
-4 pod completions/s replaced by new pods. Prints wall time, SimPy events, events/s and peak memory.
+"""Benchmark: a whole cluster for one simulated hour, side by side with the speed-of-light skeleton.
 
-    python benchmarks/bench_cluster.py [--nodes 1000] [--pods 30000] [--hours 1] [--churn 4] [--seed 1]
-    python benchmarks/bench_cluster.py --skeleton ../shared/perf/toy_cluster.py   # also run the yardstick
+    python benchmarks/bench_cluster.py                                   # 1,000 nodes, 30,000 pods, churn 4/s
+    python benchmarks/bench_cluster.py --scenario R --skeleton ../shared/perf/toy_cluster.py
+    python benchmarks/bench_cluster.py --scenario R --nodes 15000 --skeleton ../shared/perf/toy_cluster.py
+    python benchmarks/bench_cluster.py --pairs 3 --skeleton ../shared/perf/toy_cluster.py
 
-Run on demand, not in the test suite; compare ratios measured in the same run (shared 2-core machines
-are noisy).
+Scenarios (the skeleton gets the same nodes, pods, churn and hours):
+- ``ci``: 1,000 nodes in 3 zones, 30,000 pods in 100 Deployments, 1 % of nodes crashing per hour
+  (each back after 600 s), 4 pod completions/s replaced by their ReplicaSets (``PodChurn``);
+- ``R``: Kubernetes' own scale limits, 5,000 nodes and 150,000 pods, 20 completions/s (the
+  steady-state churn bound the skeleton models), and the scheduler's client set as the upstream
+  5,000-node scalability jobs set it: ``--kube-api-qps=100 --kube-api-burst=100`` (kubernetes/test-infra
+  ``config/jobs/kubernetes/sig-scalability/env/ci-kubernetes-e2e-scalability-common.env``,
+  ``SCHEDULER_TEST_ARGS``), so that every pod can bind within the hour (the default 50 QPS, shared with
+  20 replacements/s, could not).
+
+Each run is its own child process started from this small driver (which imports neither clustersim
+nor numpy), so the peak RSS of each (from ``wait4``) is its own; wall is the whole process (imports,
+build, run, frames and exit), CPU is user + system time. With ``--skeleton`` clustersim and the
+skeleton alternate (``--pairs`` pairs, the order flipped every other pair) and the ratios are per
+pair. Run on demand, never in the test suite; on a shared machine compare the ratios.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
-import resource
+import json
+import os
+import statistics
 import subprocess
 import sys
 import time
+from typing import Any
 
-import numpy as np
+SCENARIOS: dict[str, dict[str, Any]] = {
+    "ci": {"nodes": 1000, "pods": 30000, "hours": 1.0, "churn": 4.0, "client_qps": None, "client_burst": None},
+    "R": {"nodes": 5000, "pods": 150_000, "hours": 1.0, "churn": 20.0, "client_qps": 100.0, "client_burst": 100},
+}
 
-from clustersim.config.load import validate_dict
-from clustersim.sim import build, few_gc_passes
 
-
-def config(nodes: int, pods: int, hours: float, churn: float, seed: int) -> dict:
+def config(nodes: int, pods: int, hours: float, churn: float, seed: int,
+           client_qps: float | None = None, client_burst: int | None = None) -> dict[str, Any]:
     """A cluster of ``nodes`` nodes in 3 zones running ``pods`` pods in 100 Deployments."""
+    import numpy as np
+
     deployments = 100
     per = pods // deployments
     duration = 3600.0 * hours
@@ -32,7 +51,7 @@ def config(nodes: int, pods: int, hours: float, churn: float, seed: int) -> dict
     crashes = rng.poisson(0.01 * nodes * hours)
     faults = [{"name": "NodeCrash", "args": {"at_s": float(t), "recover_after_s": 600.0}}
               for t in np.sort(rng.uniform(60.0, duration - 1.0, size=crashes))]
-    return {
+    cfg: dict[str, Any] = {
         "seed": seed,
         "duration_s": duration,
         "cluster": {"zones": ["a", "b", "c"],
@@ -47,26 +66,24 @@ def config(nodes: int, pods: int, hours: float, churn: float, seed: int) -> dict
         "workloads": [{"name": "PodChurn", "args": {"rate_per_s": churn, "start_s": 60.0}}] if churn > 0 else [],
         "faults": faults,
     }
+    if client_qps is not None:
+        cfg["scheduler"] = {"client_qps": client_qps, "client_burst": client_burst or int(client_qps)}
+    return cfg
 
 
-def main() -> None:
-    """Run and print the figures."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--nodes", type=int, default=1000)
-    ap.add_argument("--pods", type=int, default=30000)
-    ap.add_argument("--hours", type=float, default=1.0)
-    ap.add_argument("--churn", type=float, default=4.0)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--profile", action="store_true", help="print the top functions by cumulative time")
-    ap.add_argument("--skeleton", help="path to ../shared/perf/toy_cluster.py to run the yardstick in the same session")
-    a = ap.parse_args()
+def child(a: argparse.Namespace) -> None:
+    """Build and run clustersim in this process; print its figures and one ``RESULT`` JSON line."""
     t0 = time.perf_counter()
-    cfg = validate_dict(config(a.nodes, a.pods, a.hours, a.churn, a.seed), "benchmark")
+    from clustersim.config.load import validate_dict
+    from clustersim.sim import build, few_gc_passes
+
+    cfg = validate_dict(config(a.nodes, a.pods, a.hours, a.churn, a.seed, a.client_qps, a.client_burst), "benchmark")
+    t_import = time.perf_counter() - t0
     sim = build(cfg)
-    t_build = time.perf_counter() - t0
+    t_build = time.perf_counter() - t0 - t_import
+    prof = None
     if a.profile:
         import cProfile
-        import pstats
 
         prof = cProfile.Profile()
         prof.enable()
@@ -75,35 +92,130 @@ def main() -> None:
     with few_gc_passes():
         sim.env.run(until=cfg.duration_s)
     t_run = time.perf_counter() - t1
-    if a.profile:
+    if prof is not None:
+        import pstats
+
         prof.disable()
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
     t2 = time.perf_counter()
     result = sim.result(t_run)
     t_frames = time.perf_counter() - t2
-    events = sim.env.events_scheduled
-    total = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     s = result.summary
-    running = int(result.timeseries[result.timeseries.metric == "pods_running"]["value"].iloc[-1])
-    print(f"clustersim benchmark: nodes={a.nodes} pods={a.pods} simulated={cfg.duration_s:.0f}s "
-          f"node crashes={len(cfg.faults)} churn={a.churn}/s seed={a.seed} python {sys.version.split()[0]}")
-    print(f"wall: build {t_build:.2f}s  run {t_run:.2f}s  frames+summary {t_frames:.2f}s  total {total:.2f}s "
-          f"({cfg.duration_s / total:,.0f}x real time)")
-    print(f"SimPy events {events:,}  -> {events / t_run:,.0f} events/s of run; API writes {sim.state.writes:,}; "
-          f"scheduling decisions {sim.scheduler.decisions:,}")
-    print(f"pods created {s['pods_created']:,}, running at end {running:,}, pending at end {s['pods_pending_at_end']:,}; "
-          f"churn completions {sum(w.completed for w in sim.workloads):,}")
-    print(f"peak RSS {peak:.0f} MiB")
-    if a.skeleton:
-        print("--- yardstick (same session):")
-        out = subprocess.run([sys.executable, a.skeleton, "--nodes", str(a.nodes), "--pods", str(a.pods),
-                              "--churn", str(a.churn), "--hours", str(a.hours)], capture_output=True, text=True)
-        print(out.stdout.strip() or out.stderr.strip())
-        wall = [line for line in out.stdout.splitlines() if line.startswith("wall:")]
-        if wall:
-            skel = float(wall[0].split("total ")[1].split("s")[0])
-            print(f"ratio clustersim/skeleton total wall: {total / skel:.2f}x" if not math.isclose(skel, 0) else "")
+    created = s["pods_created"]
+    pending = s["pods_pending_at_end"]
+    bound = int(result.pods["scheduled_s"].notna().sum())
+    events = sim.env.events_scheduled
+    out = {
+        "import": t_import, "build": t_build, "run": t_run, "frames": t_frames,
+        "events": events, "writes": sim.state.writes, "handler_calls": getattr(sim.state, "handler_calls", None),
+        "decisions": sim.scheduler.decisions, "pods_created": created, "pods_bound": bound, "pods_pending": pending,
+        "completions": sum(getattr(w, "completed", 0) for w in sim.workloads), "crashes": len(cfg.faults),
+    }
+    print(f"clustersim: nodes={a.nodes} pods={a.pods} simulated={cfg.duration_s:.0f}s node crashes={len(cfg.faults)} "
+          f"churn={a.churn}/s client qps={cfg.scheduler.client_qps:g} burst={cfg.scheduler.client_burst} seed={a.seed} "
+          f"python {sys.version.split()[0]}")
+    print(f"  phases: imports+config {t_import:.2f}s  build {t_build:.2f}s  run {t_run:.2f}s  frames+summary {t_frames:.2f}s")
+    print(f"  SimPy events {events:,} ({events / t_run:,.0f}/s of run; {events / created:.1f} per pod created); "
+          f"API writes {sim.state.writes:,} ({sim.state.writes / created:.1f} per pod)"
+          + (f"; handler calls {out['handler_calls']:,} ({out['handler_calls'] / created:.1f} per pod)"
+             if out["handler_calls"] is not None else ""))
+    print(f"  pods created {created:,}, bound {bound:,}, pending at end {pending:,}; scheduling decisions "
+          f"{sim.scheduler.decisions:,}; churn completions {out['completions']:,}")
+    print("RESULT " + json.dumps(out), flush=True)
+    sys.stdout.flush()
+
+
+def _run(cmd: list[str]) -> dict[str, Any]:
+    """Run ``cmd`` as a child of this small process; wall, CPU and peak RSS from ``wait4``."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    text = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"benchmark child failed ({proc.returncode}): {' '.join(cmd)}\n{text}")
+    res: dict[str, Any] = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024,
+                           "text": text}
+    for line in text.splitlines():
+        if line.startswith("RESULT "):
+            res.update(json.loads(line[7:]))
+    return res
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def _line(name: str, r: dict[str, Any], per: int) -> str:
+    return (f"{name:<10} wall {r['wall']:7.2f} s  CPU {r['cpu']:7.2f} s  peak RSS {r['rss_mib']:7.0f} MiB "
+            f"({r['rss_mib'] * 2**20 / per:,.0f} B per pod+node)")
+
+
+def main() -> None:
+    """Drive the runs (or, with ``--child``, be one) and print the figures and ratios."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scenario", choices=sorted(SCENARIOS), default="ci")
+    ap.add_argument("--nodes", type=int)
+    ap.add_argument("--pods", type=int)
+    ap.add_argument("--hours", type=float)
+    ap.add_argument("--churn", type=float)
+    ap.add_argument("--client-qps", type=float)
+    ap.add_argument("--client-burst", type=int)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--pairs", type=int, default=1, help="alternating clustersim/skeleton pairs")
+    ap.add_argument("--profile", action="store_true", help="print the top functions by own time (cProfile)")
+    ap.add_argument("--skeleton", help="path to ../shared/perf/toy_cluster.py to run the yardstick alternately")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    for k, v in SCENARIOS[a.scenario].items():
+        if getattr(a, k) is None:
+            setattr(a, k, v)
+    if a.child:
+        child(a)
+        return
+    args = ["--nodes", str(a.nodes), "--pods", str(a.pods), "--hours", str(a.hours), "--churn", str(a.churn)]
+    sim_cmd = [sys.executable, os.path.abspath(__file__), "--child", "--scenario", a.scenario, "--seed", str(a.seed), *args]
+    if a.client_qps is not None:
+        sim_cmd += ["--client-qps", str(a.client_qps), "--client-burst", str(a.client_burst or int(a.client_qps))]
+    if a.profile:
+        sim_cmd.append("--profile")
+    skel_cmd = [sys.executable, a.skeleton, *args] if a.skeleton else None
+    per = a.pods + a.nodes
+    print(f"scenario {a.scenario}: {a.nodes:,} nodes, {a.pods:,} pods, {a.hours:g} h, churn {a.churn:g}/s; "
+          f"{a.pairs} pair(s); {os.cpu_count()} CPUs, load average {_load()}")
+    sims, skels = [], []
+    for k in range(a.pairs):
+        order = [("clustersim", sim_cmd), ("skeleton", skel_cmd)]
+        if k % 2:
+            order.reverse()
+        for name, cmd in order:
+            if cmd is None:
+                continue
+            r = _run(cmd)
+            (sims if name == "clustersim" else skels).append(r)
+            if name == "clustersim":
+                print("\n".join(line for line in r["text"].splitlines() if not line.startswith("RESULT ")))
+            else:
+                print("  " + "\n  ".join(line for line in r["text"].splitlines() if line.startswith(("wall:", "peak", "counts"))))
+            print(_line(name, r, per) + f"   [pair {k + 1}, load {_load()}]", flush=True)
+    if not skels:
+        return
+    walls = [s["wall"] / t["wall"] for s, t in zip(sims, skels, strict=True)]
+    cpus = [s["cpu"] / t["cpu"] for s, t in zip(sims, skels, strict=True)]
+    rss = [s["rss_mib"] / t["rss_mib"] for s, t in zip(sims, skels, strict=True)]
+    med = statistics.median
+    print("--- ratios clustersim / skeleton per pair: wall " + ", ".join(f"{x:.2f}x" for x in walls)
+          + "; CPU " + ", ".join(f"{x:.2f}x" for x in cpus) + "; peak RSS " + ", ".join(f"{x:.2f}x" for x in rss))
+    print(f"--- medians: clustersim wall {med(s['wall'] for s in sims):.2f} s, CPU {med(s['cpu'] for s in sims):.2f} s, "
+          f"peak RSS {med(s['rss_mib'] for s in sims):.0f} MiB ({med(s['rss_mib'] for s in sims) * 2**20 / per:,.0f} B per pod+node); "
+          f"skeleton wall {med(t['wall'] for t in skels):.2f} s, CPU {med(t['cpu'] for t in skels):.2f} s, "
+          f"peak RSS {med(t['rss_mib'] for t in skels):.0f} MiB; ratio wall {med(walls):.2f}x, CPU {med(cpus):.2f}x, "
+          f"RSS {med(rss):.2f}x")
 
 
 if __name__ == "__main__":
