@@ -256,6 +256,11 @@ class NodeSpec:
     unschedulable: bool
 
 
+# ClusterConfig.node_list per config object: id -> (the config, its nodes); the config is held, so its id stays its own
+_NODE_LISTS: dict[int, tuple[ClusterConfig, tuple[NodeSpec, ...]]] = {}
+_NODE_LISTS_KEPT = 8
+
+
 class ClusterConfig(Strict):
     """The nodes: pools of identical nodes (compact) and individual nodes (exact)."""
 
@@ -266,17 +271,31 @@ class ClusterConfig(Strict):
     nodes_file: NodesFileConfig | None = Field(None, description="A trace's node list; its nodes are added to `nodes` when the config loads.")
 
     def node_list(self) -> list[NodeSpec]:
-        """Every node: pool nodes ``<pool>-<i>`` (zones round-robin), then the individual ones."""
+        """Every node: pool nodes ``<pool>-<i>`` (zones round-robin), then the individual ones.
+
+        Built once per config object (validation, the builder and every fault's targeting ask for
+        it); the specs, and the dicts in them, are shared: read them, never modify them.
+        """
+        hit = _NODE_LISTS.get(id(self))
+        if hit is None or hit[0] is not self:
+            if len(_NODE_LISTS) >= _NODE_LISTS_KEPT:
+                del _NODE_LISTS[next(iter(_NODE_LISTS))]
+            hit = _NODE_LISTS[id(self)] = (self, self._build_node_list())
+        return list(hit[1])
+
+    def _build_node_list(self) -> tuple[NodeSpec, ...]:
         out = []
         for pool in self.node_pools:
             zones = pool.zones or self.zones
+            labels, capacity = dict(pool.labels), dict(pool.capacity)  # one copy per pool, shared by its nodes
+            allocatable = dict(pool.allocatable) if pool.allocatable is not None else None
             for i in range(pool.count):
-                out.append(NodeSpec(f"{pool.name}-{i}", zones[i % len(zones)], pool.name, dict(pool.labels), dict(pool.capacity),
-                                    dict(pool.allocatable) if pool.allocatable is not None else None, pool.taints, pool.unschedulable))
+                out.append(NodeSpec(f"{pool.name}-{i}", zones[i % len(zones)], pool.name, labels, capacity,
+                                    allocatable, pool.taints, pool.unschedulable))
         for n in self.nodes:
             out.append(NodeSpec(n.name, n.zone or self.zones[0], "", dict(n.labels), dict(n.capacity),
                                 dict(n.allocatable) if n.allocatable is not None else None, n.taints, n.unschedulable))
-        return out
+        return tuple(out)
 
     @model_validator(mode="after")
     def _zones_known(self) -> ClusterConfig:

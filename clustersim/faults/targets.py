@@ -14,18 +14,33 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from clustersim.actors import ActorArgs, node_names
+from clustersim.actors import ActorArgs
 from clustersim.apiserver import ClusterState
-from clustersim.config.models import SimConfig
+from clustersim.config.models import ClusterConfig, SimConfig
 from clustersim.faults.pod_targets import PodTargetArgs, select_pods
 
 __all__ = ["NodeTargetArgs", "node_labels", "pick_nodes"]
 
 
+# per cluster config object: id -> (the config, node name -> labels); the config is held, so its id stays its own
+_LABELS: dict[int, tuple[ClusterConfig, dict[str, dict[str, str]]]] = {}
+_LABELS_KEPT = 8
+
+
 def node_labels(cfg: SimConfig) -> dict[str, dict[str, str]]:
-    """Labels of each configured node (pool labels, zone, hostname, pool)."""
-    return {n.name: {**n.labels, "kubernetes.io/hostname": n.name, "topology.kubernetes.io/zone": n.zone,
-                     **({"clustersim.io/node-pool": n.pool} if n.pool else {})} for n in cfg.cluster.node_list()}
+    """Labels of each configured node (pool labels, zone, hostname, pool).
+
+    Built once per cluster config: every fault's targeting reads it (read it, never modify it).
+    """
+    cluster = cfg.cluster
+    hit = _LABELS.get(id(cluster))
+    if hit is None or hit[0] is not cluster:
+        if len(_LABELS) >= _LABELS_KEPT:
+            del _LABELS[next(iter(_LABELS))]
+        labels = {n.name: {**n.labels, "kubernetes.io/hostname": n.name, "topology.kubernetes.io/zone": n.zone,
+                           **({"clustersim.io/node-pool": n.pool} if n.pool else {})} for n in cluster.node_list()}
+        hit = _LABELS[id(cluster)] = (cluster, labels)
+    return hit[1]
 
 
 class NodeTargetArgs(ActorArgs):
@@ -50,13 +65,15 @@ class NodeTargetArgs(ActorArgs):
     def matching(self, cfg: SimConfig) -> list[str]:
         """Nodes matching names, zone and labels, in node order."""
         labels = node_labels(cfg)
-        names = list(self.nodes) if self.nodes else node_names(cfg)
+        names = list(self.nodes) if self.nodes else list(labels)
+        if self.zone is None and not self.labels:
+            return names
         return [n for n in names if (self.zone is None or labels[n]["topology.kubernetes.io/zone"] == self.zone)
                 and all(labels[n].get(k) == v for k, v in self.labels.items())]
 
     def check_targets(self, cfg: SimConfig) -> str | None:
         """A dangling name or zone, or an empty or too small selection, as 'field: message'."""
-        known = set(node_names(cfg))
+        known = node_labels(cfg)
         for i, n in enumerate(self.nodes):
             if n not in known:
                 return f"nodes.{i}: unknown node {n!r}"
