@@ -20,6 +20,8 @@ import simpy
 from clustersim.api.objects import Deployment, Lease, Node, Pod, ReplicaSet
 from clustersim.api.types import PodPhase
 from clustersim.apiserver.admission import DefaultTolerationSeconds
+from clustersim.apiserver.watch import Watchers
+from clustersim.util.fastpaths import enabled
 
 __all__ = ["ADDED", "DELETED", "MODIFIED", "ClusterState", "Handler"]
 
@@ -40,7 +42,7 @@ class ClusterState:
         self._objects: dict[str, dict[str, Obj]] = {k: {} for k in KINDS}
         self._by_owner: dict[str, dict[str, Obj]] = {}
         self._pods_by_node: dict[str, dict[str, Pod]] = {}
-        self._watchers: dict[str, dict[str, builtins.list[Handler]]] = {k: {ADDED: [], MODIFIED: [], DELETED: []} for k in KINDS}
+        self.watchers = Watchers(lambda kind: bool(self._objects[kind]), enabled("watch_selectors"))
         self._node_watchers: dict[str, list[Handler]] = {}
         self._rv = 0
         self._uid = 0
@@ -49,6 +51,7 @@ class ClusterState:
         self._delivering = False
         self._deferred: builtins.list[Callable[[], None]] = []
         self.writes = 0
+        self.handler_calls = 0  # watch handler invocations (a cost figure for the benchmarks)
         # metrics.k8s.io, served through the API server's aggregation layer: pod key -> latest PodMetrics
         self.pod_metrics: dict[str, Any] = {}
 
@@ -78,10 +81,15 @@ class ClusterState:
         return [name for name, pods in self._pods_by_node.items() if pods]
 
     # ---- watches
-    def watch(self, kind: str, handler: Handler, etypes: tuple[str, ...] = (ADDED, MODIFIED, DELETED)) -> None:
-        """Call ``handler(event_type, obj)`` for every change of ``kind`` (of ``etypes``), after the watch latency."""
-        for etype in etypes:
-            self._watchers[kind][etype].append(handler)
+    def watch(self, kind: str, handler: Handler, etypes: tuple[str, ...] = (ADDED, MODIFIED, DELETED), *,
+              gate: Any = None, owner_kind: str | None = None, while_any: str | None = None) -> None:
+        """Call ``handler(event_type, obj)`` for every change of ``kind`` (of ``etypes``), after the watch latency.
+
+        ``gate`` (a ``client.Gate``) holds the events while it is closed. Selectors spare the handler
+        the changes it would ignore: ``owner_kind``, only objects whose controller owner is of that
+        kind; ``while_any``, only while an object of that kind exists (see ``apiserver.watch``).
+        """
+        self.watchers.add(kind, handler, etypes, gate, owner_kind, while_any)
 
     def watch_node_pods(self, node: str, handler: Handler) -> None:
         """Like ``watch('Pod')`` with the field selector ``spec.nodeName=node`` (the kubelet's watch)."""
@@ -99,14 +107,30 @@ class ClusterState:
     def _deliver(self, batch: builtins.list[tuple[str, str, Obj]]) -> None:
         if self._batch is batch:
             self._batch = None  # writes made while delivering start a new batch
-        watchers, node_watchers = self._watchers, self._node_watchers
+        watchers, node_watchers = self.watchers, self._node_watchers
+        routes = watchers.routes
+        calls = 0
         self._delivering = True
         for etype, kind, obj in batch:
-            for handler in watchers[kind][etype]:
-                handler(etype, obj)
-            if kind == "Pod" and obj.node_name:
-                for handler in node_watchers.get(obj.node_name, ()):
+            owner = obj.meta.owner
+            owner_kind = owner.kind if owner is not None else None
+            try:
+                route = routes[kind][etype][owner_kind]
+            except KeyError:
+                route = watchers.route(kind, etype, owner_kind)
+            calls += len(route)
+            for handler, gate in route:
+                if gate is None or gate.open:
                     handler(etype, obj)
+                else:
+                    gate.hold_event(handler, etype, obj)
+            if kind == "Pod" and obj.node_name:
+                on_node = node_watchers.get(obj.node_name)
+                if on_node:
+                    calls += len(on_node)
+                    for handler in on_node:
+                        handler(etype, obj)
+        self.handler_calls += calls
         self._delivering = False
         deferred, self._deferred = self._deferred, []
         for callback in deferred:
@@ -144,6 +168,8 @@ class ClusterState:
             if obj.node_name:
                 self._pods_by_node.setdefault(obj.node_name, {})[obj.key] = obj
         store[obj.key] = obj
+        if len(store) == 1 and kind in self.watchers.conditions:
+            self.watchers.changed()
         if meta.owner is not None:
             self._by_owner.setdefault(meta.owner.uid, {})[obj.key] = obj
         self._notify(ADDED, kind, obj)
@@ -193,7 +219,10 @@ class ClusterState:
 
     def _remove(self, obj: Obj) -> None:
         kind = obj.KIND
-        del self._objects[kind][obj.key]
+        store = self._objects[kind]
+        del store[obj.key]
+        if not store and kind in self.watchers.conditions:
+            self.watchers.changed()
         if obj.meta.owner is not None:
             owned = self._by_owner.get(obj.meta.owner.uid)
             if owned is not None:

@@ -42,6 +42,10 @@ class Gate:
         else:
             self._held[(id(handler), id(obj))] = (handler, etype, obj)
 
+    def hold_event(self, handler: Handler, etype: str, obj: Obj) -> None:
+        """Hold a watch event until the gate opens (the store calls this while the gate is closed)."""
+        self._held[(id(handler), id(obj))] = (handler, etype, obj)
+
     def hold(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` when the gate opens."""
         self._callbacks.append(callback)
@@ -92,10 +96,10 @@ class Client:
         """The component reaches the API server."""
         return self.gate.open
 
-    def watch(self, kind: str, handler: Handler, etypes: tuple[str, ...] = (ADDED, MODIFIED, DELETED)) -> None:
-        """A watch whose events pass the gate."""
-        gate = self.gate
-        self.store.watch(kind, lambda e, o: gate.deliver(handler, e, o), etypes)
+    def watch(self, kind: str, handler: Handler, etypes: tuple[str, ...] = (ADDED, MODIFIED, DELETED), *,
+              owner_kind: str | None = None, while_any: str | None = None) -> None:
+        """A watch whose events pass the gate (selectors as ``ClusterState.watch``)."""
+        self.store.watch(kind, handler, etypes, gate=self.gate, owner_kind=owner_kind, while_any=while_any)
 
     def defer(self, callback: Callable[[], None]) -> None:
         """Deferred work runs only while connected."""

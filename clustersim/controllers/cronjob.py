@@ -30,7 +30,7 @@ class CronJobController(Controller):
     def setup(self) -> None:
         """Reconcile a CronJob on its changes and on changes of its Jobs."""
         self.state.watch("CronJob", lambda _e, c: self.enqueue(c.key))
-        self.state.watch("Job", self._on_job)
+        self.state.watch("Job", self._on_job, owner_kind="CronJob")
 
     def _on_job(self, _etype: str, job: Job) -> None:
         owner = job.meta.owner

@@ -140,8 +140,8 @@ class DaemonSetController(Controller):
         """Reconcile every DaemonSet on node changes, and its own on pod changes."""
         self.failed_pods_backoff = Backoff(FAILED_POD_BACKOFF_INITIAL_S, FAILED_POD_BACKOFF_MAX_S)
         self.state.watch("DaemonSet", lambda _e, ds: self.enqueue(ds.key))
-        self.state.watch("Node", self._on_node)
-        self.state.watch("Pod", self._on_pod)
+        self.state.watch("Node", self._on_node, while_any="DaemonSet")
+        self.state.watch("Pod", self._on_pod, owner_kind="DaemonSet")
 
     def _on_node(self, _etype: str, _node: Node) -> None:
         for ds in self.state.list("DaemonSet"):

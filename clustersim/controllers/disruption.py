@@ -44,7 +44,7 @@ class DisruptionController(Controller):
     def setup(self) -> None:
         """Reconcile a PDB when it or a pod of its namespace changes."""
         self.state.watch("PodDisruptionBudget", lambda _e, pdb: self.enqueue(pdb.key))
-        self.state.watch("Pod", self._on_pod)
+        self.state.watch("Pod", self._on_pod, while_any="PodDisruptionBudget")
 
     def _on_pod(self, _etype: str, pod: Pod) -> None:
         for pdb in self.state.list("PodDisruptionBudget"):

@@ -44,7 +44,7 @@ class EndpointSliceController(Controller):
     def setup(self) -> None:
         """Reconcile a Service when it or a pod it selects changes."""
         self.state.watch("Service", self._on_service)
-        self.state.watch("Pod", self._on_pod)
+        self.state.watch("Pod", self._on_pod, while_any="Service")
 
     def _on_service(self, etype: str, svc: Service) -> None:
         if etype == DELETED:

@@ -30,7 +30,7 @@ class JobController(Controller):
     def setup(self) -> None:
         """Reconcile a Job on its own changes and on changes of its pods."""
         self.state.watch("Job", lambda _e, j: self.enqueue(j.key))
-        self.state.watch("Pod", self._on_pod)
+        self.state.watch("Pod", self._on_pod, owner_kind="Job")
         self._seq: dict[str, int] = {}
         self._next_create: dict[str, float] = {}
         self._failures_seen: dict[str, int] = {}

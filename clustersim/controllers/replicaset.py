@@ -67,7 +67,7 @@ class ReplicaSetController(Controller):
         self.owned: dict[str, _Owned] = {}
         self._seen: dict[str, tuple[str, bool, bool]] = {}  # pod uid -> (rs uid, active, ready)
         self.state.watch("ReplicaSet", self._on_rs)
-        self.state.watch("Pod", self._on_pod)
+        self.state.watch("Pod", self._on_pod, owner_kind="ReplicaSet")
 
     def _on_rs(self, etype: str, rs: ReplicaSet) -> None:
         if etype == DELETED:

@@ -30,7 +30,7 @@ class StatefulSetController(Controller):
     def setup(self) -> None:
         """Reconcile on StatefulSet changes and on changes of pods it owns."""
         self.state.watch("StatefulSet", lambda _e, s: self.enqueue(s.key))
-        self.state.watch("Pod", self._on_pod)
+        self.state.watch("Pod", self._on_pod, owner_kind="StatefulSet")
 
     def _on_pod(self, _etype: str, pod: Pod) -> None:
         owner = pod.meta.owner

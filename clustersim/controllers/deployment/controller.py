@@ -55,7 +55,7 @@ class DeploymentController(Controller):
         """Watch Deployments, their ReplicaSets and (for Recreate) their pods."""
         self.state.watch("Deployment", self._on_deployment)
         self.state.watch("ReplicaSet", self._on_rs)
-        self.state.watch("Pod", self._on_pod, etypes=(DELETED,))
+        self.state.watch("Pod", self._on_pod, etypes=(DELETED,), owner_kind="ReplicaSet")
 
     def _on_deployment(self, etype: str, d: Deployment) -> None:
         if etype == "MODIFIED" and d.status.observed_generation == d.meta.generation:
@@ -68,8 +68,9 @@ class DeploymentController(Controller):
             self.enqueue(f"{rs.meta.namespace}/{owner.name}")
 
     def _on_pod(self, etype: str, pod: Pod) -> None:
-        if pod.meta.owner is not None:
-            rs = self.state.get("ReplicaSet", f"{pod.meta.namespace}/{pod.meta.owner.name}")
+        owner = pod.meta.owner
+        if owner is not None and owner.kind == "ReplicaSet":  # deletePod: only a ReplicaSet controllerRef counts
+            rs = self.state.get("ReplicaSet", f"{pod.meta.namespace}/{owner.name}")
             if rs is not None:
                 self._on_rs(etype, rs)
 
