@@ -33,7 +33,7 @@ def digest(df: pd.DataFrame) -> str:
     return h.hexdigest()[:16]
 
 
-def runs(duration: float) -> dict[str, Any]:
+def runs(duration: float, root: Path = ROOT) -> dict[str, Any]:
     """Config name -> validated config."""
     from bench_cluster import config
 
@@ -41,7 +41,7 @@ def runs(duration: float) -> dict[str, Any]:
     from clustersim.config.load import validate_dict
 
     out: dict[str, Any] = {}
-    for path in sorted((ROOT / "configs").glob("*.yaml")):
+    for path in sorted((root / "configs").glob("*.yaml")):
         cfg = load_config(path)
         if cfg.duration_s > duration:
             cfg = cfg.model_copy(update={"duration_s": duration})
@@ -55,11 +55,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--duration", type=float, default=3600.0)
     ap.add_argument("--compare", help="a JSON file printed earlier: report the frames that differ")
+    ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose configs to run (default: this one)")
     a = ap.parse_args()
     from clustersim.sim import run
 
     result: dict[str, dict[str, str]] = {}
-    for name, cfg in runs(a.duration).items():
+    for name, cfg in runs(a.duration, a.root).items():
         r = run(cfg)
         result[name] = {f: digest(getattr(r, f)) for f in ("timeseries", "events", "pods", "faults", "requests")}
         result[name]["summary"] = hashlib.sha256(json.dumps(r.summary, sort_keys=True, default=str).encode()).hexdigest()[:16]
