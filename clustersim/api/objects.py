@@ -180,6 +180,8 @@ class Node(_Keyed):
     taints: tuple[Taint, ...] = ()
     ready: ConditionStatus = ConditionStatus.TRUE
     ready_transition_s: float = 0.0
+    ready_reason: str = ""  # the Ready condition's reason and message when the kubelet reports False
+    ready_message: str = ""
     ever_ready: bool = True
     heartbeat_s: float = 0.0  # lastHeartbeatTime of the kubelet's last status post
     images: tuple[tuple[tuple[str, ...], int], ...] = ()  # status.images: (names, sizeBytes)

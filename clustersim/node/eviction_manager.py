@@ -222,16 +222,9 @@ class EvictionManager:
         return min(workers, key=lambda w: (w.pod.spec.priority, -sum(images.size_mib(c.image) for c in w.pod.spec.containers)))
 
     def _set_conditions(self, mem: bool, disk: bool) -> None:
-        k = self.kubelet
-        node = k.node
-        if (node.memory_pressure, node.disk_pressure) == (mem, disk):
+        """MemoryPressure / DiskPressure as the kubelet's status setters will report them (at its next status sync)."""
+        status = self.kubelet.status
+        if (status.memory_pressure, status.disk_pressure) == (mem, disk):
             return
-        if node.memory_pressure != mem:
-            k.node_event("NodeHasInsufficientMemory" if mem else "NodeHasSufficientMemory",
-                         f"Node {k.name} status is now: {'NodeHasInsufficientMemory' if mem else 'NodeHasSufficientMemory'}")
-        if node.disk_pressure != disk:
-            k.node_event("NodeHasDiskPressure" if disk else "NodeHasNoDiskPressure",
-                         f"Node {k.name} status is now: {'NodeHasDiskPressure' if disk else 'NodeHasNoDiskPressure'}")
-        node.memory_pressure, node.disk_pressure = mem, disk
-        if k.connected:
-            k.state.update(node)
+        status.memory_pressure, status.disk_pressure = mem, disk
+        status.changed()

@@ -6,9 +6,9 @@ renewals cost no events (see ``api.objects.Lease``). When the host loses power t
 its watch is gone, its containers are dead, its Lease stops. When power returns it re-registers,
 relists the pods bound to it, finishes deletions and restarts the rest (restartCount + 1).
 
-Simplified: node status heartbeats are folded into the Lease (the controller reads either); the
-kubelet posts Ready=True on start and never reports Ready=False (no PLEG or runtime health faults);
-container state changes are noticed at the next PLEG relist.
+Node conditions are posted at the kubelet's status syncs (``node_status.py``). Simplified: status
+reports of an unchanged node are not modelled (the Lease is the heartbeat); the kubelet never reports
+Ready=False (no PLEG or runtime health faults); container state changes are noticed at the next PLEG relist.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from clustersim.infra import Host, Infrastructure
 from clustersim.metrics.recorder import Recorder
 from clustersim.node.eviction_manager import EvictionManager, ImageGCManager
 from clustersim.node.images import ImageService
+from clustersim.node.node_status import NodeStatus
 from clustersim.node.pod_worker import EVICT, POWER_OFF, REMOVED, TERMINATE, Crash, ImageSwap, PodWorker
 from clustersim.util.backoff import Backoff
 
@@ -56,6 +57,7 @@ class Kubelet:
         self._rng: np.random.Generator = env.rng(f"kubelet/{self.name}")
         self.renew_period_s = cfg.node_lease_duration_s * LEASE_RENEW_FRACTION
         self._unsent: dict[str, Pod] = {}
+        self.status = NodeStatus(env, node, cfg.node_status_update_frequency_s, self._post_node_status)
         self.image_gc = ImageGCManager(self)
         self.eviction = EvictionManager(self, self.image_gc)
         self._restarting = False
@@ -108,7 +110,7 @@ class Kubelet:
             self._restarting = not self.host.kubelet_running
             self._stop_lease()
             return
-        self._come_back()
+        self._come_back(fresh=self._restarting)
         if self._restarting:
             # a restarted kubelet kills containers of pods deleted meanwhile at its first housekeeping
             # (HandlePodCleanups, every housekeepingPeriod); a reconnected one learns of them from the relist
@@ -136,17 +138,41 @@ class Kubelet:
         lease.stopped_s = self.env.now
         self.state.update(lease)
 
-    def _come_back(self) -> None:
-        """Renew the Lease now and every period after; post Ready."""
+    def _come_back(self, fresh: bool) -> None:
+        """Renew the Lease now and every period after; post the node status.
+
+        A kubelet that starts (``fresh``: boot or process restart) posts at once; one that reconnects
+        posts at its next status sync.
+        """
         lease = self.lease
         assert lease is not None
         lease.restart(self.env.now)
         self.state.update(lease)
-        node = self.node
-        node.heartbeat_s = self.env.now
-        if node.ready is not ConditionStatus.TRUE:
-            node.ready, node.ready_transition_s, node.ever_ready = ConditionStatus.TRUE, self.env.now, True
-            self.rec.event("Node", "", self.name, "NodeReady", f"Node {self.name} status is now: NodeReady", self.name)
+        if fresh:
+            self._post_node_status()
+        elif self.status.differs():
+            self.status.changed()
+
+    def _post_node_status(self) -> None:
+        """``syncNodeStatus``: write the conditions the kubelet computes, with the setters' events."""
+        if not self.connected:
+            return  # the next sync after reconnecting posts it
+        st, node, now = self.status, self.node, self.env.now
+        if node.memory_pressure != st.memory_pressure:
+            reason = "NodeHasInsufficientMemory" if st.memory_pressure else "NodeHasSufficientMemory"
+            self.node_event(reason, f"Node {self.name} status is now: {reason}")
+        if node.disk_pressure != st.disk_pressure:
+            reason = "NodeHasDiskPressure" if st.disk_pressure else "NodeHasNoDiskPressure"
+            self.node_event(reason, f"Node {self.name} status is now: {reason}")
+        node.memory_pressure, node.disk_pressure = st.memory_pressure, st.disk_pressure
+        if node.ready is not st.ready:
+            ready = st.ready is ConditionStatus.TRUE
+            self.node_event("NodeReady" if ready else "NodeNotReady",
+                            f"Node {self.name} status is now: {'NodeReady' if ready else 'NodeNotReady'}")
+            node.ready, node.ready_transition_s = st.ready, now
+            node.ever_ready = node.ever_ready or ready
+        node.ready_reason, node.ready_message = ("", "") if st.ready is ConditionStatus.TRUE else ("KubeletNotReady", st.ready_message)
+        node.heartbeat_s = now
         self.state.update(node)
 
     def _on_power(self, on: bool) -> None:
@@ -156,7 +182,7 @@ class Kubelet:
                 worker.signal(POWER_OFF)
             return
         # boot: renew the lease now and every period after, post Ready, relist pods
-        self._come_back()
+        self._come_back(fresh=True)
         self.rec.event("Node", "", self.name, "Rebooted", f"Node {self.name} has been rebooted, boot id changed", self.name, "Warning")
         for pod in self.state.pods_on_node(self.name):
             self._sync(pod)
