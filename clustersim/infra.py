@@ -215,6 +215,8 @@ class Infrastructure:
             before = host.reaches_control_plane
             host.api_down = down
             host._link_changed(before)
+        for component in self.control_plane.values():
+            component.api_unreachable(down)  # leaders that cannot renew give up after their renew deadline
         for gate in self.control_plane_gates:
             gate.close("apiserver") if down else gate.reopen("apiserver")
 

@@ -12,7 +12,7 @@ import contextlib
 import gc
 import resource
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,10 +110,10 @@ class Simulation:
             self._kubelet(node)
         sched_gate, cm_gate = Gate(self.env), Gate(self.env)
         self.infra.control_plane_gates = [sched_gate, cm_gate]
-        self.infra.control_plane["kube-scheduler"] = ElectedComponent(
-            self.env, "kube-scheduler", sched_gate, cfg.scheduler.replicas, cfg.scheduler.leader_election)
-        self.infra.control_plane["kube-controller-manager"] = ElectedComponent(
-            self.env, "kube-controller-manager", cm_gate, cfg.controller_manager.replicas, cfg.controller_manager.leader_election)
+        for name, gate, replicas, election in (("kube-scheduler", sched_gate, cfg.scheduler.replicas, cfg.scheduler.leader_election),
+                                               ("kube-controller-manager", cm_gate, cfg.controller_manager.replicas,
+                                                cfg.controller_manager.leader_election)):
+            self.infra.control_plane[name] = ElectedComponent(self.env, name, gate, replicas, election, self._recorder_for(name))
         self.scheduler = Scheduler(self.env, Client(self.state, sched_gate), self.rec, cfg.scheduler,  # type: ignore[arg-type]
                                    profiles_from_config(cfg.scheduler))
         cm_state = Client(self.state, cm_gate)
@@ -153,8 +153,12 @@ class Simulation:
         gate = Gate(self.env)
         self.infra.control_plane_gates.append(gate)
         self.infra.control_plane["cloud-controller-manager"] = ElectedComponent(
-            self.env, "cloud-controller-manager", gate, cc.replicas, cc.leader_election)
+            self.env, "cloud-controller-manager", gate, cc.replicas, cc.leader_election, self._recorder_for("cloud-controller-manager"))
         return CloudControllerManager(self.env, Client(self.state, gate), self.rec, cc, self.cloud)
+
+    def _recorder_for(self, component: str) -> Callable[[str, str], None]:
+        """Events on a control-plane component."""
+        return lambda reason, message: self.rec.event("Component", "", component, reason, message, "")
 
     def start(self) -> None:
         """Start every component, then create the Deployments."""

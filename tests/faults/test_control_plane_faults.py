@@ -52,3 +52,20 @@ def test_slow_api_server_delays_every_reaction() -> None:
     # controller's write to travel through watches: each hop now takes 3 s instead of 50 ms
     assert slow.requests.failed.sum() > fast.requests.failed.sum()
     assert slow.requests[slow.requests.failed > 0].t.max() >= fast.requests[fast.requests.failed > 0].t.max() + 5
+
+
+@pytest.mark.parametrize(("renew_deadline", "lost"), [(10.0, False), (4.0, True)])
+def test_a_leader_that_cannot_renew_within_its_renew_deadline_stops_leading(renew_deadline: float, lost: bool) -> None:
+    # an 8 s API outage: within the default 10 s renew deadline the leaders keep their Leases; with 4 s they give up
+    election = {"lease_duration_s": 15.0, "renew_deadline_s": renew_deadline, "retry_period_s": 2.0}
+    res = run_config(deployments=[WEB], duration_s=200, controller_manager={"leader_election": election},
+                     scheduler={"leader_election": election},
+                     faults=[{"name": "APIServerOutage", "args": {"at_s": 100, "duration_s": 8}}])
+    ev = events_of(res, "LeaderElection")
+    gave_up = ev[ev.message.str.startswith("leaderelection lost")]
+    assert len(gave_up) == (2 if lost else 0)
+    if lost:
+        # the last renewal was at most one retry period before the outage; the renew loop gives up a deadline later
+        assert ((gave_up.t >= 100 + renew_deadline) & (gave_up.t <= 100 + 2.0 + renew_deadline)).all()
+        back = ev[ev.message == "became leader"]
+        assert set(back.name) == {"kube-scheduler", "kube-controller-manager"} and (back.t >= 108).all()
