@@ -202,7 +202,9 @@ def deployment_from_config(d: DeploymentConfig, classes: tuple[PriorityClassConf
         affinity=_affinity(d.affinity),
         topology_spread_constraints=tuple(_spread(c, labels) for c in d.topology_spread_constraints),
         pod_affinity=_pod_affinity(d.pod_affinity, d.pod_anti_affinity),
-        volumes=tuple(Volume(v.name, v.type, v.path or "", v.claim_name or "") for v in d.volumes),
+        volumes=tuple(Volume(v.name, v.type, v.path or "", v.claim_name or "", v.medium,
+                             None if v.size_limit is None else int(parse_quantity(v.size_limit)), int(parse_quantity(v.usage)),
+                             v.usage_after_s) for v in d.volumes),
     )
     strategy = DeploymentStrategy(d.strategy, d.max_surge, d.max_unavailable)
     return Deployment(

@@ -265,6 +265,10 @@ class Volume:
     kind: str
     path: str = ""
     claim: str = ""
+    medium: str = ""  # emptyDir: "" (the node's disk) or "Memory" (tmpfs)
+    size_limit: int | None = None  # emptyDir.sizeLimit, bytes
+    usage: int = 0  # bytes the app keeps in the emptyDir (not Kubernetes API)
+    usage_after_s: float = 0.0  # ... from this long after the container starts
 
 
 @dataclass(frozen=True, slots=True)

@@ -482,9 +482,15 @@ class VolumeConfig(Strict):
     type: Literal["emptyDir", "hostPath", "persistentVolumeClaim"]
     path: str | None = Field(None, description="hostPath: the directory on the node.")
     claim_name: str | None = Field(None, description="persistentVolumeClaim: a claim of `persistent_volume_claims`.")
+    medium: Literal["", "Memory"] = Field("", description="emptyDir.medium: Memory is a tmpfs whose contents count as the pod's memory.")
+    size_limit: Quantity | None = Field(None, description="emptyDir.sizeLimit: a disk-backed emptyDir using more gets its pod evicted (a tmpfs is capped at it).")
+    usage: Quantity = Field(0, description="emptyDir: data the app keeps in the volume (simulator parameter; manifests do not say).")
+    usage_after_s: NonNeg = Field(0.0, description="emptyDir: the volume holds `usage` from this long after the container starts (simulator parameter).")
 
     @model_validator(mode="after")
     def _fields(self) -> VolumeConfig:
+        if self.type != "emptyDir" and (self.medium or self.size_limit is not None or self.usage):
+            raise ValueError("medium: medium, size_limit and usage apply to emptyDir volumes only")
         if self.type == "hostPath" and not self.path:
             raise ValueError("path: required for a hostPath volume")
         if self.type == "persistentVolumeClaim" and not self.claim_name:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CONVERTERS", "IGNORED_KINDS", "NOT_MODELLED_KINDS", "leaf_paths"]
+__all__ = ["CONVERTERS", "IGNORED_KINDS", "NOTES", "NOT_MODELLED_KINDS", "leaf_paths"]
+
+# key of a converted entry under which a converter leaves simplifications it made (popped by the loader)
+NOTES = "_simplifications"
 
 # kinds that load but carry nothing the simulator uses (their presence is recorded)
 IGNORED_KINDS = {"Namespace", "ServiceAccount", "ConfigMap", "Secret", "Role", "ClusterRole", "RoleBinding",
@@ -128,7 +131,16 @@ def _pod_spec(spec: dict[str, Any], out: dict[str, Any], ns: str) -> None:
     vols = []
     for v in spec.get("volumes") or []:
         if "emptyDir" in v:
-            vols.append({"name": v["name"], "type": "emptyDir"})
+            ed = v["emptyDir"] or {}
+            vol: dict[str, Any] = {"name": v["name"], "type": "emptyDir"}
+            medium = str(ed.get("medium") or "")
+            if medium == "Memory":
+                vol["medium"] = "Memory"
+            elif medium:  # HugePages, HugePages-<size>: a disk-backed emptyDir here
+                out.setdefault(NOTES, []).append(f"spec.volumes[{v['name']}].emptyDir.medium {medium} (treated as the node's disk)")
+            if ed.get("sizeLimit") is not None:
+                vol["size_limit"] = ed["sizeLimit"]
+            vols.append(vol)
         elif "hostPath" in v:
             vols.append({"name": v["name"], "type": "hostPath", "path": v["hostPath"]["path"]})
         elif "persistentVolumeClaim" in v:

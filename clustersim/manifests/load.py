@@ -31,7 +31,8 @@ from clustersim.config.models import (
     ServiceConfig,
     StatefulSetConfig,
 )
-from clustersim.manifests.convert import CONVERTERS, IGNORED_KINDS, NOT_MODELLED_KINDS, leaf_paths
+from clustersim.manifests.annotations import resource_annotations
+from clustersim.manifests.convert import CONVERTERS, IGNORED_KINDS, NOT_MODELLED_KINDS, NOTES, leaf_paths
 from clustersim.util.strict_yaml import YAMLInputError, load_yaml_documents
 
 __all__ = ["ManifestError", "ManifestSet", "load_manifests"]
@@ -60,6 +61,7 @@ class ManifestSet:
     ignored_fields: set[str] = field(default_factory=set)
     ignored_kinds: list[str] = field(default_factory=list)
     not_modelled: list[str] = field(default_factory=list)
+    ignored_annotations: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     documents: int = 0
 
@@ -68,6 +70,7 @@ class ManifestSet:
         out = [f"not modelled: {x}" for x in self.not_modelled]
         out += [f"loaded, no effect: {x}" for x in self.ignored_kinds]
         out += [f"ignored field: {x}" for x in sorted(self.ignored_fields)]
+        out += [f"ignored annotation (names a resource): {x}" for x in sorted(self.ignored_annotations)]
         return out
 
 
@@ -151,6 +154,7 @@ def _one(doc: Any, where: str, out: ManifestSet, lenient: bool) -> None:
         section, entry, used = conv(doc)
     except (KeyError, TypeError) as e:
         raise ManifestError(where, str(e).strip("'"), "required field missing or malformed") from None
+    out.not_modelled += [f"{kind}/{name}: {note}" for note in entry.pop(NOTES, [])]
     try:
         MODELS[section].model_validate(entry)
     except ValidationError as e:
@@ -159,3 +163,4 @@ def _one(doc: Any, where: str, out: ManifestSet, lenient: bool) -> None:
         raise ManifestError(where, f"{kind} {name}: {loc}", err["msg"].removeprefix("Value error, ")) from None
     out.entries[section].append(entry)
     out.ignored_fields |= {f"{kind}: {p}" for p in _ignored(doc, used)}
+    out.ignored_annotations |= {f"{kind} {name}: {p}" for p in resource_annotations(doc)}

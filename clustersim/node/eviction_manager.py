@@ -27,6 +27,7 @@ away), no OOM killer.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -35,12 +36,32 @@ from clustersim.api.quantity import parse_quantity
 if TYPE_CHECKING:
     from collections.abc import Generator
 
+    from clustersim.api.types import Volume
     from clustersim.node.kubelet import Kubelet
     from clustersim.node.pod_worker import PodWorker
 
 __all__ = ["EvictionManager", "ImageGCManager"]
 
 MIB = 1024 * 1024
+
+
+def _filled(v: Volume, started_s: float | None, now: float) -> bool:
+    """The emptyDir holds its data now (from ``usage_after_s`` after the pod first started)."""
+    return v.kind == "emptyDir" and v.medium == "Memory" and started_s is not None and now >= started_s + v.usage_after_s
+
+
+def tmpfs_usage(v: Volume) -> int:
+    """Memory a tmpfs emptyDir's data takes: its usage, capped at its sizeLimit (the tmpfs size)."""
+    return v.usage if v.size_limit is None else min(v.usage, v.size_limit)
+
+
+def format_bytes(n: int) -> str:
+    """A byte count as ``resource.Quantity`` prints it: the largest exact binary or decimal suffix."""
+    for suffix, unit in (("Ei", 1 << 60), ("Pi", 1 << 50), ("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10),
+                         ("E", 10**18), ("P", 10**15), ("T", 10**12), ("G", 10**9), ("M", 10**6), ("k", 10**3)):
+        if n and n % unit == 0:
+            return f"{n // unit}{suffix}"
+    return str(n)
 
 
 def _threshold(value: str, capacity: int) -> int:
@@ -130,20 +151,48 @@ class EvictionManager:
         self.last_met: dict[str, float] = {}
         self._running = False
         self.evictions = 0
+        self._tmpfs = 0  # memory-backed emptyDirs holding data on this node (their pods' memory)
 
     # ---- observations
     def working_set(self, w: PodWorker) -> int:
-        """Memory a running pod uses (its load's per-pod memory plus any stress)."""
+        """Memory a running pod uses: its load's per-pod memory, any stress, and its tmpfs emptyDirs' data."""
         pod = w.pod
         load = self.kubelet.infra.loads.get((pod.meta.namespace, pod.workload))
-        return (load.memory if load is not None else 0) + self.kubelet.infra.memory_stress.get(pod.meta.uid, 0)
+        used = (load.memory if load is not None else 0) + self.kubelet.infra.memory_stress.get(pod.meta.uid, 0)
+        if self._tmpfs and pod.spec.volumes:
+            used += sum(tmpfs_usage(v) for v in pod.spec.volumes if _filled(v, pod.status.start_s, self.kubelet.env.now))
+        return used
+
+    def container_started(self, w: PodWorker) -> None:
+        """Containers started: usage changed now, and again when the pod's emptyDirs fill up."""
+        self.poke()
+        env, pod = self.kubelet.env, w.pod
+        for v in pod.spec.volumes:
+            if v.kind != "emptyDir" or not v.usage:
+                continue
+            at = (pod.status.start_s if pod.status.start_s is not None else env.now) + v.usage_after_s
+            if v.medium == "Memory" and pod.status.restart_count == 0:
+                self._tmpfs += 1
+                env.timeout(max(at - env.now, 0.0)).callbacks.append(lambda _e: self.poke())
+            elif v.medium != "Memory" and v.size_limit is not None and v.usage > v.size_limit and at >= env.now:
+                period = self.kubelet.cfg.eviction_monitoring_period_s
+                tick = math.floor(at / period + 1) * period
+                env.timeout(tick - env.now).callbacks.append(functools.partial(self._size_limit_eviction, w, v))
+
+    def _size_limit_eviction(self, w: PodWorker, v: Volume, _e: object = None) -> None:
+        """``emptyDirLimitEviction`` (localStorageEviction, at a monitoring pass): over its sizeLimit, the pod goes."""
+        k = self.kubelet
+        if k.workers.get(w.pod.meta.uid) is not w or not w.running or w.pod.terminating or not k.host.powered:
+            return
+        self.evictions += 1
+        k.evict(w, f'Usage of EmptyDir volume "{v.name}" exceeds the limit "{format_bytes(v.size_limit or 0)}". ')
 
     def observe(self) -> dict[str, tuple[int, int]]:
         """signal -> (available, threshold) for the observed signals."""
         out: dict[str, tuple[int, int]] = {}
         if self.memory_threshold is not None:
             used = 0
-            if self.kubelet.infra.uses_memory:  # skip the per-pod sum on every container start otherwise
+            if self._tmpfs or self.kubelet.infra.uses_memory:  # skip the per-pod sum on every container start otherwise
                 used = sum(self.working_set(w) for w in self.kubelet.workers.values() if w.running)
             out["memory.available"] = (self.memory_cap - used, self.memory_threshold)
         if self.imagefs_threshold is not None:

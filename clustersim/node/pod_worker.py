@@ -143,7 +143,7 @@ class PodWorker:
                 k.containers_adopted(pod, self.api_ready)
                 started, adopted = adopted, None
             self.running = True
-            k.eviction.poke()
+            k.eviction.container_started(self)
             outcome = yield from self._run(started)
             if isinstance(outcome, ImageSwap):
                 # a changed image: the kubelet kills the containers and starts them with the new image

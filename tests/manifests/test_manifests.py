@@ -135,3 +135,51 @@ def test_more_kinds_carry_their_fields() -> None:
     assert worker["capacity"]["cpu"] == "4" and worker["allocatable"]["cpu"] == "8"
     rs = ms.entries["replica_sets"][0]
     assert rs["name"] == "frontend" and rs["replicas"] == 3
+
+
+def test_annotations_that_name_a_resource_are_listed_as_ignored(tmp_path: Path) -> None:
+    # resource demand carried in annotations (Alibaba's GPU sharing) is not modelled: it must say so
+    (tmp_path / "gpu.yaml").write_text("""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: infer, annotations: {owner: team-a}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: infer}}
+  template:
+    metadata:
+      labels: {app: infer}
+      annotations: {alibabacloud.com/gpu-milli: "500", alibabacloud.com/gpu-count: "1", prometheus.io/scrape: "true"}
+    spec:
+      containers: [{name: c, image: infer:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, annotations: {nvidia.com/gpu-memory: 8Gi, kubernetes.io/description: x}}
+spec: {containers: [{name: c, image: p:1}]}
+""")
+    lines = [s for s in load_manifests([tmp_path]).simplifications() if s.startswith("ignored annotation")]
+    assert lines == [
+        "ignored annotation (names a resource): Deployment infer: spec.template.metadata.annotations[alibabacloud.com/gpu-count]",
+        "ignored annotation (names a resource): Deployment infer: spec.template.metadata.annotations[alibabacloud.com/gpu-milli]",
+        "ignored annotation (names a resource): Pod p: metadata.annotations[nvidia.com/gpu-memory]",
+    ]
+
+
+def test_emptydir_medium_and_size_limit_reach_the_model(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text("""
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: c, image: p:1}]
+  volumes:
+  - {name: shm, emptyDir: {medium: Memory, sizeLimit: 1Gi}}
+  - {name: big, emptyDir: {medium: HugePages}}
+  - {name: plain, emptyDir: {}}
+""")
+    ms = load_manifests([tmp_path])
+    vols = ms.entries["pods"][0]["volumes"]
+    assert vols == [{"name": "shm", "type": "emptyDir", "medium": "Memory", "size_limit": "1Gi"},
+                    {"name": "big", "type": "emptyDir"}, {"name": "plain", "type": "emptyDir"}]
+    assert ms.simplifications() == ["not modelled: Pod/p: spec.volumes[big].emptyDir.medium HugePages (treated as the node's disk)"]

@@ -140,3 +140,33 @@ def test_conditions_reach_the_api_at_the_kubelet_s_status_sync() -> None:
         evicted_at = events_of(res, "Evicted").t.iloc[0]
         on = events_of(res, "NodeHasInsufficientMemory").t.iloc[0]
         assert evicted_at == pytest.approx(110) and 0 < on - evicted_at < period
+
+
+def _scratch(**volume: Any) -> dict:
+    d = _web(1, name="scratch")
+    d["volumes"] = [{"name": "tmp", "type": "emptyDir", **volume}]
+    return d
+
+
+def test_a_memory_backed_emptydir_counts_against_the_pod_s_memory() -> None:
+    # 8100 MiB written to a tmpfs emptyDir on an 8 GiB node: memory.available < 100Mi, the pod is evicted
+    res = run_config(cluster=NODES, deployments=[_scratch(medium="Memory", usage="8100Mi", usage_after_s=30)], duration_s=200)
+    evicted = events_of(res, "Evicted")
+    assert len(evicted) >= 1 and "low on resource: memory" in evicted.message.iloc[0]  # (and each replacement after it)
+    started = res.pods.started_s.iloc[0]
+    assert started + 30 <= evicted.t.iloc[0] <= started + 30 + 10  # the next 10 s monitoring pass
+    on_disk = run_config(cluster=NODES, deployments=[_scratch(usage="8100Mi", usage_after_s=30)], duration_s=200)
+    assert events_of(on_disk, "Evicted").empty  # the same data on disk uses no memory
+
+
+def test_an_emptydir_over_its_size_limit_evicts_the_pod() -> None:
+    res = run_config(cluster=NODES, deployments=[_scratch(size_limit="1Gi", usage="2Gi", usage_after_s=30)], duration_s=200)
+    evicted = events_of(res, "Evicted")
+    assert len(evicted) >= 1 and evicted.message.iloc[0] == 'Usage of EmptyDir volume "tmp" exceeds the limit "1Gi". '
+    started = res.pods.started_s.iloc[0]
+    assert started + 30 <= evicted.t.iloc[0] <= started + 30 + 10
+    first = res.pods.iloc[0]
+    assert len(res.pods) >= 2 and res.pods.created_s.iloc[1] >= evicted.t.iloc[0]  # Failed/Evicted, replaced
+    assert first["name"] != res.pods.name.iloc[1]
+    within = run_config(cluster=NODES, deployments=[_scratch(size_limit="1Gi", usage="512Mi")], duration_s=100)
+    assert events_of(within, "Evicted").empty
