@@ -68,3 +68,36 @@ def test_probe_defaults_agree_between_api_and_config() -> None:
     api, cfg = Probe(), ProbeConfig()
     assert (api.period_s, api.timeout_s, api.success_threshold, api.failure_threshold, api.initial_delay_s) == (
         cfg.period_s, cfg.timeout_s, cfg.success_threshold, cfg.failure_threshold, cfg.initial_delay_s)
+
+
+def test_the_defaults_table_lists_every_upstream_default_the_config_models() -> None:
+    """Each component setting of the config that is Kubernetes' own is in the runner's defaults table,
+    and its value there is the config's default (not a copy that could drift)."""
+    from pydantic import BaseModel
+
+    from clustersim.conformance.defaults import COMPONENT_CONFIGS, NOT_UPSTREAM
+    from clustersim.conformance.registry import CONFIG_PATHS
+
+    missing = []
+    for root, cls in COMPONENT_CONFIGS.items():
+        for name, f in cls.model_fields.items():
+            path = f"{root}.{name}"
+            nested = isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel)
+            if nested or "simulator parameter" in (f.description or "") or path in NOT_UPSTREAM:
+                continue
+            if path not in CONFIG_PATHS:
+                missing.append(path)
+                continue
+            obj = cls()
+            getter, _unit = DEFAULTS[CONFIG_PATHS[path]]
+            value = getattr(obj, name)
+            assert getter() == (dict(value) if isinstance(value, dict) else value), path
+    assert missing == []
+
+
+def test_tolerations_print_as_upstream_serializes_them() -> None:
+    from clustersim.conformance.defaults import admission
+
+    # a toleration with no key (it tolerates every taint with its effect) prints without a key, as omitempty does
+    out = admission({"pod_tolerations": [{"operator": "Exists", "effect": "NoExecute"}]})
+    assert out == {"pod_tolerations": [{"operator": "Exists", "effect": "NoExecute"}]}

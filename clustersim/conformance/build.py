@@ -49,7 +49,10 @@ def _tolerations(items: list[dict[str, Any]]) -> tuple[Toleration, ...]:
 
 
 def _toleration_dict(t: Toleration) -> dict[str, Any]:
-    out: dict[str, Any] = {"operator": t.operator, "key": t.key}
+    """``v1.Toleration`` as the API serializes it: empty fields are omitted (``omitempty``)."""
+    out: dict[str, Any] = {"operator": t.operator}
+    if t.key:
+        out["key"] = t.key
     if t.value:
         out["value"] = t.value
     if t.effect:

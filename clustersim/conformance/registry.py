@@ -6,10 +6,12 @@ comparable with the case's ``expected``. Each category module registers its kind
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["ADAPTERS", "Adapter", "DEFAULTS", "NOT_MODELLED", "UNORDERED", "register", "register_defaults", "register_unordered"]
+__all__ = ["ADAPTERS", "Adapter", "CONFIG_PATHS", "DEFAULTS", "NOT_MODELLED", "UNORDERED", "register", "register_config_defaults",
+           "register_defaults", "register_unordered"]
 
 Adapter = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -17,6 +19,9 @@ ADAPTERS: dict[str, Adapter] = {}
 
 # (component, parameter) -> (the simulator default, its unit)
 DEFAULTS: dict[tuple[str, str], tuple[Callable[[], Any], str]] = {}
+
+# config path (``kubelet.max_pods``) -> the (component, parameter) row that reads it
+CONFIG_PATHS: dict[str, tuple[str, str]] = {}
 
 # Defaults of components the simulator does not model (yet): these cases fail, honestly.
 NOT_MODELLED: dict[str, set[str]] = {}
@@ -45,3 +50,22 @@ def register_unordered(keys: dict[str, set[str]]) -> None:
     """Declare expected keys whose lists the runner compares without regard to order."""
     for kind, names in keys.items():
         UNORDERED.setdefault(kind, set()).update(names)
+
+
+def register_config_defaults(rows: list[tuple[str, str, str, str]], roots: dict[str, Any]) -> None:
+    """Rows ``(component, parameter, config path, unit)`` whose value is the config's own default.
+
+    ``roots`` maps the first part of a path (``kubelet``) to a default instance of its model.
+    """
+    for component, parameter, path, unit in rows:
+        root, _, rest = path.partition(".")
+        register_defaults({(component, parameter): (functools.partial(_read, roots[root], tuple(rest.split("."))), unit)})
+        CONFIG_PATHS[path] = (component, parameter)
+
+
+def _read(obj: Any, attrs: tuple[str, ...]) -> Any:
+    """The value at ``attrs`` under ``obj``; whole seconds as integers, as upstream's tables print them."""
+    for a in attrs:
+        obj = getattr(obj, a)
+    value = dict(obj) if isinstance(obj, dict) else obj
+    return int(value) if isinstance(value, float) and value.is_integer() else value
