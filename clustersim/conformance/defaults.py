@@ -7,7 +7,14 @@ from typing import Any
 from clustersim.apiserver.admission import DefaultTolerationSeconds
 from clustersim.config import models as m
 from clustersim.conformance.build import _toleration_dict, _tolerations
-from clustersim.conformance.registry import DEFAULTS, NOT_MODELLED, register, register_config_defaults, register_defaults
+from clustersim.conformance.registry import (
+    CONFIG_PATHS,
+    DEFAULTS,
+    NOT_MODELLED,
+    register,
+    register_config_defaults,
+    register_defaults,
+)
 from clustersim.node.kubelet import LEASE_RENEW_FRACTION
 from clustersim.node.restart import crash_loop_waits
 from clustersim.scheduler.plugins.default_preemption import DefaultPreemption
@@ -59,8 +66,6 @@ CONFIG_DEFAULTS = [
     ("kube-controller-manager", "horizontal-pod-autoscaler-cpu-initialization-period", "controller_manager.hpa_cpu_initialization_period_s", "s"),
     ("kube-controller-manager", "horizontal-pod-autoscaler-initial-readiness-delay", "controller_manager.hpa_initial_readiness_delay_s", "s"),
     ("kube-controller-manager", "terminated-pod-gc-threshold", "controller_manager.terminated_pod_gc_threshold", "pods"),
-    ("kube-controller-manager", "podgc.gcCheckPeriod", "controller_manager.pod_gc_period_s", "s"),
-    ("kube-controller-manager", "podgc.quarantineTime", "controller_manager.pod_gc_orphan_quarantine_s", "s"),
     ("kube-controller-manager", "leader-elect-lease-duration", "controller_manager.leader_election.lease_duration_s", "s"),
     ("kube-controller-manager", "leader-elect-renew-deadline", "controller_manager.leader_election.renew_deadline_s", "s"),
     ("kube-controller-manager", "leader-elect-retry-period", "controller_manager.leader_election.retry_period_s", "s"),
@@ -91,6 +96,9 @@ NOT_UPSTREAM = {
     "scheduler.config_file": "a KubeSchedulerConfiguration file to read",
     "scheduler.explain_pods": "what the simulator records",
 }
+# rows another category module registers (conformance/cloud.py): only their config paths here
+CONFIG_PATHS.update({"controller_manager.pod_gc_period_s": ("kube-controller-manager", "podgc.gcCheckPeriod"),
+                     "controller_manager.pod_gc_orphan_quarantine_s": ("kube-controller-manager", "podgc.quarantineTime")})
 register_config_defaults(CONFIG_DEFAULTS, {"apiserver": _A, "kubelet": _K, "controller_manager": _CM, "scheduler": _S,
                                            "kube_proxy": m.KubeProxyConfig(), "metrics_server": m.MetricsServerConfig()})
 
