@@ -42,7 +42,8 @@ def write_outputs(result: RunResult, out: Path, plot: bool = True) -> list[str]:
     summary = _clean({**result.summary, "stats": result.stats})
     _atomic(out / "summary.json", lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"))
     files.append("summary.json")
-    names = ["timeseries", "events", "pods", "faults"] + [n for n in ("explanations", "requests") if not getattr(result, n).empty]
+    names = ["timeseries", "events", "pods", "faults", "pod_status", "node_status"] + [
+        n for n in ("explanations", "requests", "usage") if not getattr(result, n).empty]
     for name in names:
         df: pd.DataFrame = getattr(result, name)
         _atomic(out / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))

@@ -83,6 +83,9 @@ class RunResult:
     error: str | None = None
     explanations: pd.DataFrame = field(default_factory=pd.DataFrame)  # scheduler.explain_pods: per node and plugin
     requests: pd.DataFrame = field(default_factory=pd.DataFrame)  # client requests per traffic step and Service
+    pod_status: pd.DataFrame = field(default_factory=pd.DataFrame)  # each pod status change (kube-state view)
+    node_status: pd.DataFrame = field(default_factory=pd.DataFrame)  # each node status change
+    usage: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics-server's pod usage samples (runs with a usage model)
 
 
 class Simulation:
@@ -123,7 +126,7 @@ class Simulation:
             c._clock_start = cfg.clock_start  # wall-clock time at t=0, for cron schedules
         self.ccm = self._cloud_controller_manager()
         self.observer = KubeStateMetrics(self.state, self.rec)
-        self.metrics_server = MetricsServer(self.env, self.state, self.infra, self.kubelets, cfg.metrics_server)
+        self.metrics_server = MetricsServer(self.env, self.state, self.infra, self.kubelets, cfg.metrics_server, self.rec)
         self.kube_proxy = KubeProxy(self.env, self.state, self.infra, cfg.kube_proxy, self.rec)
         self.traffic = Traffic(self.env, self.state, self.infra, self.rec, cfg)
         ctx = ActorContext(self.env, self.state, self.infra, self.rec, cfg)
@@ -179,8 +182,10 @@ class Simulation:
             self.state.create(pvc_from_config(c))
         for h in self.cfg.horizontal_pod_autoscalers:
             self.state.create(hpa_from_config(h, self.cfg.controller_manager.hpa_downscale_stabilization_s))
-        if self.cfg.horizontal_pod_autoscalers:
-            self.metrics_server.start()  # only HPAs read it: no scrape events otherwise
+        usage_model = any(w.name == "CpuLoad" for w in self.cfg.workloads) or any(
+            f.name in ("CpuStress", "MemoryStress") for f in self.cfg.faults)
+        if self.cfg.horizontal_pod_autoscalers or usage_model:
+            self.metrics_server.start()  # HPAs read it and the usage frame records it: no scrape events otherwise
         for d in self.cfg.deployments:
             self.state.create(deployment_from_config(d, self.cfg.priority_classes))
         for st in self.cfg.stateful_sets:
@@ -233,6 +238,9 @@ class Simulation:
         result = RunResult(self.cfg, self.cfg.seed, ts, ev, pods, faults, summary, t_sim, stats)
         result.explanations = frames.explanations(self.scheduler.explanations)
         result.requests = requests
+        result.pod_status = frames.pod_status(self.rec)
+        result.node_status = frames.node_status(self.rec)
+        result.usage = frames.usage(self.rec)
         return result
 
 

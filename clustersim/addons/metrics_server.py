@@ -7,8 +7,12 @@ stopped, partitioned) has none, as a real metrics-server drops such pods. Each m
 timestamp and window, which the HPA's CPU initialization rules read.
 
 Usage comes from the infrastructure: a ``CpuLoad`` workload's demand shared by its serving pods
-(the sample is the usage at the scrape, not the average over the window). Pods of workloads
-without a load use no CPU and no memory.
+(the sample is the usage at the scrape, not the average over the window), its per-pod memory, and
+what a ``CpuStress`` or ``MemoryStress`` fault adds. Pods of workloads without a load use no CPU and no memory.
+
+With a recorder, each scrape's PodMetrics are also kept as the run's ``usage`` frame (what ``kubectl
+top`` would have shown at that time); the simulation starts metrics-server for that when the run has
+a usage model (a ``CpuLoad`` workload or a ``CpuStress`` or ``MemoryStress`` fault), not only for HPAs.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from clustersim.apiserver import ClusterState
 from clustersim.config.models import MetricsServerConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Infrastructure
+from clustersim.metrics.recorder import Recorder
 
 __all__ = ["MetricsServer", "PodMetric"]
 
@@ -39,8 +44,9 @@ class MetricsServer:
     """Scrapes the kubelets on a fixed period and publishes ``state.pod_metrics``."""
 
     def __init__(self, env: ClusterEnv, state: ClusterState, infra: Infrastructure, kubelets: Sequence[Any],
-                 cfg: MetricsServerConfig) -> None:
+                 cfg: MetricsServerConfig, rec: Recorder | None = None) -> None:
         self.env, self.state, self.infra, self.kubelets, self.cfg = env, state, infra, kubelets, cfg
+        self.rec = rec
         self._previous: set[str] = set()  # pod uids running at the last scrape
         self.scrapes = 0
 
@@ -85,7 +91,9 @@ class MetricsServer:
                     cpu += load.demand_m(now) / serving[(pod.meta.namespace, pod.workload)]
             cpu += self.infra.cpu_stress.get(pod.meta.uid, 0)  # a stressor's burn (CpuStress)
             memory += self.infra.memory_stress.get(pod.meta.uid, 0)
-            metrics[pod.key] = PodMetric(int(cpu), memory, now, self.cfg.resolution_s)
+            metrics[pod.key] = m = PodMetric(int(cpu), memory, now, self.cfg.resolution_s)
+            if self.rec is not None:
+                self.rec.pod_usage(pod.meta.namespace, pod.meta.name, pod.node_name, m.cpu_m, m.memory)
         self._previous = seen
         self.state.pod_metrics = metrics
         self.scrapes += 1

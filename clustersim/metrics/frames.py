@@ -6,8 +6,9 @@ import pandas as pd
 
 from clustersim.metrics.recorder import POD_FIELDS, Recorder
 
-__all__ = ["EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "REQUEST_COLUMNS", "SERIES_COLUMNS", "events",
-           "explanations", "faults", "pods", "requests", "timeseries"]
+__all__ = ["EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "NODE_STATUS_COLUMNS", "POD_STATUS_COLUMNS", "REQUEST_COLUMNS",
+           "SERIES_COLUMNS", "USAGE_COLUMNS", "events", "explanations", "faults", "node_status", "pod_status", "pods", "requests",
+           "timeseries", "usage"]
 
 SERIES_COLUMNS = ["t", "metric", "namespace", "name", "zone", "value"]
 EVENT_COLUMNS = ["t", "kind", "namespace", "name", "reason", "message", "node", "type"]
@@ -38,7 +39,50 @@ def pods(rec: Recorder) -> pd.DataFrame:
     df = pd.DataFrame.from_records(rec.pod_rows(), columns=list(POD_FIELDS))
     for col in ("created_s", "scheduled_s", "started_s", "ready_s", "deletion_s", "deleted_s"):
         df[col] = df[col].astype("float64")
+    for col in ("restarts", "request_cpu_m", "request_memory_bytes"):
+        df[col] = df[col].astype("int64")
+    return df
+
+
+POD_STATUS_COLUMNS = ["t", "uid", "phase", "ready", "restarts", "reason"]
+NODE_STATUS_COLUMNS = ["t", "node", "zone", "exists", "ready", "unschedulable", "taints", "memory_pressure",
+                       "allocatable_cpu_m", "allocatable_memory_bytes", "allocatable_pods"]
+USAGE_COLUMNS = ["t", "namespace", "pod", "node", "cpu_m", "memory_bytes"]
+
+
+def pod_status(rec: Recorder) -> pd.DataFrame:
+    """Each change of a pod's phase, Ready condition, restart count or status reason, in time order."""
+    df = pd.DataFrame.from_records(rec.pod_states, columns=POD_STATUS_COLUMNS)
+    df["t"] = df["t"].astype("float64")
+    for col in ("uid", "phase", "reason"):
+        df[col] = df[col].astype("string")
+    df["ready"] = df["ready"].astype("bool")
     df["restarts"] = df["restarts"].astype("int64")
+    return df
+
+
+def node_status(rec: Recorder) -> pd.DataFrame:
+    """Each change of a node: created or deleted, Ready (True, False, Unknown), cordon, taints
+    (``key=value:Effect``, comma separated), MemoryPressure, allocatable."""
+    df = pd.DataFrame.from_records(rec.node_states, columns=NODE_STATUS_COLUMNS)
+    df["t"] = df["t"].astype("float64")
+    for col in ("node", "zone", "ready", "taints"):
+        df[col] = df[col].astype("string")
+    for col in ("exists", "unschedulable", "memory_pressure"):
+        df[col] = df[col].astype("bool")
+    for col in NODE_STATUS_COLUMNS[-3:]:
+        df[col] = df[col].astype("int64")
+    return df
+
+
+def usage(rec: Recorder) -> pd.DataFrame:
+    """Pod resource usage samples (metrics-server's scrapes): CPU millicores and memory bytes."""
+    df = pd.DataFrame.from_records(rec.usage, columns=USAGE_COLUMNS)
+    df["t"] = df["t"].astype("float64")
+    for col in ("namespace", "pod", "node"):
+        df[col] = df[col].astype("string")
+    for col in ("cpu_m", "memory_bytes"):
+        df[col] = df[col].astype("int64")
     return df
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from clustersim.api.objects import LABEL_ZONE, ConditionStatus, Node, Pod
 from clustersim.api.types import PodPhase
 from clustersim.apiserver import DELETED, ClusterState
@@ -13,7 +15,9 @@ __all__ = ["KubeStateMetrics"]
 
 
 class KubeStateMetrics:
-    """Levels ``pods_pending``, ``pods_running``, ``pods_terminating``, ``nodes_ready`` (per zone)."""
+    """Levels ``pods_pending``, ``pods_running``, ``pods_terminating``, ``nodes_ready`` (per zone), and each
+    pod's and node's status changes (what kube-state-metrics exports as ``kube_pod_status_*`` and
+    ``kube_node_*``), seen one watch latency after the write, as a real exporter sees them."""
 
     def __init__(self, state: ClusterState, rec: Recorder) -> None:
         self.state, self.rec = state, rec
@@ -26,6 +30,8 @@ class KubeStateMetrics:
         self._req: dict[str, tuple[int, int]] = {}  # pods on nodes: uid -> (cpu m, memory)
         self._alloc: dict[str, tuple[int, int]] = {}  # nodes: allocatable (cpu m, memory)
         self._sums = [0, 0, 0, 0]  # requested cpu, memory; allocatable cpu, memory
+        self._pod_state: dict[str, tuple[str, bool, int, str]] = {}
+        self._node_state: dict[str, tuple[Any, ...]] = {}
 
     def start(self) -> None:
         """Watch pods and nodes."""
@@ -91,7 +97,25 @@ class KubeStateMetrics:
         if old is not None or placed:
             self._allocation()
 
+    def _pod_status(self, etype: str, pod: Pod) -> None:
+        uid = pod.meta.uid
+        if etype == DELETED:
+            self._pod_state.pop(uid, None)
+            return
+        st = pod.status
+        new = (st.phase.value, st.ready, st.restart_count, st.reason)
+        old = self._pod_state.get(uid)
+        if old == new:
+            return
+        if old is None:
+            r = pod.spec.requests
+            self.rec.pod_mark(uid, "request_cpu_m", r.cpu_m or 0)
+            self.rec.pod_mark(uid, "request_memory_bytes", r.memory or 0)
+        self._pod_state[uid] = new
+        self.rec.pod_state(uid, *new)
+
     def _on_pod(self, etype: str, pod: Pod) -> None:
+        self._pod_status(etype, pod)
         if pod.spec.volumes:
             self._volumes(etype, pod)
         if pod.node_name or pod.meta.uid in self._req:
@@ -135,6 +159,20 @@ class KubeStateMetrics:
         if self._alloc.get(node.meta.name) != old:
             self._allocation()
         self._node_ready(etype, node)
+        self._node_status(etype, node)
+
+    def _node_status(self, etype: str, node: Node) -> None:
+        name = node.meta.name
+        if etype == DELETED:
+            new: tuple[Any, ...] = (False, "", False, "", False, 0, 0, 0)
+        else:
+            a = node.allocatable
+            taints = ",".join(f"{t.key}={t.value}:{t.effect.value}" if t.value else f"{t.key}:{t.effect.value}" for t in node.taints)
+            new = (True, node.ready.value, node.unschedulable, taints, node.memory_pressure, a.cpu_m or 0, a.memory or 0, a.pods or 0)
+        if self._node_state.get(name) == new:
+            return
+        self._node_state[name] = new
+        self.rec.node_state(name, node.meta.labels.get(LABEL_ZONE, ""), new)
 
     def _node_ready(self, etype: str, node: Node) -> None:
         name = node.meta.name

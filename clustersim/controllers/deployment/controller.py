@@ -266,6 +266,7 @@ class DeploymentController(Controller):
         ns, name = d.meta.namespace, d.meta.name
         self.rec.level("desired_replicas", d.spec.replicas, ns, name)
         self.rec.level("ready_replicas", st.ready_replicas, ns, name)
+        self.rec.level("updated_replicas", st.updated_replicas, ns, name)
         self.rec.level("available_replicas", st.available_replicas, ns, name)
         if changed:
             self.state.update(d)
