@@ -16,7 +16,7 @@ from clustersim.rundir import RunDir, RunDirError
 __all__ = ["NO_USAGE", "scrape_at", "top_nodes", "top_pods"]
 
 NO_USAGE = ("no resource usage in this run: metrics-server runs for HorizontalPodAutoscalers and for runs with a usage model "
-            "(a CpuLoad workload or a MemoryStress fault); without one every container's usage is 0")
+            "(a CpuLoad workload or a CpuStress or MemoryStress fault); without one every container's usage is 0")
 
 
 def scrape_at(run: RunDir, t: float) -> tuple[float, pd.DataFrame]:
