@@ -37,43 +37,87 @@ def _steps(ts: pd.DataFrame, metric: str, end: float, **labels: str) -> tuple[li
 
 
 def plot_run(ts: pd.DataFrame, faults: pd.DataFrame, summary: dict[str, Any], title: str = "") -> Figure:
-    """Serving vs desired replicas per workload over the recovery timeline (a Gantt of each node
-    fault's critical path), and Ready / NotReady nodes."""
+    """Serving vs desired replicas per workload (or the pods of a trace replay, which has no workloads), the
+    recovery timeline (a Gantt of every node fault's critical path), and Ready / NotReady nodes."""
     end = float(summary["duration_s"])
     paths = [f for f in summary.get("faults", []) if f.get("t_not_ready") is not None or f.get("t_evicted") is not None]
+    workloads = [*summary["deployments"], *summary.get("stateful_sets", {})]
     if paths:
-        fig, (ax1, ax3, ax2) = plt.subplots(3, 1, figsize=(9, 7.5), sharex=True,
-                                            height_ratios=[2, 0.35 + 0.25 * min(len(paths), 8), 1])
-        _gantt(ax3, paths[:8])
+        gantt_h = 0.5 + 0.22 * min(len(paths), 40)
+        fig, (ax1, ax3, ax2) = plt.subplots(3, 1, figsize=(11, 5.5 + gantt_h), sharex=True, height_ratios=[2.2, gantt_h, 1.1],
+                                            layout="constrained")
+        _gantt(ax3, paths)
     else:
-        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=[2, 1])
-    for i, key in enumerate([*summary["deployments"], *summary.get("stateful_sets", {})]):
-        ns, name = key.split("/", 1)
-        color = f"C{i}"
-        t, v = _steps(ts, "serving_replicas", end, namespace=ns, name=name)
-        ax1.step(t, v, where="post", color=color, label=f"{name} serving")
-        t, v = _steps(ts, "ready_replicas", end, namespace=ns, name=name)
-        ax1.step(t, v, where="post", color=color, alpha=0.5, linestyle=":", label=f"{name} readyReplicas (API)")
-        t, v = _steps(ts, "desired_replicas", end, namespace=ns, name=name)
-        ax1.step(t, v, where="post", color=color, alpha=0.35, linestyle="--", label=f"{name} desired")
-    ax1.set_ylabel("replicas")
-    if summary["deployments"]:
-        ax1.legend(fontsize=7, ncol=3, loc="lower left")
-    ax1.set_title(title or "Ready replicas over time")
-    for metric, color, label in (("nodes_ready", "tab:green", "Ready"), ("nodes_not_ready", "tab:red", "NotReady / Unknown")):
-        t, v = _steps(ts, metric, end)
-        ax2.step(t, v, where="post", color=color, label=label)
-    ax2.set_ylabel("nodes")
-    ax2.set_xlabel("simulated time (s)")
-    ax2.legend(fontsize=7, loc="center left")
-    ax2.yaxis.get_major_locator().set_params(integer=True)
+        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 6), sharex=True, height_ratios=[2, 1], layout="constrained")
+    if workloads:
+        _replicas(ax1, ts, end, workloads, summary)
+        ax1.set_title(title or "Replicas over time: serving (solid), readyReplicas in the API (dotted), desired (dashed)")
+    else:
+        _pods(ax1, ts, end)
+        ax1.set_title(title or "Pods over time (the run has no Deployments or StatefulSets)")
+    _nodes(ax2, ts, end)
     for ax in (ax1, ax2):
         for t_inject in faults.get("t_inject", pd.Series(dtype=float)):
-            ax.axvline(float(t_inject), color="k", linewidth=0.8, linestyle="-.")
+            ax.axvline(float(t_inject), color="k", linewidth=0.6, linestyle="-.", alpha=0.6)
         ax.grid(alpha=0.3)
-    _shade_recovery(ax1, summary)
-    fig.tight_layout()
+    _shade_recovery(ax1, summary, labels=len(paths) <= 2)
     return fig
+
+
+def _replicas(ax: Any, ts: pd.DataFrame, end: float, workloads: list[str], summary: dict[str, Any]) -> None:
+    lows, highs = [], []
+    for i, key in enumerate(workloads):
+        ns, name = key.split("/", 1)
+        color = f"C{i % 10}"
+        t, v = _steps(ts, "serving_replicas", end, namespace=ns, name=name)
+        ax.step(t, v, where="post", color=color, label=f"{name} serving")
+        ready_at = (summary["deployments"].get(key) or {}).get("initial_ready_s")
+        if ready_at is not None and v:
+            lows.append(min(x for x, tt in zip(v, t, strict=True) if tt >= ready_at) if any(tt >= ready_at for tt in t) else 0)
+            highs.append(max(v))
+        t, v = _steps(ts, "ready_replicas", end, namespace=ns, name=name)
+        ax.step(t, v, where="post", color=color, alpha=0.5, linestyle=":", label=f"{name} readyReplicas (API)")
+        t, v = _steps(ts, "desired_replicas", end, namespace=ns, name=name)
+        ax.step(t, v, where="post", color=color, alpha=0.35, linestyle="--", label=f"{name} desired")
+    if lows and min(lows) > 0.5 * max(highs):  # large workloads: show the dips, not the start-up ramp
+        span = max(max(highs) - min(lows), 1.0)
+        ax.set_ylim(min(lows) - 0.6 * span, max(highs) + 0.25 * span)
+    ax.set_ylabel("replicas")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+
+
+def _pods(ax: Any, ts: pd.DataFrame, end: float) -> None:
+    for metric, color, label in (("pods_running", "tab:green", "Running"), ("pods_pending", "tab:orange", "Pending"),
+                                 ("pods_terminating", "tab:red", "Terminating"), ("pods_completed", "tab:gray", "Completed")):
+        t, v = _steps(ts, metric, end)
+        if t and max(v) > 0:
+            ax.step(t, v, where="post", color=color, label=label)
+    ax.set_ylabel("pods")
+    t, v = _steps(ts, "cluster_cpu_allocation", end)
+    if t:
+        twin = ax.twinx()
+        twin.step(t, [100 * x for x in v], where="post", color="tab:blue", alpha=0.6, label="CPU requested (% of allocatable)")
+        twin.set_ylabel("CPU requested (%)")
+        twin.legend(fontsize=7, loc="lower left", bbox_to_anchor=(1.06, 0.0), frameon=False)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.06, 1.0), frameon=False)
+
+
+def _nodes(ax: Any, ts: pd.DataFrame, end: float) -> None:
+    """Ready nodes (left axis) and NotReady nodes (right axis: a few among thousands stay visible)."""
+    t, v = _steps(ts, "nodes_ready", end)
+    ax.step(t, v, where="post", color="tab:green", label="Ready (left)")
+    ax.set_ylabel("Ready nodes")
+    ax.set_xlabel("simulated time (s)")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    t, v = _steps(ts, "nodes_not_ready", end)
+    twin = ax.twinx()
+    if t:
+        twin.step(t, v, where="post", color="tab:red", label="NotReady / Unknown (right)")
+    twin.set_ylabel("NotReady nodes", color="tab:red")
+    twin.set_ylim(bottom=0, top=max(max(v, default=0) * 1.3, 1))
+    twin.yaxis.get_major_locator().set_params(integer=True)
+    lines = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    ax.legend(lines, [h.get_label() for h in lines], fontsize=7, loc="upper left", bbox_to_anchor=(1.06, 1.0), frameon=False)
 
 
 _GANTT = (("t_inject", "t_not_ready", "detection", "tab:red"),
@@ -86,18 +130,24 @@ _GANTT = (("t_inject", "t_not_ready", "detection", "tab:red"),
 
 
 def _gantt(ax: Any, faults: list[dict[str, Any]]) -> None:
-    """One bar per fault: the phases of its recovery critical path."""
+    """One bar per fault: the phases of its recovery critical path (every fault; labels up to 40 rows)."""
     seen: set[str] = set()
     for y, f in enumerate(faults):
         for start, stop, label, color in _GANTT:
             a, b = f.get(start), f.get(stop)
             if a is None or b is None or b < a:
                 continue
-            ax.barh(y, max(b - a, 0.5), left=a, color=color, height=0.6, label=None if label in seen else label)
+            ax.barh(y, max(b - a, 0.5), left=a, color=color, height=0.7, label=None if label in seen else label)
             seen.add(label)
-    ax.set_yticks(range(len(faults)), [f"{f['fault']} {f['target']}" for f in faults], fontsize=7)
+    if len(faults) <= 40:
+        ax.set_yticks(range(len(faults)), [f"{f['fault']} {f['target']}" for f in faults], fontsize=7)
+    else:
+        ax.set_yticks([])
+        ax.set_ylabel(f"{len(faults)} faults")
     ax.invert_yaxis()
-    ax.legend(fontsize=6, ncol=7, loc="upper center", bbox_to_anchor=(0.5, 1.45), frameon=False)
+    ax.set_title("Recovery critical path of each node fault", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.grid(axis="x", alpha=0.3)
 
 
 _PHASES = (("t_inject", "t_not_ready", "detection", "tab:red"),
@@ -105,8 +155,9 @@ _PHASES = (("t_inject", "t_not_ready", "detection", "tab:red"),
            ("t_evicted", "t_replacements_ready", "replacement", "tab:green"))
 
 
-def _shade_recovery(ax: Any, summary: dict[str, Any]) -> None:
-    """Shade each NodeCrash's critical path: detection, toleration wait, replacement."""
+def _shade_recovery(ax: Any, summary: dict[str, Any], labels: bool = True) -> None:
+    """Shade each node fault's critical path: detection, toleration wait, replacement (labelled for one or two faults;
+    with more, the Gantt below names them and labels would overprint)."""
     top = ax.get_ylim()[1]
     for f in summary.get("faults", []):
         if f.get("t_not_ready") is None and f.get("t_evicted") is None:
@@ -116,4 +167,5 @@ def _shade_recovery(ax: Any, summary: dict[str, Any]) -> None:
             if a is None or b is None or b <= a:
                 continue
             ax.axvspan(a, b, color=color, alpha=0.08)
-            ax.annotate(f"{label} {b - a:.0f} s", ((a + b) / 2, top), fontsize=7, ha="center", va="top", color=color)
+            if labels:
+                ax.annotate(f"{label} {b - a:.0f} s", ((a + b) / 2, top), fontsize=7, ha="center", va="top", color=color)
