@@ -59,6 +59,7 @@ from clustersim.node.kube_proxy import KubeProxy
 from clustersim.node.kubelet import Kubelet
 from clustersim.scheduler.profile import profiles_from_config
 from clustersim.scheduler.scheduler import Scheduler
+from clustersim.snapshot.restore import create_snapshot_objects, set_node_conditions, snapshot_images
 from clustersim.traffic.clients import Traffic
 from clustersim.workload.base import WORKLOADS
 
@@ -111,6 +112,8 @@ class Simulation:
             self.cloud.boot = lambda _inst, node: self._kubelet(node).start()  # cloud-init starts the kubelet
         for node in nodes:
             self.infra.add_host(node.meta.name, node.meta.labels.get("topology.kubernetes.io/zone", ""))
+        set_node_conditions(cfg, nodes, self.infra)
+        for node in nodes:
             self._kubelet(node)
         sched_gate, cm_gate = Gate(self.env), Gate(self.env)
         self.infra.control_plane_gates = [sched_gate, cm_gate]
@@ -144,7 +147,8 @@ class Simulation:
         cfg = self.cfg
         images = ImageService(cfg.kubelet.image_pull_bandwidth_mib_s, cfg.kubelet.image_pull_overhead_s,
                               cfg.kubelet.serialize_image_pulls, dict(cfg.images.sizes_mib),
-                              cfg.images.default_size_mib, {img: 0.0 for img in cfg.images.preloaded})
+                              cfg.images.default_size_mib,
+                              {img: 0.0 for img in (*cfg.images.preloaded, *snapshot_images(cfg, node.meta.name))})
         kubelet = Kubelet(self.env, self.state, self.rec, cfg.kubelet, self.infra, node, images)
         self.kubelets.append(kubelet)
         return kubelet
@@ -202,6 +206,7 @@ class Simulation:
         for p in self.cfg.pods:
             pod = self.state.create(pod_from_config(p, self.cfg.priority_classes))
             self.rec.pod(pod.meta.uid, pod.meta.namespace, pod.meta.name, pod.workload)
+        create_snapshot_objects(self.state, self.infra, self.rec, self.cfg)
         for w in self.workloads:
             w.start()
         for f in self.faults:

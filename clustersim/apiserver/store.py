@@ -184,6 +184,22 @@ class ClusterState:
         self._notify(MODIFIED, obj.KIND, obj)
         return True
 
+    def set_owner(self, obj: Obj, owner: Any) -> bool:
+        """PATCH ``metadata.ownerReferences`` (a controller adopting or releasing ``obj``); False if it was deleted."""
+        if not self._stored(obj):
+            return False
+        meta = obj.meta
+        if meta.owner is not None:
+            owned = self._by_owner.get(meta.owner.uid)
+            if owned is not None:
+                owned.pop(obj.key, None)
+                if not owned:
+                    del self._by_owner[meta.owner.uid]
+        meta.owner = owner
+        if owner is not None:
+            self._by_owner.setdefault(owner.uid, {})[obj.key] = obj
+        return self.update(obj)
+
     def _stored(self, obj: Obj) -> bool:
         return self._objects[obj.KIND].get(obj.key) is obj
 

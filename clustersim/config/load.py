@@ -72,8 +72,9 @@ def validate_dict(data: Any, source: str) -> SimConfig:
         expand_scheduler_config_file,
         expand_traces,
     )
+    from clustersim.snapshot.expand import expand_snapshot
 
-    data = expand_traces(expand_manifests(expand_scheduler_config_file(data, source), source), source)
+    data = expand_snapshot(expand_traces(expand_manifests(expand_scheduler_config_file(data, source), source), source), source)
     try:
         cfg = SimConfig.model_validate(data)
     except ValidationError as e:

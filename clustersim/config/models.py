@@ -760,6 +760,7 @@ class SimConfig(Strict):
     horizontal_pod_autoscalers: tuple[HorizontalPodAutoscalerConfig, ...] = Field((), description="HorizontalPodAutoscalers (Resource metrics; usage from CpuLoad workloads).")
     metrics_server: MetricsServerConfig = Field(MetricsServerConfig(), description="metrics-server (feeds the HorizontalPodAutoscalers).")
     cloud: CloudConfig | None = Field(None, description="A cloud provider under the cluster: node pools, cloud-controller-manager, Cluster Autoscaler (docs/cloud.md).")
+    snapshot: SnapshotConfig | None = Field(None, description="Start from a cluster as it is: a snapshot's objects at t=0 (config/snapshot.py).")
 
     @model_validator(mode="after")
     def _some_nodes(self) -> SimConfig:
@@ -819,5 +820,6 @@ class SimConfig(Strict):
 
 
 from clustersim.config.cloud import CloudConfig  # noqa: E402  (cloud.py builds on the models above)
+from clustersim.config.snapshot import SnapshotConfig  # noqa: E402  (its models build on the ones above)
 
 SimConfig.model_rebuild()

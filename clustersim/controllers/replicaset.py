@@ -66,30 +66,61 @@ class ReplicaSetController(Controller):
         self.rng = self.env.stream("controller/replicaset")
         self.owned: dict[str, _Owned] = {}
         self._seen: dict[str, tuple[str, bool, bool]] = {}  # pod uid -> (rs uid, active, ready)
+        self.orphans: dict[str, dict[str, Pod]] = {}  # namespace -> pod uid -> active pod without a controller
+        self.selectors: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}  # namespace -> rs key -> selector
         self.state.watch("ReplicaSet", self._on_rs)
         self.state.watch("Pod", self._on_pod, owner_kind="ReplicaSet")
 
     def _on_rs(self, etype: str, rs: ReplicaSet) -> None:
         if etype == DELETED:
             self.owned.pop(rs.meta.uid, None)
-        elif etype == MODIFIED and rs.status.observed_generation == rs.meta.generation:
+            self.selectors.get(rs.meta.namespace, {}).pop(rs.key, None)
+            return
+        self.selectors.setdefault(rs.meta.namespace, {})[rs.key] = rs.spec.selector
+        if etype == MODIFIED and rs.status.observed_generation == rs.meta.generation:
             return  # our own status write: a reconcile now would change nothing
         self.enqueue(rs.key)
 
+    def _on_orphan(self, etype: str, pod: Pod) -> None:
+        """A pod without a controller: ReplicaSets whose selector matches may adopt it (``getPodReplicaSets``)."""
+        ns = pod.meta.namespace
+        if etype == DELETED or not is_active(pod):
+            if self.orphans.get(ns, {}).pop(pod.meta.uid, None) is not None and not self.orphans[ns]:
+                del self.orphans[ns]
+            return
+        self.orphans.setdefault(ns, {})[pod.meta.uid] = pod
+        labels = pod.meta.labels
+        for key, selector in self.selectors.get(ns, {}).items():
+            if selector and all(labels.get(k) == v for k, v in selector):
+                self.enqueue(key)
+
     def _on_pod(self, etype: str, pod: Pod) -> None:
         owner = pod.meta.owner
-        if owner is None or owner.kind != "ReplicaSet":
+        if owner is None:
+            self._on_orphan(etype, pod)
             return
+        orphans = self.orphans.get(pod.meta.namespace)
+        if orphans is not None:
+            orphans.pop(pod.meta.uid, None)
+        if owner.kind != "ReplicaSet":
+            return
+        if self._observe(etype, pod):
+            self.enqueue(f"{pod.meta.namespace}/{owner.name}")
+
+    def _observe(self, etype: str, pod: Pod, adopted: bool = False) -> bool:
+        """Update the index for one of our pods; False when nothing this controller counts changed."""
+        owner = pod.meta.owner
+        assert owner is not None
         uid = pod.meta.uid
         active = etype != DELETED and is_active(pod)
         ready = active and pod.status.ready
         old = self._seen.get(uid)
         if old is not None and old[1] == active and old[2] == ready:
-            return  # nothing this controller counts has changed
+            return False  # nothing this controller counts has changed
         view = self.owned.get(owner.uid)
         if view is None:
             view = self.owned[owner.uid] = _Owned()
-        if old is None and etype != DELETED and view.expect_adds > 0:
+        if old is None and etype != DELETED and view.expect_adds > 0 and not adopted:
             view.expect_adds -= 1  # a creation we were waiting to observe
         if not active and uid in view.expect_dels:
             view.expect_dels.discard(uid)
@@ -103,13 +134,30 @@ class ReplicaSetController(Controller):
             self._seen.pop(uid, None)
         else:
             self._seen[uid] = (owner.uid, active, ready)
-        self.enqueue(f"{pod.meta.namespace}/{owner.name}")
+        return True
+
+    def _claim(self, rs: ReplicaSet) -> None:
+        """``ClaimPods`` (controller_ref_manager.go): adopt the orphans the selector matches (not while being deleted)."""
+        orphans = self.orphans.get(rs.meta.namespace)
+        selector = rs.spec.selector
+        if not orphans or not selector:
+            return
+        ref = OwnerRef("ReplicaSet", rs.meta.name, rs.meta.uid)
+        for uid, pod in list(orphans.items()):
+            labels = pod.meta.labels
+            if pod.terminating or not all(labels.get(k) == v for k, v in selector):
+                continue
+            del orphans[uid]
+            if self.state.set_owner(pod, ref):
+                self._observe(MODIFIED, pod, adopted=True)
+                self.rec.event("ReplicaSet", rs.meta.namespace, rs.meta.name, "Adopted", f"Adopted pod: {pod.meta.name}")
 
     def reconcile(self, key: str) -> Result | None:
         """Create or delete pods (when expectations are met), then update status."""
         rs: ReplicaSet | None = self.state.get("ReplicaSet", key)
         if rs is None or rs.meta.deletion_s is not None:
             return None
+        self._claim(rs)
         view = self.owned.setdefault(rs.meta.uid, _Owned())
         if view.expect_adds <= 0 and not view.expect_dels:
             diff = len(view.active) - rs.spec.replicas

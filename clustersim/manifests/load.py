@@ -35,7 +35,7 @@ from clustersim.manifests.annotations import resource_annotations
 from clustersim.manifests.convert import CONVERTERS, IGNORED_KINDS, NOT_MODELLED_KINDS, NOTES, leaf_paths
 from clustersim.util.strict_yaml import YAMLInputError, load_yaml_documents
 
-__all__ = ["ManifestError", "ManifestSet", "load_manifests"]
+__all__ = ["ManifestError", "ManifestSet", "add_document", "ignored_paths", "load_manifests"]
 
 MODELS: dict[str, type[BaseModel]] = {"daemon_sets": DaemonSetConfig, "jobs": JobConfig, "pods": PodConfig, "nodes": NodeConfig,
                                        "cron_jobs": CronJobConfig, "replica_sets": DeploymentConfig,
@@ -124,6 +124,16 @@ def load_manifests(paths: list[str | Path], lenient: bool = False) -> ManifestSe
                     where = f"{path}[doc {i}]" + (f"[item {j}]" if len(items) > 1 or item is not doc else "")
                     _one(item, where, out, lenient)
     return out
+
+
+def ignored_paths(doc: dict[str, Any], used: tuple[str, ...]) -> set[str]:
+    """The field paths of ``doc`` a conversion that read ``used`` leaves out (shortest prefixes)."""
+    return _ignored(doc, used)
+
+
+def add_document(doc: Any, where: str, out: ManifestSet, lenient: bool = False) -> None:
+    """Convert one object (``where`` names it in errors) into ``out``; ManifestError on bad input."""
+    _one(doc, where, out, lenient)
 
 
 def _one(doc: Any, where: str, out: ManifestSet, lenient: bool) -> None:

@@ -70,6 +70,8 @@ class Kubelet:
         phase = float(self._rng.uniform(0.0, self.renew_period_s))
         self.lease = Lease(ObjectMeta(self.name, LEASE_NAMESPACE), self.cfg.node_lease_duration_s,
                            self.renew_period_s, self.env.now + phase - self.renew_period_s)
+        if not self.host.reaches_control_plane:  # the kubelet is down from the start (a snapshot's NotReady node)
+            self.lease.stopped_s = self.env.now
         self.state.create(self.lease)
         self.state.watch_node_pods(self.name, self._on_pod)
         self.host.subscribe(self._on_power, self._on_kill)
@@ -282,9 +284,10 @@ class Kubelet:
 
     def containers_adopted(self, pod: Pod, ready: bool) -> None:
         """Containers found running at the first sync: no events, the pod's status stands."""
-        self.rec.pod_mark(pod.meta.uid, "started_s")
+        st = pod.status
+        self.rec.pod_mark(pod.meta.uid, "started_s", st.start_s if st.start_s is not None else self.env.now)
         if ready:
-            self.rec.pod_mark(pod.meta.uid, "ready_s")
+            self.rec.pod_mark(pod.meta.uid, "ready_s", st.ready_transition_s if st.ready_transition_s is not None else self.env.now)
 
     def back_off(self, pod: Pod, delay: float) -> None:
         """CrashLoopBackOff event and status reason."""

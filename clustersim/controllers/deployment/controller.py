@@ -19,7 +19,7 @@ from clustersim.controllers.base import CONTROLLERS, Controller, Result
 from clustersim.controllers.deployment import util
 from clustersim.controllers.deployment.util import RECREATE, RSView
 
-__all__ = ["DeploymentController", "template_hash"]
+__all__ = ["DeploymentController", "equal_ignore_hash", "template_hash"]
 
 DESIRED_ANN = "deployment.kubernetes.io/desired-replicas"
 MAX_ANN = "deployment.kubernetes.io/max-replicas"
@@ -43,6 +43,14 @@ def template_hash(template: PodTemplate) -> str:
         out.append(_SAFE[r])
     _HASHES[id(template)] = (template, "".join(out))
     return _HASHES[id(template)][1]
+
+
+def equal_ignore_hash(a: PodTemplate, b: PodTemplate) -> bool:
+    """``EqualIgnoreHash``: the templates are equal once the pod-template-hash label is left out of both."""
+    def labels(t: PodTemplate) -> tuple[tuple[str, str], ...]:
+        return tuple(kv for kv in t.labels if kv[0] != HASH_LABEL)
+
+    return labels(a) == labels(b) and a.spec == b.spec
 
 
 @CONTROLLERS.register("Deployment")
@@ -78,13 +86,18 @@ class DeploymentController(Controller):
     def _replica_sets(self, d: Deployment) -> tuple[ReplicaSet | None, list[ReplicaSet]]:
         want = template_hash(d.spec.template)
         new, old = None, []
-        for rs in self.state.owned_by(d.meta.uid):
-            if rs.KIND != "ReplicaSet":
-                continue
+        owned = [rs for rs in self.state.owned_by(d.meta.uid) if rs.KIND == "ReplicaSet"]
+        for rs in owned:
             if new is None and rs.meta.labels.get(HASH_LABEL) == want:
                 new = rs
             else:
                 old.append(rs)
+        if new is None and old:
+            # FindNewReplicaSet (deployment/util): the oldest ReplicaSet whose template equals the Deployment's,
+            # the pod-template-hash label aside (EqualIgnoreHash); it finds a ReplicaSet made elsewhere (a snapshot)
+            old.sort(key=lambda r: (r.meta.creation_s, r.meta.name))
+            new = next((r for r in old if equal_ignore_hash(r.spec.template, d.spec.template)), None)
+            old = [r for r in old if r is not new]
         if len(old) > 1:
             old.sort(key=lambda r: (r.meta.creation_s, r.meta.name))
         return new, old
