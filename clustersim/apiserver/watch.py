@@ -7,6 +7,7 @@ controller from looking at every pod:
 
 - ``owner_kind``: only objects whose controller owner is of this kind (the ReplicaSet controller
   sees pods owned by ReplicaSets; upstream's handlers resolve the controllerRef and drop the rest);
+  ``NO_OWNER`` selects the objects without a controller (orphans a controller may adopt);
 - ``while_any``: only while at least one object of that kind exists (a handler that looks up, say,
   the PodDisruptionBudgets selecting a pod does nothing while there are none).
 
@@ -21,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Route", "Watchers"]
+__all__ = ["NO_OWNER", "Route", "Watchers"]
 
 Handler = Callable[[str, Any], None]
+NO_OWNER = ""  # owner_kind selecting objects that have no controller owner
 Route = list[tuple[Handler, Any]]  # (handler, gate or None), in registration order
 
 
@@ -72,7 +74,7 @@ class Watchers:
             if etype not in w.etypes:
                 continue
             if self.selectors:
-                if w.owner_kind is not None and w.owner_kind != owner_kind:
+                if w.owner_kind is not None and w.owner_kind != (NO_OWNER if owner_kind is None else owner_kind):
                     continue
                 if w.while_any is not None and not self._has_any(w.while_any):
                     continue

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from clustersim.api.objects import ObjectMeta, OwnerRef, Pod, ReplicaSet
 from clustersim.apiserver import DELETED, MODIFIED, ClusterState
+from clustersim.apiserver.watch import NO_OWNER
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
 from clustersim.controllers.pod_util import deletion_rank, is_active, is_available
 from clustersim.env import RandomStream
@@ -70,6 +71,7 @@ class ReplicaSetController(Controller):
         self.selectors: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}  # namespace -> rs key -> selector
         self.state.watch("ReplicaSet", self._on_rs)
         self.state.watch("Pod", self._on_pod, owner_kind="ReplicaSet")
+        self.state.watch("Pod", self._on_orphan, owner_kind=NO_OWNER)  # pods a ReplicaSet may adopt
 
     def _on_rs(self, etype: str, rs: ReplicaSet) -> None:
         if etype == DELETED:
@@ -84,7 +86,7 @@ class ReplicaSetController(Controller):
     def _on_orphan(self, etype: str, pod: Pod) -> None:
         """A pod without a controller: ReplicaSets whose selector matches may adopt it (``getPodReplicaSets``)."""
         ns = pod.meta.namespace
-        if etype == DELETED or not is_active(pod):
+        if etype == DELETED or not is_active(pod) or pod.meta.owner is not None:
             if self.orphans.get(ns, {}).pop(pod.meta.uid, None) is not None and not self.orphans[ns]:
                 del self.orphans[ns]
             return
@@ -96,13 +98,7 @@ class ReplicaSetController(Controller):
 
     def _on_pod(self, etype: str, pod: Pod) -> None:
         owner = pod.meta.owner
-        if owner is None:
-            self._on_orphan(etype, pod)
-            return
-        orphans = self.orphans.get(pod.meta.namespace)
-        if orphans is not None:
-            orphans.pop(pod.meta.uid, None)
-        if owner.kind != "ReplicaSet":
+        if owner is None or owner.kind != "ReplicaSet":
             return
         if self._observe(etype, pod):
             self.enqueue(f"{pod.meta.namespace}/{owner.name}")
@@ -145,6 +141,9 @@ class ReplicaSetController(Controller):
         ref = OwnerRef("ReplicaSet", rs.meta.name, rs.meta.uid)
         for uid, pod in list(orphans.items()):
             labels = pod.meta.labels
+            if pod.meta.owner is not None:  # claimed meanwhile by another controller
+                del orphans[uid]
+                continue
             if pod.terminating or not all(labels.get(k) == v for k, v in selector):
                 continue
             del orphans[uid]
