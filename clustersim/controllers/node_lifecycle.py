@@ -15,6 +15,15 @@ timestamp of a node is computed from its lease schedule. This gives the same res
 every node. Checks run at controller start + k x period; a node is declared at the check where
 ``now >= probe + grace`` (upstream's strict ``After`` is always met in real clusters, where each
 pass runs a little later than the last).
+
+Two upstream modes are switches. ``enable_taint_manager: false`` is the path before taint-based
+evictions (``processNoTaintBaseEviction``, removed in v1.27): no NoExecute taints; once a node has
+been Unknown for ``--pod-eviction-timeout`` (300 s) since its last heartbeat (or False for that long
+since its transition), it goes through the same per-zone rate-limited queue and its pods are deleted
+(``nodeutil.DeletePods``: all but DaemonSet pods, tolerations ignored, reason NodeLost, a
+NodeControllerEviction event each). ``noexecute_taint_lag: true`` reproduces kubernetes#120815 (before
+PR #120816): the taint is queued from the Ready condition observed at the start of the pass, so a
+node declared Unknown in a pass is tainted at the next one.
 """
 
 from __future__ import annotations
@@ -68,7 +77,8 @@ class NodeLifecycleController(Controller):
         self.stopped_leases: set[str] = set()
         self.tainted: set[str] = set()
         self.zone_states: dict[str, str] = {}
-        self.tainters: dict[str, ZoneTainter] = {}
+        self.tainters: dict[str, ZoneTainter] = {}  # per zone: the NoExecute tainter, or the pod evictor (legacy)
+        self.evicted: set[str] = set()  # legacy path: nodes whose pods were deleted (new ones go at once)
         self.state.watch("Node", self._on_node)
         self.state.watch("Lease", self._on_lease)
         self.env.process(self.monitor_loop())
@@ -94,7 +104,8 @@ class NodeLifecycleController(Controller):
             self.zone_of[name] = zone
             self.zone_nodes.setdefault(zone, set()).add(name)
             if zone not in self.tainters:
-                self.tainters[zone] = ZoneTainter(self.env, self.cfg.node_eviction_rate, self._taint_no_execute)
+                action = self._taint_no_execute if self.cfg.enable_taint_manager else self._evict_pods
+                self.tainters[zone] = ZoneTainter(self.env, self.cfg.node_eviction_rate, action)
         if node.ready is ConditionStatus.TRUE:
             self.not_ready.discard(name)
         else:
@@ -183,15 +194,19 @@ class NodeLifecycleController(Controller):
     def monitor_node_health(self) -> None:
         """One pass over the nodes that may have changed."""
         now = self.env.now
-        for name in sorted(self.stopped_leases | self.not_ready | self.tainted):
+        for name in sorted(self.stopped_leases | self.not_ready | self.tainted | self.evicted):
             node: Node | None = self.state.get("Node", name)
             if node is None:
                 continue
             grace = self.cfg.node_monitor_grace_period_s if node.ever_ready else self.cfg.node_startup_grace_period_s
             lease = self.state.get("Lease", f"kube-node-lease/{name}")
-            if node.ready is not ConditionStatus.UNKNOWN and now >= self._probe_time(node, lease, now) + grace:
+            observed, probe = node.ready, self._probe_time(node, lease, now)
+            if node.ready is not ConditionStatus.UNKNOWN and now >= probe + grace:
                 self._declare_unknown(node)
-            self._process_taint_based_eviction(node)
+            if not self.cfg.enable_taint_manager:
+                self._process_no_taint_based_eviction(node, probe)
+            else:  # before PR #120816 the taint followed the condition observed at the start of the pass
+                self._process_taint_based_eviction(node, observed if self.cfg.noexecute_taint_lag else node.ready)
         self._handle_disruption()
 
     def _declare_unknown(self, node: Node) -> None:
@@ -209,17 +224,59 @@ class NodeLifecycleController(Controller):
                     self.state.update(pod)
                     self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "NodeNotReady", "Node is not ready", name, "Warning")
 
-    def _process_taint_based_eviction(self, node: Node) -> None:
+    def _process_taint_based_eviction(self, node: Node, ready: ConditionStatus) -> None:
+        """``processTaintBaseEviction`` for the Ready condition ``ready``."""
         name = node.meta.name
-        if node.ready is ConditionStatus.TRUE:
+        if ready is ConditionStatus.TRUE:
             self._mark_reachable(node)
             return
-        key = _NOEXEC[node.ready]
+        key = _NOEXEC[ready]
         other = TAINT_NOT_READY if key == TAINT_UNREACHABLE else TAINT_UNREACHABLE
         if any(t.key == other and t.effect is TaintEffect.NO_EXECUTE for t in node.taints):
             self._taint_no_execute(name)  # swap at once, no token needed
         elif not any(t.key == key and t.effect is TaintEffect.NO_EXECUTE for t in node.taints):
             self.tainters[self.zone_of.get(name, "")].add(name)
+
+    def _process_no_taint_based_eviction(self, node: Node, probe: float) -> None:
+        """``processNoTaintBaseEviction``: queue the node's pods for deletion once it has been down long enough."""
+        name = node.meta.name
+        tainter = self.tainters.get(self.zone_of.get(name, ""))
+        if node.ready is ConditionStatus.TRUE:  # cancelPodEviction
+            self.evicted.discard(name)
+            if tainter is not None:
+                tainter.remove(name)
+            return
+        since = node.ready_transition_s if node.ready is ConditionStatus.FALSE else probe
+        if self.env.now < since + self.cfg.pod_eviction_timeout_s:
+            return
+        if name in self.evicted:
+            self._delete_pods(name)  # evictPods on an already evicted node: pods that came since go at once
+        elif tainter is not None:
+            tainter.add(name)
+
+    def _evict_pods(self, name: str) -> None:
+        """The pod evictor's action (``doEvictionPass``): delete the pods of a node still not Ready."""
+        if not self.connected:
+            self.when_connected(lambda: self._evict_pods(name))
+            return
+        node: Node | None = self.state.get("Node", name)
+        if node is None or node.ready is ConditionStatus.TRUE:
+            return
+        self.evicted.add(name)
+        self._delete_pods(name)
+
+    def _delete_pods(self, name: str) -> None:
+        """``nodeutil.DeletePods``: every pod of the node but DaemonSet pods and those already terminating."""
+        pods = [p for p in self.state.pods_on_node(name) if not p.terminating
+                and not (p.meta.owner is not None and p.meta.owner.kind == "DaemonSet")]
+        if not pods:
+            return
+        self.rec.event("Node", "", name, "DeletingAllPods", f"Deleting all Pods from Node {name}.", name)
+        for pod in pods:
+            pod.status.reason = "NodeLost"  # SetPodTerminationReason
+            self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "NodeControllerEviction",
+                           f"Marking for deletion Pod {pod.meta.name} from Node {name}", name)
+            self.state.delete("Pod", pod.key)
 
     def _zone_qps(self, zone: str, state: str) -> float:
         """``setLimiterInZone``: healthy rate, reduced rate, or 0 for small disrupted zones."""

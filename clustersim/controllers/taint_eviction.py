@@ -45,10 +45,12 @@ class TaintEvictionController(Controller):
     name = "TaintEviction"
 
     def setup(self) -> None:
-        """Watch nodes (taint changes) and pods (pods landing on tainted nodes)."""
+        """Watch nodes (taint changes) and pods (pods landing on tainted nodes); nothing with the taint manager off."""
         self.node_taints: dict[str, tuple[Taint, ...]] = {}
         self.scheduled: dict[str, tuple[float, float, int]] = {}  # pod key -> (created, fire, token)
         self._token = 0
+        if not self.cfg.enable_taint_manager:  # --enable-taint-manager=false: the legacy eviction path instead
+            return
         self.state.watch("Node", self._on_node)
         self.state.watch("Pod", self._on_pod)
 

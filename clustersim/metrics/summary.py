@@ -20,6 +20,7 @@ from clustersim.config.models import SimConfig
 __all__ = ["SUMMARY_METRICS", "Series", "Step", "summarize"]
 
 SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending", "service_ready_endpoints", "proxy_ready_endpoints")
+EVICTION_REASONS = ("TaintManagerEviction", "NodeControllerEviction")
 # faults whose target is a node: their recovery critical path is NotReady, taint, eviction, replacement
 NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain",
                "TraceNodeFailures")
@@ -141,7 +142,8 @@ def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, po
     row["t_not_ready"] = _first(not_ready, t0)
     taint = ts[(ts["metric"] == "node_noexecute_taint") & (ts["name"] == node) & (ts["value"] == 1.0) & (ts["t"] < t_end)]
     row["t_tainted"] = _first(taint, t0)
-    evicted = ev[(ev["reason"] == "TaintManagerEviction") & (ev["node"] == node) & ev["message"].str.startswith("Marking")]
+    # the taint eviction controller's deletions, or the node lifecycle controller's on the legacy path
+    evicted = ev[ev["reason"].isin(EVICTION_REASONS) & (ev["node"] == node) & ev["message"].str.startswith("Marking")]
     row["evicted_pods"] = len(evicted)
     row["t_evicted"] = float(evicted["t"].min()) if len(evicted) else None
     row["t_replacements_created"] = row["t_replacements_scheduled"] = row["t_replacements_ready"] = None
@@ -292,7 +294,7 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
     }
     grid, ok = _good(series, deployments, end)
     # the few rows the critical paths read, selected once
-    ev = ev[ev["reason"].isin(["NodeNotReady", "TaintManagerEviction", "Pulled"])]
+    ev = ev[ev["reason"].isin(["NodeNotReady", *EVICTION_REASONS, "Pulled"])]
     ts = ts[ts["metric"] == "node_noexecute_taint"]
     rows = []
     records = faults.to_dict("records")
