@@ -10,7 +10,9 @@ import bisect
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Host", "Infrastructure", "ProxyTable"]
+__all__ = ["RUNTIME_DOWN", "RUNTIME_OK", "RUNTIME_PLEG_STALL", "Host", "Infrastructure", "ProxyTable"]
+
+RUNTIME_OK, RUNTIME_DOWN, RUNTIME_PLEG_STALL = "ok", "down", "pleg-stall"
 
 
 class Host:
@@ -18,7 +20,7 @@ class Host:
 
     __slots__ = ("name", "powered", "kubelet_running", "cut_from_control_plane", "cut_from_clients", "cut_from_nodes",
                  "zone", "_on_power", "_on_kill", "_on_link", "_on_usage", "_answers", "proxy_cut_since", "_clock", "api_down",
-                 "_on_image", "running_at_start", "retired")
+                 "_on_image", "running_at_start", "retired", "runtime_state", "_on_runtime")
 
     def __init__(self, name: str, zone: str = "") -> None:
         self.name = name
@@ -29,6 +31,8 @@ class Host:
         self.cut_from_clients = False
         self.cut_from_nodes = False
         self.api_down = False  # the API server itself is unavailable
+        self.runtime_state = RUNTIME_OK  # the container runtime: ok, down (stopped), or pleg-stall (relists hang)
+        self._on_runtime: list[Callable[[str], None]] = []
         self.retired = False  # its VM was deleted: it never powers on again
         self._on_power: list[Callable[[bool], None]] = []
         self._on_kill: list[Callable[[str, int], bool]] = []
@@ -57,6 +61,19 @@ class Host:
     def reaches_control_plane(self) -> bool:
         """The kubelet runs and its traffic to the API server gets through."""
         return self.powered and self.kubelet_running and not self.cut_from_control_plane and not self.api_down
+
+    def subscribe_runtime(self, on_runtime: Callable[[str], None]) -> None:
+        """Be told when the container runtime's state changes (the kubelet)."""
+        self._on_runtime.append(on_runtime)
+
+    def set_runtime(self, state: str) -> bool:
+        """The container runtime goes ``down``, stalls (``pleg-stall``) or is ``ok`` again; False if no change."""
+        if state == self.runtime_state:
+            return False
+        self.runtime_state = state
+        for cb in self._on_runtime:
+            cb(state)
+        return True
 
     def subscribe_usage(self, on_usage: Callable[[], None]) -> None:
         """Be told when resource usage on this host changes from outside (a stress fault)."""

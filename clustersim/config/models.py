@@ -65,6 +65,7 @@ class KubeletConfig(Strict):
     serialize_image_pulls: bool = Field(True, description="serializeImagePulls: one image pull at a time per node.")
     max_pods: int = Field(110, gt=0, description="maxPods: node allocatable pods when a pool does not set it.")
     pleg_relist_period_s: Pos = Field(1.0, description="genericPlegRelistPeriod: a container exit is noticed at the next relist.")
+    pleg_relist_threshold_s: Pos = Field(180.0, description="genericPlegRelistThreshold (pkg/kubelet/kubelet.go): with no relist finished for this long, PLEG is not healthy and the node reports Ready=False.")
     image_pull_bandwidth_mib_s: Pos = Field(50.0, description="Registry download speed per node, MiB/s (simulator parameter).")
     image_pull_overhead_s: NonNeg = Field(0.5, description="Fixed cost of a pull: resolve, auth, unpack start (simulator parameter).")
     container_start_s: NonNeg = Field(0.5, description="Runtime time to create and start a container (simulator parameter).")

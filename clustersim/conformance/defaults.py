@@ -39,6 +39,7 @@ CONFIG_DEFAULTS = [
     ("kubelet", "imagePullBackoffInitial", "kubelet.image_backoff_initial_s", "s"),
     ("kubelet", "imagePullBackoffMax", "kubelet.image_backoff_max_s", "s"),
     ("kubelet", "genericPlegRelistPeriod", "kubelet.pleg_relist_period_s", "s"),
+    ("kubelet", "genericPlegRelistThreshold", "kubelet.pleg_relist_threshold_s", "s"),
     ("kubelet", "serializeImagePulls", "kubelet.serialize_image_pulls", "bool"),
     ("kubelet", "maxPods", "kubelet.max_pods", "pods"),
     ("kubelet", "housekeepingPeriod", "kubelet.housekeeping_period_s", "s"),
@@ -124,7 +125,7 @@ register_defaults({
 })
 
 NOT_MODELLED.update({
-    "kubelet": {"syncFrequency", "nodeStatusReportFrequency", "podSyncErrorBackoff", "genericPlegRelistThreshold"},
+    "kubelet": {"syncFrequency", "nodeStatusReportFrequency", "podSyncErrorBackoff"},
 })
 
 

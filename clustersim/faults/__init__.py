@@ -9,10 +9,11 @@ from clustersim.faults import (
     pod_failure,
     pod_faults,
     request_faults,
+    runtime,
     stress,
     trace_failures,
 )
 from clustersim.faults.base import FAULTS
 
 __all__ = ["FAULTS", "container_crash", "control_plane", "node_crash", "node_faults", "node_taint", "pod_failure", "pod_faults",
-           "request_faults", "stress", "trace_failures"]
+           "request_faults", "runtime", "stress", "trace_failures"]

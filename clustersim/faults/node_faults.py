@@ -30,7 +30,8 @@ from clustersim.infra import Host
 __all__ = ["NODE_FAULTS", "KubeletStop", "NetworkPartition", "NodeFailures", "NodeReboot", "ZoneOutage", "apply_action"]
 
 Action = Literal["crash", "reboot", "kubelet-stop", "partition", "partition-all"]
-NODE_FAULTS = {"NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "TraceNodeFailures"}
+NODE_FAULTS = {"NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "TraceNodeFailures",
+               "RuntimeOutage"}
 
 
 def apply_action(host: Host, action: str, on: bool, clients: bool = False, nodes: bool = False) -> bool:
@@ -39,6 +40,8 @@ def apply_action(host: Host, action: str, on: bool, clients: bool = False, nodes
         if on == (not host.powered):
             return False
         host.power_off() if on else host.power_on()
+    elif action in ("runtime-down", "pleg-stall"):
+        return host.set_runtime(action.removeprefix("runtime-") if on else "ok")
     elif action == "kubelet-stop":
         if on == (not host.kubelet_running):
             return False

@@ -22,7 +22,7 @@ __all__ = ["SUMMARY_METRICS", "Series", "Step", "summarize"]
 SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending", "service_ready_endpoints", "proxy_ready_endpoints")
 EVICTION_REASONS = ("TaintManagerEviction", "NodeControllerEviction")
 # faults whose target is a node: their recovery critical path is NotReady, taint, eviction, replacement
-NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain",
+NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain", "RuntimeOutage",
                "TraceNodeFailures")
 
 

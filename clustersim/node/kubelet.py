@@ -6,9 +6,9 @@ renewals cost no events (see ``api.objects.Lease``). When the host loses power t
 its watch is gone, its containers are dead, its Lease stops. When power returns it re-registers,
 relists the pods bound to it, finishes deletions and restarts the rest (restartCount + 1).
 
-Node conditions are posted at the kubelet's status syncs (``node_status.py``). Simplified: status
-reports of an unchanged node are not modelled (the Lease is the heartbeat); the kubelet never reports
-Ready=False (no PLEG or runtime health faults); container state changes are noticed at the next PLEG relist.
+Node conditions are posted at the kubelet's status syncs (``node_status.py``), Ready=False with the
+runtime's errors (``runtime_health.py``). Simplified: status reports of an unchanged node are not
+modelled (the Lease is the heartbeat); container state changes are noticed at the next PLEG relist.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from clustersim.node.eviction_manager import EvictionManager, ImageGCManager
 from clustersim.node.images import ImageService
 from clustersim.node.node_status import NodeStatus
 from clustersim.node.pod_worker import EVICT, POWER_OFF, REMOVED, TERMINATE, Crash, ImageSwap, PodWorker
+from clustersim.node.runtime_health import RuntimeHealth
 from clustersim.util.backoff import Backoff
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class Kubelet:
         self.renew_period_s = cfg.node_lease_duration_s * LEASE_RENEW_FRACTION
         self._unsent: dict[str, Pod] = {}
         self.status = NodeStatus(env, node, cfg.node_status_update_frequency_s, self._post_node_status)
+        self.runtime = RuntimeHealth(env, self.status, cfg.pleg_relist_period_s, cfg.pleg_relist_threshold_s, self.name)
         self.image_gc = ImageGCManager(self)
         self.eviction = EvictionManager(self, self.image_gc)
         self._restarting = False
@@ -80,6 +82,7 @@ class Kubelet:
         self.host.serve_requests(self._answers)
         self.host.set_clock(lambda: self.env.now)
         self.host.subscribe_usage(self.eviction.poke)
+        self.host.subscribe_runtime(self.runtime.changed)
 
     def _answers(self, pod_key: str) -> bool:
         """A container of the pod runs here and its app answers (terminating pods answer until they stop)."""

@@ -91,6 +91,21 @@ class PodWorker:
         except simpy.Interrupt as i:
             return i.cause
 
+    def _await_runtime(self) -> Steps:
+        """Wait until the container runtime works (RuntimeOutage): nothing is pulled, started or stopped
+        meanwhile. Returns a stop cause (terminate, power-off, ...) that arrives while waiting; an exit
+        or an image swap meanwhile is seen once the runtime is back."""
+        rt = self.kubelet.runtime
+        while not rt.ok:
+            try:
+                yield rt.wait_ok()
+            except simpy.Interrupt as i:
+                if isinstance(i.cause, ImageSwap):
+                    self.paused = i.cause.paused
+                elif not isinstance(i.cause, Crash):
+                    return i.cause
+        return None
+
     def _park(self) -> Steps:
         try:
             yield self.kubelet.env.event()
@@ -126,12 +141,18 @@ class PodWorker:
         k, pod = self.kubelet, self.pod
         adopted, self.running_since = self.running_since, None
         if adopted is None:
+            cause = yield from self._await_runtime()
+            if cause is not None:
+                return (yield from self._stop(cause))
             for c in (*pod.spec.init_containers, *pod.spec.containers):
                 cause = yield from k.ensure_image(self, c.image)
                 if cause is not None:
                     return (yield from self._stop(cause))
         while True:
             if adopted is None:
+                cause = yield from self._await_runtime()
+                if cause is not None:
+                    return (yield from self._stop(cause))
                 cause = yield from self._sleep(k.cfg.container_start_s)
                 if isinstance(cause, ImageSwap):
                     self.paused, cause = cause.paused, None
@@ -266,8 +287,14 @@ class PodWorker:
             k.write(pod)
             k.worker_done(self)
             return None
-        # graceful termination (pod has a deletion timestamp)
+        # graceful termination (pod has a deletion timestamp); the runtime must be there to stop containers
         self._set()
+        cause2 = yield from self._await_runtime()
+        if cause2 == POWER_OFF or cause2 == REMOVED:
+            self.running = False
+            self._set(app_ok=False)
+            k.worker_done(self)
+            return None
         if was_running:
             k.killing(pod)
             grace_left = (pod.meta.deletion_s or k.env.now) + (pod.meta.deletion_grace_s or 0) - k.env.now
