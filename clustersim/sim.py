@@ -27,6 +27,19 @@ from clustersim.addons.metrics_server import MetricsServer
 from clustersim.api.objects import Node
 from clustersim.apiserver import ClusterState
 from clustersim.apiserver.admission import DefaultTolerationSeconds
+from clustersim.auth.authn import Credential
+from clustersim.auth.bootstrappolicy.addons import addon_policy
+from clustersim.auth.identity import (
+    ADMIN,
+    KUBE_CONTROLLER_MANAGER_IDENTITY,
+    KUBE_PROXY_IDENTITY,
+    KUBE_SCHEDULER_IDENTITY,
+    controller_identity,
+    service_account,
+)
+from clustersim.auth.identity import node as node_identity
+from clustersim.auth.materialize import objects_from_config
+from clustersim.auth.server import ApiServerAuth
 from clustersim.client import Client, Gate
 from clustersim.client.leader_election import ElectedComponent
 from clustersim.cloud.ccm import CloudControllerManager
@@ -100,6 +113,8 @@ class Simulation:
                                              cfg.apiserver.default_unreachable_toleration_seconds)
         self.state = ClusterState(self.env, cfg.apiserver.watch_latency_s, admission)
         self.rec = Recorder(self.env)
+        self.auth = ApiServerAuth(self.state, self.rec, cfg.auth, horizon_s=cfg.duration_s)
+        self._cm_cred: Credential | None = None
         self.infra = Infrastructure(cfg.images.failing)
         self.kubelets: list[Kubelet] = []
         self.cloud = SimulatedCloud(self.env, self.infra, self.rec, cfg) if cfg.cloud is not None else None
@@ -121,17 +136,17 @@ class Simulation:
                                                ("kube-controller-manager", cm_gate, cfg.controller_manager.replicas,
                                                 cfg.controller_manager.leader_election)):
             self.infra.control_plane[name] = ElectedComponent(self.env, name, gate, replicas, election, self._recorder_for(name))
-        self.scheduler = Scheduler(self.env, Client(self.state, sched_gate), self.rec, cfg.scheduler,  # type: ignore[arg-type]
-                                   profiles_from_config(cfg.scheduler))
-        cm_state = Client(self.state, cm_gate)
-        self.controllers = [CONTROLLERS.get(n)(self.env, cm_state, self.rec, cfg.controller_manager)
+        self.scheduler = Scheduler(self.env, self.auth.client(KUBE_SCHEDULER_IDENTITY, sched_gate), self.rec,  # type: ignore[arg-type]
+                                   cfg.scheduler, profiles_from_config(cfg.scheduler))
+        self.controllers = [CONTROLLERS.get(n)(self.env, self._controller_client(n, cm_gate), self.rec, cfg.controller_manager)
                             for n in cfg.controller_manager.controllers]
         for c in self.controllers:
             c._clock_start = cfg.clock_start  # wall-clock time at t=0, for cron schedules
         self.ccm = self._cloud_controller_manager()
         self.observer = KubeStateMetrics(self.state, self.rec)
         self.metrics_server = MetricsServer(self.env, self.state, self.infra, self.kubelets, cfg.metrics_server, self.rec)
-        self.kube_proxy = KubeProxy(self.env, self.state, self.infra, cfg.kube_proxy, self.rec)
+        self.kube_proxy = KubeProxy(self.env, self.auth.client(KUBE_PROXY_IDENTITY), self.infra, cfg.kube_proxy, self.rec)  # type: ignore[arg-type]
+        self.admin = self.auth.client(ADMIN)  # kubectl with admin.conf: creates the config's objects
         self.traffic = Traffic(self.env, self.state, self.infra, self.rec, cfg)
         ctx = ActorContext(self.env, self.state, self.infra, self.rec, cfg)
         self.workloads = [WORKLOADS.get(w.name)(i, WORKLOADS.get(w.name).Args.model_validate(w.args), ctx)
@@ -149,7 +164,8 @@ class Simulation:
                               cfg.kubelet.serialize_image_pulls, dict(cfg.images.sizes_mib),
                               cfg.images.default_size_mib,
                               {img: 0.0 for img in (*cfg.images.preloaded, *snapshot_images(cfg, node.meta.name))})
-        kubelet = Kubelet(self.env, self.state, self.rec, cfg.kubelet, self.infra, node, images)
+        kubelet = Kubelet(self.env, self.auth.client(node_identity(node.meta.name)), self.rec, cfg.kubelet,  # type: ignore[arg-type]
+                          self.infra, node, images)
         self.kubelets.append(kubelet)
         return kubelet
 
@@ -162,14 +178,31 @@ class Simulation:
         self.infra.control_plane_gates.append(gate)
         self.infra.control_plane["cloud-controller-manager"] = ElectedComponent(
             self.env, "cloud-controller-manager", gate, cc.replicas, cc.leader_election, self._recorder_for("cloud-controller-manager"))
-        return CloudControllerManager(self.env, Client(self.state, gate), self.rec, cc, self.cloud)
+        client = self.auth.client(service_account("kube-system", "cloud-controller-manager"), gate)
+        return CloudControllerManager(self.env, client, self.rec, cc, self.cloud)
 
     def _recorder_for(self, component: str) -> Callable[[str, str], None]:
         """Events on a control-plane component."""
         return lambda reason, message: self.rec.event("Component", "", component, reason, message, "")
 
+    def _controller_client(self, name: str, gate: Gate) -> Client:
+        """A controller's client: its own ServiceAccount (--use-service-account-credentials), else the manager's."""
+        if self._cm_cred is None:
+            self._cm_cred = self.auth.login(KUBE_CONTROLLER_MANAGER_IDENTITY)
+        if not self.cfg.auth.use_service_account_credentials:
+            return self.auth.client(self._cm_cred, gate)
+        identity = controller_identity(name, getattr(CONTROLLERS.get(name), "service_account", None))
+        return self.auth.client(identity, gate, watch_as=self._cm_cred)
+
     def start(self) -> None:
-        """Start every component, then create the Deployments."""
+        """Bootstrap the API server's policy, start every component, then create the Deployments."""
+        accounts = [(c.state.credential.identity.namespace, c.state.credential.identity.service_account) for c in self.controllers
+                    if c.state.credential is not None and c.state.credential.identity.service_account]
+        addons: list[Any] = []
+        if self.ccm is not None:  # its manifest's ServiceAccount, ClusterRole and binding
+            accounts.append(("kube-system", "cloud-controller-manager"))
+            addons += addon_policy("cloud-controller-manager")
+        self.auth.bootstrap([*objects_from_config(self.cfg, accounts), *addons])
         self.observer.start()
         for kubelet in list(self.kubelets):
             kubelet.start()
@@ -180,31 +213,31 @@ class Simulation:
             self.ccm.start()
         self.kube_proxy.start()
         for b in self.cfg.pod_disruption_budgets:
-            self.state.create(pdb_from_config(b))
+            self.admin.create(pdb_from_config(b))
         for svc in self.cfg.services:
-            self.state.create(service_from_config(svc))
+            self.admin.create(service_from_config(svc))
         for c in self.cfg.persistent_volume_claims:
-            self.state.create(pvc_from_config(c))
+            self.admin.create(pvc_from_config(c))
         for h in self.cfg.horizontal_pod_autoscalers:
-            self.state.create(hpa_from_config(h, self.cfg.controller_manager.hpa_downscale_stabilization_s))
+            self.admin.create(hpa_from_config(h, self.cfg.controller_manager.hpa_downscale_stabilization_s))
         usage_model = any(w.name == "CpuLoad" for w in self.cfg.workloads) or any(
             f.name in ("CpuStress", "MemoryStress") for f in self.cfg.faults)
         if self.cfg.horizontal_pod_autoscalers or usage_model:
             self.metrics_server.start()  # HPAs read it and the usage frame records it: no scrape events otherwise
         for d in self.cfg.deployments:
-            self.state.create(deployment_from_config(d, self.cfg.priority_classes))
+            self.admin.create(deployment_from_config(d, self.cfg.priority_classes))
         for st in self.cfg.stateful_sets:
-            self.state.create(statefulset_from_config(st, self.cfg.priority_classes))
+            self.admin.create(statefulset_from_config(st, self.cfg.priority_classes))
         for ds in self.cfg.daemon_sets:
-            self.state.create(daemonset_from_config(ds, self.cfg.priority_classes))
+            self.admin.create(daemonset_from_config(ds, self.cfg.priority_classes))
         for j in self.cfg.jobs:
-            self.state.create(job_from_config(j, self.cfg.priority_classes))
+            self.admin.create(job_from_config(j, self.cfg.priority_classes))
         for c in self.cfg.cron_jobs:
-            self.state.create(cronjob_from_config(c, self.cfg.priority_classes))
+            self.admin.create(cronjob_from_config(c, self.cfg.priority_classes))
         for r in self.cfg.replica_sets:
-            self.state.create(replicaset_from_config(r, self.cfg.priority_classes))
+            self.admin.create(replicaset_from_config(r, self.cfg.priority_classes))
         for p in self.cfg.pods:
-            pod = self.state.create(pod_from_config(p, self.cfg.priority_classes))
+            pod = self.admin.create(pod_from_config(p, self.cfg.priority_classes))
             self.rec.pod(pod.meta.uid, pod.meta.namespace, pod.meta.name, pod.workload)
         create_snapshot_objects(self.state, self.infra, self.rec, self.cfg)
         for w in self.workloads:

@@ -18,6 +18,7 @@ from typing import Any
 import simpy
 
 from clustersim.api.objects import Deployment, Lease, Node, Pod, ReplicaSet
+from clustersim.api.rbac import RBAC_KINDS, Namespace, ServiceAccount
 from clustersim.api.types import PodPhase
 from clustersim.apiserver.admission import DefaultTolerationSeconds
 from clustersim.apiserver.watch import Watchers
@@ -29,7 +30,8 @@ ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 Obj = Any
 Handler = Callable[[str, Obj], None]
 KINDS = (Node.KIND, Lease.KIND, Pod.KIND, ReplicaSet.KIND, Deployment.KIND, "PodDisruptionBudget", "Service", "EndpointSlice",
-         "StatefulSet", "PersistentVolumeClaim", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler")
+         "StatefulSet", "PersistentVolumeClaim", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler",
+         *RBAC_KINDS, Namespace.KIND, ServiceAccount.KIND)
 
 
 class ClusterState:
@@ -151,7 +153,7 @@ class ClusterState:
     def authorize(self, verb: str, obj: Obj, subresource: str = "") -> None:
         """The store itself authorizes nothing (components reach it through a ``Client``, which does)."""
 
-    def create(self, obj: Obj) -> Obj:
+    def create(self, obj: Obj, subresource: str = "") -> Obj:
         """Store a new object (pods pass admission first); AlreadyExists is a ValueError."""
         kind = obj.KIND
         store = self._objects[kind]
@@ -175,8 +177,8 @@ class ClusterState:
         self._notify(ADDED, kind, obj)
         return obj
 
-    def update(self, obj: Obj) -> bool:
-        """Record a change to a stored object and notify watchers; False (a 404) if it was deleted."""
+    def update(self, obj: Obj, subresource: str = "") -> bool:
+        """Record a change to a stored object (or to its ``subresource``) and notify watchers; False (a 404) if it was deleted."""
         if not self._stored(obj):
             return False
         self._rv += 1
@@ -198,6 +200,10 @@ class ClusterState:
         meta.owner = owner
         if owner is not None:
             self._by_owner.setdefault(owner.uid, {})[obj.key] = obj
+        return self.update(obj)
+
+    def patch(self, obj: Obj, subresource: str = "") -> bool:
+        """PATCH: as ``update`` here (the simulator's objects change in place before the write)."""
         return self.update(obj)
 
     def _stored(self, obj: Obj) -> bool:

@@ -14,6 +14,8 @@ from clustersim.apiserver.store import ADDED, DELETED, MODIFIED, Handler, Obj
 
 if TYPE_CHECKING:
     from clustersim.apiserver.store import ClusterState
+    from clustersim.auth.authn import Credential
+    from clustersim.auth.filters import RequestFilter
 
 __all__ = ["Client", "Gate"]
 
@@ -79,12 +81,25 @@ class Gate:
 
 
 class Client:
-    """A component's view of the store through its ``Gate``: reads and writes go straight to the store,
-    watches and deferred work pass the gate."""
+    """A component's view of the store through its ``Gate``: reads go straight to the store (they are
+    its informer caches), watches and deferred work pass the gate, and every request to the API
+    server (writes, and the list+watch behind each watch) carries the component's credential and is
+    authenticated and authorized (``auth``) before the store sees it.
 
-    def __init__(self, store: ClusterState, gate: Gate) -> None:
+    The attributes a call carries: the verb (the method), the object's kind (its resource and API
+    group), namespace and name, and the ``subresource`` the component writes (``status``,
+    ``binding``, ``scale``, ``eviction``); a node's pod watch also carries its field selector.
+    Watches may use another credential than writes (``watch_credential``): the controller-manager's
+    shared informers list and watch as the manager itself, each controller writes as its own
+    ServiceAccount (``CreateControllerContext``: ``rootClientBuilder.ClientOrDie("shared-informers")``).
+    """
+
+    def __init__(self, store: ClusterState, gate: Gate, credential: Credential | None = None, auth: RequestFilter | None = None,
+                 watch_credential: Credential | None = None) -> None:
         self.store, self.gate = store, gate
-        for name in ("get", "list", "count", "owned_by", "pods_on_node", "nodes_with_pods", "create", "update", "delete", "bind"):
+        self.credential, self.auth = credential, auth
+        self.watch_credential = watch_credential if watch_credential is not None else credential
+        for name in ("get", "list", "count", "owned_by", "pods_on_node", "nodes_with_pods"):
             setattr(self, name, getattr(store, name))
         self.env = store.env
 
@@ -96,10 +111,88 @@ class Client:
         """The component reaches the API server."""
         return self.gate.open
 
+    @property
+    def user(self) -> str:
+        """The user name the requests carry ('' without authentication)."""
+        return self.credential.user.name if self.credential is not None else ""
+
+    # ---- requests
+    def authorize(self, verb: str, obj: Obj, subresource: str = "") -> None:
+        """Raise ``StatusError`` unless ``verb`` on ``obj`` would be allowed (check before changing it in place)."""
+        if self.auth is not None and self.credential is not None:
+            meta = obj.meta
+            self.auth.check(self.credential, verb, obj.KIND, meta.namespace, meta.name, subresource)
+
+    def create(self, obj: Obj, subresource: str = "") -> Obj:
+        """POST: ``create`` on the object's resource (a POST carries no name: the request's name is empty)."""
+        if self.auth is not None and self.credential is not None:
+            self.auth.check(self.credential, "create", obj.KIND, obj.meta.namespace, "", subresource)
+        return self.store.create(obj)
+
+    def update(self, obj: Obj, subresource: str = "") -> bool:
+        """PUT: ``update`` on the object (or on its ``subresource``)."""
+        if self.auth is not None and self.credential is not None:
+            meta = obj.meta
+            self.auth.check(self.credential, "update", obj.KIND, meta.namespace, meta.name, subresource)
+        return self.store.update(obj)
+
+    def patch(self, obj: Obj, subresource: str = "") -> bool:
+        """PATCH (strategic merge or server-side apply): ``patch`` on the object or its ``subresource``."""
+        if self.auth is not None and self.credential is not None:
+            meta = obj.meta
+            self.auth.check(self.credential, "patch", obj.KIND, meta.namespace, meta.name, subresource)
+        return self.store.update(obj)
+
+    def set_owner(self, obj: Obj, owner: Any) -> bool:
+        """PATCH of ``metadata.ownerReferences`` (adoption or release): ``patch`` on the object."""
+        if self.auth is not None and self.credential is not None:
+            meta = obj.meta
+            self.auth.check(self.credential, "patch", obj.KIND, meta.namespace, meta.name)
+        return self.store.set_owner(obj, owner)
+
+    def update_status(self, obj: Obj) -> bool:
+        """PUT of the ``status`` subresource."""
+        return self.update(obj, "status")
+
+    def delete(self, kind: str, key: str, grace_s: float | None = None) -> bool:
+        """DELETE: ``delete`` on the object ``key`` (``namespace/name`` or a cluster-scoped name)."""
+        if self.auth is not None and self.credential is not None:
+            ns, _, name = key.rpartition("/")
+            self.auth.check(self.credential, "delete", kind, ns, name)
+        return self.store.delete(kind, key, grace_s)
+
+    def bind(self, pod: Obj, node: str) -> None:
+        """POST of ``pods/binding``."""
+        if self.auth is not None and self.credential is not None:
+            self.auth.check(self.credential, "create", "Pod", pod.meta.namespace, pod.meta.name, "binding")
+        self.store.bind(pod, node)
+
+    def evict(self, pod: Obj) -> bool:
+        """POST of ``pods/eviction``: the API server deletes the pod if its PodDisruptionBudgets allow."""
+        from clustersim.apiserver.eviction import evict
+
+        if self.auth is not None and self.credential is not None:
+            self.auth.check(self.credential, "create", "Pod", pod.meta.namespace, pod.meta.name, "eviction")
+        return evict(self.store, pod)
+
+    # ---- watches
     def watch(self, kind: str, handler: Handler, etypes: tuple[str, ...] = (ADDED, MODIFIED, DELETED), *,
               owner_kind: str | None = None, while_any: str | None = None) -> None:
-        """A watch whose events pass the gate (selectors as ``ClusterState.watch``)."""
-        self.store.watch(kind, handler, etypes, gate=self.gate, owner_kind=owner_kind, while_any=while_any)
+        """A list+watch of ``kind`` whose events pass the gate (the store checks it) and the authorizer
+        (the guard); selectors as ``ClusterState.watch``."""
+        deliver = self._guard(kind, handler, ()) if self.auth is not None else handler
+        self.store.watch(kind, deliver, etypes, gate=self.gate, owner_kind=owner_kind, while_any=while_any)
+
+    def watch_node_pods(self, node: str, handler: Handler) -> None:
+        """The kubelet's list+watch of its pods (field selector ``spec.nodeName=<node>``)."""
+        deliver = self._guard("Pod", handler, (("spec.nodeName", node),)) if self.auth is not None else handler
+        self.store.watch_node_pods(node, deliver)
+
+    def _guard(self, kind: str, handler: Handler, selector: tuple[tuple[str, str], ...]) -> Handler:
+        from clustersim.client.watch import WatchGuard
+
+        assert self.auth is not None and self.watch_credential is not None
+        return WatchGuard(self.auth, self.watch_credential, self.gate, kind, handler, selector)
 
     def defer(self, callback: Callable[[], None]) -> None:
         """Deferred work runs only while connected."""
@@ -107,3 +200,4 @@ class Client:
             self.store.defer(callback)
         else:
             self.gate.hold(callback)
+

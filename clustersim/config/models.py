@@ -13,6 +13,16 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from clustersim.api.quantity import QuantityError, parse_quantity
+from clustersim.config.auth import (
+    AuthConfig,
+    ClusterRoleBindingConfig,
+    ClusterRoleConfig,
+    NamespaceConfig,
+    RoleBindingConfig,
+    RoleConfig,
+    ServiceAccountConfig,
+    UserConfig,
+)
 
 __all__ = [
     "ApiServerConfig", "ClusterConfig", "ContainerConfig", "ControllerManagerConfig", "DeploymentConfig",
@@ -118,7 +128,7 @@ class ControllerManagerConfig(Strict):
     """kube-controller-manager: which controllers run and their flags."""
 
     controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice", "StatefulSet", "DaemonSet", "Job",
-                                                           "CronJob", "HorizontalPodAutoscaler"), description="Controllers to run, by name.")
+                                                           "CronJob", "HorizontalPodAutoscaler", "ClusterRoleAggregation"), description="Controllers to run, by name.")
     node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
     replicas: int = Field(1, ge=1, description="kube-controller-manager instances; one leads, the others stand by.")
     leader_election: LeaderElectionConfig = Field(LeaderElectionConfig(), description="Leader election of the controller-manager.")
@@ -765,6 +775,14 @@ class SimConfig(Strict):
     metrics_server: MetricsServerConfig = Field(MetricsServerConfig(), description="metrics-server (feeds the HorizontalPodAutoscalers).")
     cloud: CloudConfig | None = Field(None, description="A cloud provider under the cluster: node pools, cloud-controller-manager, Cluster Autoscaler (docs/cloud.md).")
     snapshot: SnapshotConfig | None = Field(None, description="Start from a cluster as it is: a snapshot's objects at t=0 (config/snapshot.py).")
+    auth: AuthConfig = Field(AuthConfig(), description="Authentication and authorization of every API request, and the components' credentials.")
+    users: tuple[UserConfig, ...] = Field((), description="People and tools of the cluster: user names, groups, credential expiry.")
+    namespaces: tuple[NamespaceConfig, ...] = Field((), description="Namespaces created at t=0 (default, kube-system, kube-public and kube-node-lease always exist).")
+    service_accounts: tuple[ServiceAccountConfig, ...] = Field((), description="ServiceAccounts created at t=0.")
+    roles: tuple[RoleConfig, ...] = Field((), description="RBAC Roles created at t=0.")
+    cluster_roles: tuple[ClusterRoleConfig, ...] = Field((), description="RBAC ClusterRoles created at t=0, next to the default ones.")
+    role_bindings: tuple[RoleBindingConfig, ...] = Field((), description="RBAC RoleBindings created at t=0.")
+    cluster_role_bindings: tuple[ClusterRoleBindingConfig, ...] = Field((), description="RBAC ClusterRoleBindings created at t=0, next to the default ones.")
 
     @model_validator(mode="after")
     def _some_nodes(self) -> SimConfig:

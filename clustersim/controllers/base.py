@@ -8,6 +8,10 @@ no event. By default reconciles take no simulated time; the only delays are the 
 requeues. A controller with ``sync_s`` > 0 models its sync cost instead: ``workers`` keys are
 reconciled at once (``--concurrent-*-syncs``), each taking ``sync_s``, and a key is never worked on
 by two workers (``client-go/util/workqueue``: a key re-added while processing waits for the end).
+
+A reconcile whose API call is refused (401 or 403) fails: the key is requeued with the default
+controller rate limiter's back-off (``processNextWorkItem``: ``AddRateLimited``; 5 ms doubling to
+1000 s), and forgotten after its next successful sync (``Forget``).
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from clustersim.api.errors import StatusError
 from clustersim.apiserver import ClusterState
 from clustersim.config.models import ControllerManagerConfig
 from clustersim.env import ClusterEnv
 from clustersim.metrics.recorder import Recorder
 from clustersim.util.registry import Registry
+from clustersim.util.workqueue import ControllerRateLimiter
 
 __all__ = ["CONTROLLERS", "Controller", "Result"]
 
@@ -52,6 +58,8 @@ class Controller:
         self._processing: set[str] = set()
         self._busy = 0
         self.reconciles = 0
+        self.rate_limiter = ControllerRateLimiter(env.now)
+        self.sync_errors = 0
 
     def start(self) -> None:
         """Register watches (``setup``); the queue is drained whenever it has keys."""
@@ -112,12 +120,23 @@ class Controller:
             while self._queue:
                 key = self._queue.popleft()
                 self._queued.discard(key)
-                self.reconciles += 1
-                result = self.reconcile(key)
-                if result is not None and result.requeue_after_s is not None:
-                    self.enqueue_after(key, result.requeue_after_s)
+                self._process_key(key)
         finally:
             self._draining = False
+
+    def _process_key(self, key: str) -> None:
+        """One reconcile of ``key``; a refused API call requeues it rate-limited."""
+        self.reconciles += 1
+        try:
+            result = self.reconcile(key)
+        except StatusError:
+            self.sync_errors += 1
+            self.enqueue_after(key, self.rate_limiter.when(key, self.env.now))
+            return
+        if self.rate_limiter.failures:
+            self.rate_limiter.forget(key)
+        if result is not None and result.requeue_after_s is not None:
+            self.enqueue_after(key, result.requeue_after_s)
 
     # ---- workers with a sync cost
     def _start_workers(self) -> None:
@@ -141,10 +160,7 @@ class Controller:
     def _work(self, key: str) -> Any:
         yield self.env.timeout(self.sync_s)
         try:
-            self.reconciles += 1
-            result = self.reconcile(key)
-            if result is not None and result.requeue_after_s is not None:
-                self.enqueue_after(key, result.requeue_after_s)
+            self._process_key(key)
         finally:
             self._processing.discard(key)
             self._busy -= 1

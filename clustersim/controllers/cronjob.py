@@ -83,7 +83,7 @@ class CronJobController(Controller):
                     for j in active:
                         self._delete_job(j)
                 self._start(cj, due)
-            self.state.update(cj)
+            self.state.update(cj, "status")
         nxt = sched.next_after(now)
         return Result(max((nxt - now).total_seconds(), 1e-6))
 

@@ -178,7 +178,7 @@ class DaemonSetController(Controller):
             self._create(ds, node)
         if ds.desired != plan.desired:
             ds.desired = plan.desired
-            self.state.update(ds)
+            self.state.update(ds, "status")
         self.rec.level("desired_replicas", plan.desired, ns, ds.meta.name)
         return Result(requeue_after_s=plan.requeue_after_s) if plan.requeue_after_s is not None else None
 

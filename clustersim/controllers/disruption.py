@@ -84,6 +84,6 @@ class DisruptionController(Controller):
         st = pdb.status
         if (st.expected_pods, st.desired_healthy, st.current_healthy, st.disruptions_allowed) != (expected, desired, healthy, allowed):
             st.expected_pods, st.desired_healthy, st.current_healthy, st.disruptions_allowed = expected, desired, healthy, allowed
-            self.state.update(pdb)
+            self.state.update(pdb, "status")
             self.rec.level("pdb_disruptions_allowed", allowed, pdb.meta.namespace, pdb.meta.name)
         return None

@@ -11,6 +11,7 @@ left alone: their EndpointSlices are written by hand (upstream's controller skip
 
 from __future__ import annotations
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import Endpoint, EndpointSlice, ObjectMeta, Pod, Service
 from clustersim.apiserver import DELETED
 from clustersim.controllers.base import CONTROLLERS, Controller, Result
@@ -50,7 +51,10 @@ class EndpointSliceController(Controller):
         if etype == DELETED:
             key = f"{svc.meta.namespace}/{svc.meta.name}"
             if self.state.get("EndpointSlice", key) is not None:
-                self.state.delete("EndpointSlice", key)
+                try:
+                    self.state.delete("EndpointSlice", key)
+                except StatusError:
+                    pass  # refused: the orphaned slice stays (upstream's garbage collector would remove it)
             return
         self.enqueue(svc.key)
 

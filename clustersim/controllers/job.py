@@ -92,7 +92,7 @@ class JobController(Controller):
         if spec.active_deadline_s is not None:
             left = st.start_s + spec.active_deadline_s - now
             result = Result(left) if result is None or (result.requeue_after_s or 0) > left else result
-        self.state.update(job)
+        self.state.update(job, "status")
         return result
 
     def _create(self, job: Job) -> None:
@@ -112,7 +112,7 @@ class JobController(Controller):
         for p in active:
             self.state.delete("Pod", p.key)
         st.active = 0
-        self.state.update(job)
+        self.state.update(job, "status")
         ns = job.meta.namespace
         if condition == "Complete":
             self.rec.event("Job", ns, job.meta.name, "Completed", "Job completed")

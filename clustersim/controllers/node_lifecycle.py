@@ -32,6 +32,7 @@ import math
 from collections.abc import Generator
 from typing import Any
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import (
     TAINT_DISK_PRESSURE,
     TAINT_MEMORY_PRESSURE,
@@ -119,10 +120,16 @@ class NodeLifecycleController(Controller):
             self.stopped_leases.add(lease.meta.name)
 
     # ---- taints
-    def _set_taints(self, node: Node, taints: tuple[Taint, ...]) -> None:
+    def _set_taints(self, node: Node, taints: tuple[Taint, ...]) -> bool:
+        """Update the node's taints; False when the update is refused (nothing changes; a later pass retries)."""
         if taints != node.taints:
+            try:
+                self.state.authorize("update", node)
+            except StatusError:
+                return False
             node.taints = taints
             self.state.update(node)
+        return True
 
     def _no_schedule_taints(self, node: Node) -> None:
         """``doNoScheduleTaintingPass``: NoSchedule taints mirror Ready, the pressure conditions
@@ -155,7 +162,8 @@ class NodeLifecycleController(Controller):
         key = _NOEXEC[node.ready]
         other = TAINT_NOT_READY if key == TAINT_UNREACHABLE else TAINT_UNREACHABLE
         keep = tuple(t for t in node.taints if not (t.effect is TaintEffect.NO_EXECUTE and t.key in (key, other)))
-        self._set_taints(node, keep + (Taint(key, TaintEffect.NO_EXECUTE, time_added_s=self.env.now),))
+        if not self._set_taints(node, keep + (Taint(key, TaintEffect.NO_EXECUTE, time_added_s=self.env.now),)):
+            return
         self.tainted.add(name)
         self.rec.level("node_noexecute_taint", 1, name=name)
 
@@ -167,8 +175,8 @@ class NodeLifecycleController(Controller):
         if tainter is not None:
             tainter.remove(name)
         keep = tuple(t for t in node.taints if not (t.effect is TaintEffect.NO_EXECUTE and t.key in (TAINT_NOT_READY, TAINT_UNREACHABLE)))
-        self._set_taints(node, keep)
-        self.rec.level("node_noexecute_taint", 0, name=name)
+        if self._set_taints(node, keep):
+            self.rec.level("node_noexecute_taint", 0, name=name)
 
     # ---- monitoring
     def _tick_at_or_after(self, t: float) -> float:
@@ -212,16 +220,24 @@ class NodeLifecycleController(Controller):
     def _declare_unknown(self, node: Node) -> None:
         name = node.meta.name
         was_ready = node.ready is ConditionStatus.TRUE
+        try:
+            self.state.authorize("update", node, "status")
+        except StatusError:
+            return  # tryUpdateNodeHealth failed: the next pass tries again
         node.ready, node.ready_transition_s = ConditionStatus.UNKNOWN, self.env.now
         self.not_ready.add(name)
         self._no_schedule_taints(node)
-        self.state.update(node)
+        self.state.update(node, "status")
         if was_ready:
             self.rec.event("Node", "", name, "NodeNotReady", f"Node {name} status is now: NodeNotReady", name)
             for pod in self.state.pods_on_node(name):  # controllerutil.MarkPodsNotReady
                 if pod.status.ready:
+                    try:
+                        self.state.authorize("update", pod, "status")
+                    except StatusError:
+                        continue
                     pod.status.ready, pod.status.ready_transition_s = False, self.env.now
-                    self.state.update(pod)
+                    self.state.update(pod, "status")
                     self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "NodeNotReady", "Node is not ready", name, "Warning")
 
     def _process_taint_based_eviction(self, node: Node, ready: ConditionStatus) -> None:

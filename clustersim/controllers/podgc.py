@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import TAINT_OUT_OF_SERVICE, ConditionStatus, Node, Pod
 from clustersim.api.types import PodPhase
 from clustersim.apiserver import DELETED
@@ -160,12 +161,16 @@ class PodGCController(Controller):
         """markFailedAndDeletePodWithCondition: non-terminal pods become Failed first; then delete, grace 0."""
         if self.state.get("Pod", pod.key) is not pod:
             return
-        if not pod.terminal:
-            pod.status.phase = PodPhase.FAILED
-            if condition is not None:
-                pod.status.disruption_target = condition[0]
-            self.state.update(pod)
-            patched.append(pod)
+        try:
+            if not pod.terminal:
+                self.state.authorize("patch", pod, "status")
+                pod.status.phase = PodPhase.FAILED
+                if condition is not None:
+                    pod.status.disruption_target = condition[0]
+                self.state.patch(pod, "status")  # ApplyStatus: a patch of pods/status
+                patched.append(pod)
+            self.state.delete("Pod", pod.key, grace_s=0)
+        except StatusError:
+            return  # refused: logged upstream, tried again at the next pass
         self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "PodGCDeleted", why, pod.node_name)
-        self.state.delete("Pod", pod.key, grace_s=0)
         deleted.append(pod)

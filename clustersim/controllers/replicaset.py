@@ -10,14 +10,19 @@ with counts updated per event), and uses expectations (``controller.ControllerEx
 creating or deleting pods it does not act again for that ReplicaSet until it has observed those
 creations and deletions, so a lagging view never leads to double creation.
 
-Simplified: pods are created in one go rather than in slow-start batches (1, 2, 4, ...), which only
-differ when creations fail; the expectations' 5-minute timeout is not needed because writes never fail.
+Pods are created in slow-start batches (1, 2, 4, ...: ``slowStartBatch``); when a creation is
+refused the rest of the batch and the later batches are skipped, their expectations lowered, a
+``FailedCreate`` event recorded (``Error creating: <the API error>``), the status written, and the sync
+fails, so the work queue retries it with back-off. A refused deletion is a ``FailedDelete``.
+Simplified: the expectations' 5-minute timeout is not modelled (expectations are lowered when a
+creation fails, so they cannot wait for one that never comes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import ObjectMeta, OwnerRef, Pod, ReplicaSet
 from clustersim.apiserver import DELETED, MODIFIED, ClusterState
 from clustersim.apiserver.watch import NO_OWNER
@@ -146,8 +151,9 @@ class ReplicaSetController(Controller):
                 continue
             if pod.terminating or not all(labels.get(k) == v for k, v in selector):
                 continue
+            adopted = self.state.set_owner(pod, ref)  # a refused patch raises: the orphan stays for the retry
             del orphans[uid]
-            if self.state.set_owner(pod, ref):
+            if adopted:
                 self._observe(MODIFIED, pod, adopted=True)
                 self.rec.event("ReplicaSet", rs.meta.namespace, rs.meta.name, "Adopted", f"Adopted pod: {pod.meta.name}")
 
@@ -158,21 +164,52 @@ class ReplicaSetController(Controller):
             return None
         self._claim(rs)
         view = self.owned.setdefault(rs.meta.uid, _Owned())
+        failure: StatusError | None = None
         if view.expect_adds <= 0 and not view.expect_dels:
             diff = len(view.active) - rs.spec.replicas
             burst = self.cfg.replicaset_burst_replicas
             if diff < 0:
-                n = min(-diff, burst)
-                view.expect_adds = n
-                for _ in range(n):
-                    self._create_pod(rs)
+                failure = self._create_pods(rs, view, min(-diff, burst))
             elif diff > 0:
                 victims = sorted(view.active.values(), key=deletion_rank)[: min(diff, burst)]
                 view.expect_dels = {p.meta.uid for p in victims}
                 for pod in victims:
-                    self.state.delete("Pod", pod.key)
+                    try:
+                        self.state.delete("Pod", pod.key)
+                    except StatusError as err:
+                        view.expect_dels.discard(pod.meta.uid)  # DeletionObserved: nothing to wait for
+                        self.rec.event("ReplicaSet", rs.meta.namespace, rs.meta.name, "FailedDelete", f"Error deleting: {err.message}",
+                                       "", "Warning")
+                        failure = failure or err
+                        continue
                     self.rec.event("ReplicaSet", rs.meta.namespace, rs.meta.name, "SuccessfulDelete", f"Deleted pod: {pod.meta.name}")
-        return self._update_status(rs, view)
+        result = self._update_status(rs, view)
+        if failure is not None:
+            raise failure  # manageReplicas' error: the key is requeued rate-limited
+        return result
+
+    def _create_pods(self, rs: ReplicaSet, view: _Owned, n: int) -> StatusError | None:
+        """``slowStartBatch(n, 1, createPod)``: batches of 1, 2, 4, ...; stop at the first batch with an error."""
+        view.expect_adds = n
+        remaining, size = n, 1
+        while remaining > 0:
+            batch = min(size, remaining)
+            errors = 0
+            first: StatusError | None = None
+            for _ in range(batch):
+                try:
+                    self._create_pod(rs)
+                except StatusError as err:  # RealPodControl.createPods: one event per failed creation
+                    errors += 1
+                    first = first or err
+                    self.rec.event("ReplicaSet", rs.meta.namespace, rs.meta.name, "FailedCreate", f"Error creating: {err.message}",
+                                   "", "Warning")
+            remaining -= batch
+            if first is not None:
+                view.expect_adds -= errors + remaining  # CreationObserved for each failed and each skipped pod
+                return first
+            size *= 2
+        return None
 
     def _create_pod(self, rs: ReplicaSet) -> None:
         ns = rs.meta.namespace
@@ -205,5 +242,5 @@ class ReplicaSetController(Controller):
         new = (len(view.active), ready, available, rs.meta.generation)
         if (st.replicas, st.ready_replicas, st.available_replicas, st.observed_generation) != new:
             st.replicas, st.ready_replicas, st.available_replicas, st.observed_generation = new
-            self.state.update(rs)
+            self.state.update(rs, "status")
         return result

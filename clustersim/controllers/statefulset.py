@@ -91,6 +91,6 @@ class StatefulSetController(Controller):
         st = sts.status
         if (st.replicas, st.ready_replicas) != (len(pods), ready):
             st.replicas, st.ready_replicas = len(pods), ready
-            self.state.update(sts)
+            self.state.update(sts, "status")
         self.rec.level("desired_replicas", sts.spec.replicas, ns, sts.meta.name)
         return None

@@ -9,6 +9,7 @@ unreachable node the pod stays Terminating until the node returns or the pod is 
 
 from __future__ import annotations
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import Node, Pod
 from clustersim.api.types import Taint, TaintEffect, Toleration
 from clustersim.apiserver import DELETED
@@ -121,7 +122,10 @@ class TaintEvictionController(Controller):
     def _evict(self, pod: Pod) -> None:
         self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "TaintManagerEviction",
                        f"Marking for deletion Pod {pod.key}", pod.node_name)
-        self.state.delete("Pod", pod.key)
+        try:
+            self.state.delete("Pod", pod.key)
+        except StatusError:
+            pass  # deletePodHandler gives up after its retries; the pod is looked at again on its next change
 
     def _cancel(self, pod: Pod, quiet: bool = False) -> None:
         if self.scheduled.pop(pod.key, None) is not None and not quiet:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from clustersim.manifests.rbac import RBAC_CONVERTERS
+
 __all__ = ["CONVERTERS", "IGNORED_KINDS", "NOTES", "NOT_MODELLED_KINDS", "leaf_paths"]
 
 # key of a converted entry under which a converter leaves simplifications it made (popped by the loader)
 NOTES = "_simplifications"
 
 # kinds that load but carry nothing the simulator uses (their presence is recorded)
-IGNORED_KINDS = {"Namespace", "ServiceAccount", "ConfigMap", "Secret", "Role", "ClusterRole", "RoleBinding",
-                 "ClusterRoleBinding", "StorageClass", "Ingress", "PersistentVolume"}
+IGNORED_KINDS = {"ConfigMap", "Secret", "StorageClass", "Ingress", "PersistentVolume"}
 # kinds that load and are listed as not modelled yet
 NOT_MODELLED_KINDS: set[str] = set()
 
@@ -382,4 +383,4 @@ def hpa(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
 CONVERTERS = {"DaemonSet": daemonset, "Job": job, "Pod": pod, "Node": node, "CronJob": cronjob, "ReplicaSet": replicaset,
               "Deployment": deployment, "StatefulSet": statefulset, "Service": service, "PodDisruptionBudget": pdb,
               "PriorityClass": priority_class, "PersistentVolumeClaim": pvc,
-              "HorizontalPodAutoscaler": hpa}
+              "HorizontalPodAutoscaler": hpa, **RBAC_CONVERTERS}

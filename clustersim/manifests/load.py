@@ -2,8 +2,8 @@
 
 Supported kinds become config entries (Node, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, Service,
 PodDisruptionBudget (policy/v1 and v1beta1), PriorityClass, PersistentVolumeClaim, HorizontalPodAutoscaler
-(autoscaling/v2 and v1, Resource metrics)); kinds that carry nothing the simulator uses load and are
-recorded (Namespace, ServiceAccount, ConfigMap, Secret, RBAC, StorageClass, Ingress, PersistentVolume). Fields the
+(autoscaling/v2 and v1, Resource metrics), Namespace, ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding);
+kinds that carry nothing the simulator uses load and are recorded (ConfigMap, Secret, StorageClass, Ingress, PersistentVolume). Fields the
 simulator ignores are listed once per kind (``Deployment: spec.template.spec.containers[].resources.limits``).
 An unknown kind, bad YAML, a missing required field or a bad value is a ``ManifestError`` naming the
 file, the document index and the field; ``lenient=True`` turns unknown kinds into warnings.
@@ -17,6 +17,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from clustersim.config.auth import (
+    ClusterRoleBindingConfig,
+    ClusterRoleConfig,
+    NamespaceConfig,
+    RoleBindingConfig,
+    RoleConfig,
+    ServiceAccountConfig,
+)
 from clustersim.config.models import (
     CronJobConfig,
     DaemonSetConfig,
@@ -41,7 +49,9 @@ MODELS: dict[str, type[BaseModel]] = {"daemon_sets": DaemonSetConfig, "jobs": Jo
                                        "cron_jobs": CronJobConfig, "replica_sets": DeploymentConfig,
                                        "deployments": DeploymentConfig, "stateful_sets": StatefulSetConfig, "services": ServiceConfig,
           "pod_disruption_budgets": PodDisruptionBudgetConfig, "priority_classes": PriorityClassConfig,
-          "persistent_volume_claims": PersistentVolumeClaimConfig, "horizontal_pod_autoscalers": HorizontalPodAutoscalerConfig}
+          "persistent_volume_claims": PersistentVolumeClaimConfig, "horizontal_pod_autoscalers": HorizontalPodAutoscalerConfig,
+          "roles": RoleConfig, "cluster_roles": ClusterRoleConfig, "role_bindings": RoleBindingConfig,
+          "cluster_role_bindings": ClusterRoleBindingConfig, "namespaces": NamespaceConfig, "service_accounts": ServiceAccountConfig}
 ALWAYS_USED = ("apiVersion", "kind", "metadata", "status")
 
 

@@ -9,6 +9,12 @@ relists the pods bound to it, finishes deletions and restarts the rest (restartC
 Node conditions are posted at the kubelet's status syncs (``node_status.py``), Ready=False with the
 runtime's errors (``runtime_health.py``). Simplified: status reports of an unchanged node are not
 modelled (the Lease is the heartbeat); container state changes are noticed at the next PLEG relist.
+
+The kubelet calls the API server as ``system:node:<name>`` with its client certificate: pod updates
+are ``pods/status`` patches and node updates ``nodes/status`` patches, allowed by the Node authorizer.
+While its certificate is expired (or refused) it is cut off as if its network were: every request is
+401, its Lease renewals fail (one 401 per renewal interval is recorded), so the node goes NotReady
+after the grace period; once it has a valid certificate again it renews, reports and relists.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import ConditionStatus, Lease, Node, ObjectMeta, Pod
 from clustersim.api.types import PodPhase
 from clustersim.apiserver import DELETED, ClusterState
@@ -63,22 +70,29 @@ class Kubelet:
         self.image_gc = ImageGCManager(self)
         self.eviction = EvictionManager(self, self.image_gc)
         self._restarting = False
+        self.store = getattr(state, "store", state)  # the store itself, for the simulator's bookkeeping (no request)
+        self._authenticated = True  # the API server accepts this kubelet's certificate
+        self._effective = True  # reaches the API server and is accepted (what _on_link was last told)
+        self._retrying = False
 
     # ---- lifecycle
     def start(self) -> None:
         """Register the node and its Lease, watch bound pods, follow the host's power."""
         self.node.heartbeat_s = self.env.now
-        self.state.create(self.node)
+        self._request(self.state.create, self.node)
         phase = float(self._rng.uniform(0.0, self.renew_period_s))
         self.lease = Lease(ObjectMeta(self.name, LEASE_NAMESPACE), self.cfg.node_lease_duration_s,
                            self.renew_period_s, self.env.now + phase - self.renew_period_s)
         if not self.host.reaches_control_plane:  # the kubelet is down from the start (a snapshot's NotReady node)
             self.lease.stopped_s = self.env.now
-        self.state.create(self.lease)
+        self._request(self.state.create, self.lease)
         self.state.watch_node_pods(self.name, self._on_pod)
         self.host.subscribe(self._on_power, self._on_kill)
         self.host.subscribe_image(self._on_image)
-        self.host.subscribe_link(self._on_link)
+        self.host.subscribe_link(self._on_host_link)
+        credential = getattr(self.state, "credential", None)
+        if credential is not None:
+            credential.subscribers.append(self._on_credential)
         self.host.serve_requests(self._answers)
         self.host.set_clock(lambda: self.env.now)
         self.host.subscribe_usage(self.eviction.poke)
@@ -94,15 +108,55 @@ class Kubelet:
 
     @property
     def connected(self) -> bool:
-        """The kubelet runs and reaches the API server."""
-        return self.host.reaches_control_plane
+        """The kubelet runs, reaches the API server, and its certificate is accepted."""
+        return self.host.reaches_control_plane and self._authenticated
+
+    def _request(self, call: Any, *args: Any) -> bool:
+        """Make an API request; False when it was refused (the kubelet logs it and carries on)."""
+        try:
+            call(*args)
+        except StatusError:
+            return False
+        return True
 
     def write(self, pod: Pod) -> None:
         """Send a pod status update; while cut off from the API server it is sent on reconnect."""
         if self.connected:
-            self.state.update(pod)
+            self._request(self.state.patch, pod, "status")  # PatchPodStatus
         else:
             self._unsent[pod.meta.uid] = pod
+
+    def _on_host_link(self, _up: bool) -> None:
+        self._reach_changed()
+
+    def _on_credential(self, valid: bool) -> None:
+        """The certificate became valid or invalid: to the API server, like a reconnect or a cut-off."""
+        self._authenticated = valid
+        self._reach_changed()
+        if not valid:
+            self._retry_lease()
+
+    def _reach_changed(self) -> None:
+        now = self.host.reaches_control_plane and self._authenticated
+        if now != self._effective:
+            self._effective = now
+            if self.host.powered:
+                self._on_link(now)
+
+    def _retry_lease(self) -> None:
+        """While refused, the lease controller keeps trying every renewal interval (each try a 401)."""
+        if self._retrying:
+            return
+        self._retrying = True
+
+        def attempt(_e: object = None) -> None:
+            if self._authenticated or not self.host.reaches_control_plane:
+                self._retrying = False
+                return
+            self._request(self.state.update, self.lease)
+            self.env.timeout(self.renew_period_s).callbacks.append(attempt)
+
+        attempt()
 
     def _on_link(self, up: bool) -> None:
         """Kubelet stopped or started, or the node cut off from / reconnected to the control plane.
@@ -125,7 +179,7 @@ class Kubelet:
         unsent, self._unsent = self._unsent, {}
         for pod in unsent.values():
             if self.state.get("Pod", pod.key) is pod:
-                self.state.update(pod)
+                self._request(self.state.patch, pod, "status")  # PatchPodStatus
         for pod in list(self.state.pods_on_node(self.name)):
             self._sync(pod)
 
@@ -137,11 +191,11 @@ class Kubelet:
                 worker.signal(REMOVED)
 
     def _stop_lease(self) -> None:
-        """No more renewals from now (stored as the end of the renewal schedule)."""
+        """No more renewals from now (stored as the end of the renewal schedule: bookkeeping, not a request)."""
         lease = self.lease
         assert lease is not None
         lease.stopped_s = self.env.now
-        self.state.update(lease)
+        self.store.update(lease)
 
     def _come_back(self, fresh: bool) -> None:
         """Renew the Lease now and every period after; post the node status.
@@ -151,8 +205,10 @@ class Kubelet:
         """
         lease = self.lease
         assert lease is not None
+        if not self._request(self.state.authorize, "update", lease):
+            return  # the renewal is refused: the schedule stays stopped
         lease.restart(self.env.now)
-        self.state.update(lease)
+        self._request(self.state.update, lease)
         if fresh:
             self._post_node_status()
         elif self.status.differs():
@@ -178,9 +234,13 @@ class Kubelet:
             node.ever_ready = node.ever_ready or ready
         node.ready_reason, node.ready_message = ("", "") if st.ready is ConditionStatus.TRUE else ("KubeletNotReady", st.ready_message)
         node.heartbeat_s = now
-        self.state.update(node)
+        self._request(self.state.patch, node, "status")  # PatchNodeStatus
 
     def _on_power(self, on: bool) -> None:
+        self._effective = on and self.host.reaches_control_plane and self._authenticated
+        if on and not self._authenticated:
+            self._retry_lease()  # booted, but its certificate is refused: it cannot register or renew
+            return
         if not on:
             self._stop_lease()
             for worker in list(self.workers.values()):
@@ -321,7 +381,7 @@ class Kubelet:
     def finalize_deletion(self, pod: Pod) -> None:
         """Containers are gone: remove the pod from the API (delete with grace 0)."""
         if self.state.get("Pod", pod.key) is pod and self.connected:
-            self.state.delete("Pod", pod.key, grace_s=0)  # else the relist on reconnect finishes it
+            self._request(self.state.delete, "Pod", pod.key, 0)  # else the relist on reconnect finishes it
 
     def evict(self, worker: PodWorker, message: str) -> None:
         """Node-pressure eviction of one pod (``evictPod``): Evicted event, containers killed at once."""

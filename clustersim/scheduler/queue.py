@@ -140,6 +140,13 @@ class SchedulingQueue:
         self._unschedulable[info.pod.key] = info
         self._arm_flush_timer()
 
+    def add_after_error(self, info: QueuedPod) -> None:
+        """A pod whose binding failed with an error (not unschedulable) waits out its back-off
+        (``handleSchedulingFailure``: a pod with no unschedulable plugins goes to backoffQ)."""
+        self._infos[info.pod.key] = info
+        info.failed_at = info.timestamp = self.env.now
+        self._push_backoff(info)
+
     # ---- moving
     def move_all_to_active_or_backoff(self) -> None:
         """A cluster event may have made unschedulable pods schedulable."""

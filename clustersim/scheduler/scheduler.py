@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from simpy.events import Timeout
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import Node, PersistentVolumeClaim, Pod, PodDisruptionBudget, ReplicaSet, Service, StatefulSet
 from clustersim.api.types import LabelSelector
 from clustersim.apiserver import ADDED, DELETED, ClusterState
@@ -287,9 +288,9 @@ class Scheduler:
                     suffix = ""
             self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "FailedScheduling",
                            failed_scheduling_message(total, reasons, suffix), "", "Warning")
-            if not pod.status.unschedulable:  # handleSchedulingFailure: PodScheduled=False, reason Unschedulable
-                pod.status.unschedulable = True
-                self.state.update(pod)
+            if not pod.status.unschedulable and self._try(self.state.authorize, "patch", pod, "status"):
+                pod.status.unschedulable = True  # handleSchedulingFailure: PodScheduled=False, reason Unschedulable
+                self.state.patch(pod, "status")
             nom = pod.status.nominated_node_name
             if nom and pod.meta.uid not in self.nominated and nom in self.nodes.index:
                 self.nodes.add_pod(pod, nom)  # still nominated: keep holding the room there
@@ -309,9 +310,9 @@ class Scheduler:
         if cfg.node_eval_s > 0 and self._examined:
             delay += cfg.node_eval_s * math.ceil(self._examined / cfg.parallelism)
         if delay > 0:
-            Timeout(self.env, delay).callbacks.append(lambda _e: self._bind(pod, node))  # type: ignore[union-attr]
+            Timeout(self.env, delay).callbacks.append(lambda _e: self._bind(pod, node, info))  # type: ignore[union-attr]
         else:
-            self._bind(pod, node)
+            self._bind(pod, node, info)
         return node
 
     def _evaluate_nominated(self, fw: Framework, state: CycleState, pod: Pod) -> int | None:
@@ -327,14 +328,19 @@ class Scheduler:
         self._examined = 1
         return i
 
-    def _bind(self, pod: Pod, node: str) -> None:
+    def _bind(self, pod: Pod, node: str, info: QueuedPod | None = None) -> None:
         if not getattr(self.state, "connected", True):
-            self.state.gate.hold(lambda: self._bind(pod, node))  # type: ignore[attr-defined]
+            self.state.gate.hold(lambda: self._bind(pod, node, info))  # type: ignore[attr-defined]
             return
         if self.state.get("Pod", pod.key) is not pod or pod.terminating:
             self.nodes.remove_pod(pod)
             return
-        self._bind_claims(pod, node)
+        try:
+            self._bind_claims(pod, node)
+            self.state.authorize("create", pod, "binding")
+        except StatusError as err:
+            self._binding_failed(pod, info, err)
+            return
         pod.status.unschedulable = False
         self.state.bind(pod, node)
         self.rec.pod_mark(pod.meta.uid, "scheduled_s")
@@ -343,6 +349,16 @@ class Scheduler:
                        f"Successfully assigned {pod.key} to {node}", node)
         self._level()
 
+    def _binding_failed(self, pod: Pod, info: QueuedPod | None, err: StatusError) -> None:
+        """``handleBindingCycleError``: forget the assumed pod, FailedScheduling, back to the queue with back-off."""
+        self.nodes.remove_pod(pod)
+        self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "FailedScheduling",
+                       f'running Bind plugin "DefaultBinder": {err.message}', "", "Warning")
+        if info is not None and self.state.get("Pod", pod.key) is pod:
+            self.queue.add_after_error(info)
+            self._level()
+        self.queue.move_all_to_active_or_backoff()  # the room it held is free again (AssignedPodDelete)
+
     def _bind_claims(self, pod: Pod, node: str) -> None:
         """VolumeBinding's PreBind: provision unbound WaitForFirstConsumer claims in the node's zone."""
         for v in pod.spec.volumes:
@@ -350,6 +366,7 @@ class Scheduler:
                 continue
             pvc = self.state.get("PersistentVolumeClaim", f"{pod.meta.namespace}/{v.claim}")
             if pvc is not None and pvc.zone is None:
+                self.state.authorize("update", pvc)  # refused: nothing is provisioned, the binding fails
                 i = self.nodes.index.get(node)
                 pvc.zone = self.nodes.labels[i].get("topology.kubernetes.io/zone") if i is not None else None
                 self.nodes.set_claim_zone(pvc.key, pvc.zone)
@@ -395,7 +412,7 @@ class Scheduler:
             self.rec.event("Pod", v.meta.namespace, v.meta.name, "Preempted",
                            f"Preempted by pod {pod.meta.uid} on node {node}", node, "Normal")
             if self.state.get("Pod", v.key) is v and not v.terminating:
-                self.state.delete("Pod", v.key)
+                self._try(self.state.delete, "Pod", v.key)
         # lower-priority pods nominated to the same node lose their nomination (prepareCandidate)
         for uid, n in list(self.nominated.items()):
             entry = self.nodes.assigned.get(uid)
@@ -404,9 +421,9 @@ class Scheduler:
                 del self.nominated[uid]
                 self.nodes.remove_pod(other)
                 other.status.nominated_node_name = ""
-                self.state.update(other)
+                self._try(self.state.patch, other, "status")
         pod.status.nominated_node_name = node
-        self.state.update(pod)
+        self._try(self.state.patch, pod, "status")
         # hold the room on the nominated node so that pods of equal or lower priority do not take it
         # (schedule_one lifts it for higher-priority pods, as addNominatedPods does)
         self.nodes.add_pod(pod, node)
@@ -414,6 +431,15 @@ class Scheduler:
         self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "Nominated",
                        f"Nominated node {node} after preempting {len(best.victims)} pod(s)", node, "Normal")
         return node, ""
+
+    @staticmethod
+    def _try(call: Any, *args: Any) -> bool:
+        """A request whose refusal the scheduler only logs (preemption's deletes and nominations)."""
+        try:
+            call(*args)
+        except StatusError:
+            return False
+        return True
 
     # ---- the two cycle paths
     def _want_for(self, n: int, percentage: int) -> int:

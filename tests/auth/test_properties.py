@@ -114,3 +114,43 @@ def test_rules_cover_themselves_and_a_covered_set_allows_no_less(rs: tuple[Polic
     for req in reqs:
         if any(rule_allows(req, r) for r in rs):
             assert any(rule_allows(req, r) for r in owner)
+
+
+class _Clock:
+    now = 0.0
+
+
+@settings(max_examples=80, deadline=None)
+@given(policies(), st.lists(st.tuples(requests(), st.one_of(st.none(), bindings())), min_size=1, max_size=10))
+def test_the_decision_cache_answers_as_the_authorizer(objs: list, steps: list) -> None:
+    """Each check through the request filter's cache equals an uncached decision, while bindings come and go."""
+    from clustersim.api.errors import Forbidden
+    from clustersim.auth.attributes import register_resource
+    from clustersim.auth.authn import Authenticator
+    from clustersim.auth.filters import RequestFilter
+    from clustersim.auth.identity import Identity
+
+    for kind, res in (("Pods", "pods"), ("Deployments", "deployments"), ("Nodes", "nodes")):
+        register_resource(f"Test{kind}", "", res)
+    policy = Policy.of(objs)
+    chain = build_authorizer(policy)
+    filt = RequestFilter(_Clock(), chain, policy)
+    authn = Authenticator(_Clock())
+    creds: dict = {}
+    for req, change in steps:
+        if change is not None:
+            policy.put(change)
+        if not req.resource_request:
+            continue
+        user = req.user
+        cred = creds.get(user) or creds.setdefault(user, authn.issue(Identity(user.name, user.groups)))
+        kind = "Test" + {"pods": "Pods", "deployments": "Deployments", "nodes": "Nodes"}[req.resource]
+        attrs = Attributes(cred.user, req.verb, req.namespace, "", req.resource, req.subresource, req.name)
+        want = chain.authorize(attrs).decision is Decision.ALLOW
+        for _ in range(2):  # the second answer comes from the cache
+            try:
+                filt.check(cred, req.verb, kind, req.namespace, req.name, req.subresource)
+                got = True
+            except Forbidden:
+                got = False
+            assert got is want

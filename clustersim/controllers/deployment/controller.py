@@ -282,7 +282,7 @@ class DeploymentController(Controller):
         self.rec.level("updated_replicas", st.updated_replicas, ns, name)
         self.rec.level("available_replicas", st.available_replicas, ns, name)
         if changed:
-            self.state.update(d)
+            self.state.update(d, "status")
         if d.spec.progress_deadline_s is not None and st.conditions["Progressing"][1] == "ReplicaSetUpdated":
             # requeueStuckDeployment: check again when the deadline could have passed
             last = st.conditions["Progressing"][2]

@@ -291,7 +291,7 @@ class HorizontalPodAutoscalerController(Controller):
         if desired != current:
             target.spec.replicas = desired
             target.meta.generation += 1
-            self.state.update(target)
+            self.state.update(target, "scale")
             self._store_scale_event(hpa, current, desired, now)
             hpa.last_scale_s = now
             self.rec.event("HorizontalPodAutoscaler", ns, hpa.meta.name, "SuccessfulRescale",
@@ -301,7 +301,7 @@ class HorizontalPodAutoscalerController(Controller):
 
     def _status(self, hpa: HorizontalPodAutoscaler, current: int, desired: int, values: list[int | None]) -> None:
         hpa.current_replicas, hpa.desired_replicas, hpa.current_metrics = current, desired, tuple(values)
-        self.state.update(hpa)
+        self.state.update(hpa, "status")
         ns, name = hpa.meta.namespace, hpa.meta.name
         self.rec.level("hpa_desired_replicas", desired, ns, name)
         if values and values[0] is not None:
