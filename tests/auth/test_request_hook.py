@@ -42,7 +42,7 @@ def test_a_default_cluster_is_never_refused_and_every_component_has_its_identity
     assert expected <= users, expected - users
     decided = sim.auth.filter.decided
     assert ("system:kube-scheduler", "create", "pods", "binding", True) in decided
-    assert ("system:node:n-0", "update", "pods", "status", True) in decided
+    assert ("system:node:n-0", "patch", "pods", "status", True) in decided
     assert ("system:serviceaccount:kube-system:replicaset-controller", "update", "replicasets", "status", True) in decided
     assert all(allowed for *_, allowed in decided)
 
