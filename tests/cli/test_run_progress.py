@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from clustersim.sim import build
-from tests.conftest import ROOT, make_config
+from tests.conftest import ROOT, cli, make_config
 
 CRASH = {"faults": [{"name": "NodeCrash", "args": {"at_s": 100, "nodes": ["n-3"]}}]}
 
@@ -56,8 +56,11 @@ def _run_cli(tmp_path: Path, *extra: str, tty: bool) -> str:
     return b"".join(chunks).decode(errors="replace")
 
 
-def test_the_bar_shows_on_a_terminal_and_not_otherwise(tmp_path: Path) -> None:
+def test_the_bar_shows_on_a_terminal_and_not_otherwise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     on_tty = _run_cli(tmp_path, tty=True)
     assert "simulating" in on_tty and "900/900 sim s" in on_tty
-    assert "simulating" not in _run_cli(tmp_path, tty=False)
-    assert "simulating" not in _run_cli(tmp_path, "--quiet", tty=True)
+    monkeypatch.setenv("CLUSTERSIM_PROGRESS_DELAY_S", "0")
+    args = ("run", str(ROOT / "configs" / "quickstart.yaml"), "--out", str(tmp_path / "p"), "--no-plot")
+    assert "simulating" not in cli(*args).stderr  # not a terminal
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    assert "simulating" not in cli(*args, "--quiet").stderr

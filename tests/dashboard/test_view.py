@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from clustersim.dashboard import write_run_page
@@ -12,7 +10,7 @@ from clustersim.dashboard.data import fault_phases, node_states, request_success
 from clustersim.dashboard.page import PANEL_NAMES
 from clustersim.output import write_outputs
 from clustersim.rundir import read_run
-from tests.conftest import run_config
+from tests.conftest import cli, run_config
 
 
 def test_the_page_is_self_contained(quickstart_page: tuple[Path, list[str]]) -> None:
@@ -53,14 +51,11 @@ def test_fault_phases_follow_the_critical_path(quickstart_page: tuple[Path, list
 
 
 def test_cli_view_writes_run_and_sweep_pages_and_refuses_bad_folders(sweep_page: tuple[Path, list[str]], tmp_path: Path) -> None:
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "clustersim", "view", *args], capture_output=True, text=True, check=False)
-
     page, names = sweep_page
     assert {"sweep-summary", "sweep-points", "sweep-runs", "sweep-curves"} <= set(names)
     out = tmp_path / "s.html"
-    ok = cli(str(page.parent), "--out", str(out))
-    assert ok.returncode == 0 and out.stat().st_size > 100_000
+    ok = cli("view", str(page.parent), "--out", str(out))
+    assert ok.exit_code == 0 and out.stat().st_size > 100_000
     for bad in ("/nonexistent/run", str(tmp_path)):
-        proc = cli(bad)
-        assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+        res = cli("view", bad)
+        assert res.exit_code == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from clustersim.config import ConfigError, load_config
 from clustersim.data import DATASETS, DataFile, Dataset, FetchError, cache_dir, catalog, fetch, resolve
-from tests.conftest import ROOT, shared_path
+from tests.conftest import ROOT, cli, shared_path
 
 
 def _dataset(src: Path, name: str = "tiny", body: bytes = b"t_s,node,event\n1,a,remove\n") -> Dataset:
@@ -78,17 +76,14 @@ def test_missing_data_names_the_fetch_command(cache: Path) -> None:
 
 
 def test_cli_fetch_errors_are_one_line_exit_2_or_1(tmp_path: Path, cache: Path) -> None:
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "clustersim", "data", *args], capture_output=True, text=True, check=False)
-
-    bad = cli("fetch", "nope")
-    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "known: openb, google-2019" in bad.stderr
+    bad = cli("data", "fetch", "nope")
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "known: openb, google-2019" in bad.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
-    missing = cli("fetch", "openb", "--from", str(empty))
-    assert missing.returncode == 1 and "no openb_node_list_all_node.csv" in missing.stderr and "Traceback" not in missing.stderr
-    listing = cli("list")
-    assert listing.returncode == 0 and "data:openb/openb_pod_list_default.csv" in listing.stdout and "not fetched" in listing.stdout
+    missing = cli("data", "fetch", "openb", "--from", str(empty))
+    assert missing.exit_code == 1 and "no openb_node_list_all_node.csv" in missing.stderr and "Traceback" not in missing.stderr
+    listing = cli("data", "list")
+    assert listing.exit_code == 0 and "data:openb/openb_pod_list_default.csv" in listing.stdout and "not fetched" in listing.stdout
 
 
 def test_the_catalogue_checksums_are_those_of_the_reference_copies(tmp_path: Path, cache: Path) -> None:

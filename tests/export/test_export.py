@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from prometheus_client.openmetrics.parser import text_string_to_metric_families
 from clustersim.export import write_openmetrics, write_tidy
 from clustersim.kubectl.snapshot import pods_at
 from clustersim.rundir import RunDir
+from tests.conftest import cli
 from tests.kubectl.conftest import story  # noqa: F401  (the shared run)
 
 
@@ -92,12 +92,10 @@ def test_tidy_frames_round_trip(story: RunDir, tmp_path: Path, fmt: str) -> None
 
 def test_cli_export_and_its_bad_input(story: RunDir, tmp_path: Path) -> None:  # noqa: F811
     out = tmp_path / "m.om"
-    ok = subprocess.run([sys.executable, "-m", "clustersim", "export", str(story.path), "--out", str(out)],
-                        capture_output=True, text=True, check=False)
-    assert ok.returncode == 0 and "samples in" in ok.stdout and out.read_text().endswith("# EOF\n")
-    bad = subprocess.run([sys.executable, "-m", "clustersim", "export", str(tmp_path), "--format", "csv"],
-                         capture_output=True, text=True, check=False)
-    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "not a run folder" in bad.stderr
+    ok = cli("export", str(story.path), "--out", str(out))
+    assert ok.exit_code == 0 and "samples in" in ok.stdout and out.read_text().endswith("# EOF\n")
+    bad = cli("export", str(tmp_path), "--format", "csv")
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "not a run folder" in bad.stderr
 
 
 def test_promtool_creates_blocks_from_it(story: RunDir, tmp_path: Path) -> None:  # noqa: F811

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from clustersim.kubectl import get
 from clustersim.kubectl.format import human_duration, tabwrite
 from clustersim.rundir import RunDir
+from tests.conftest import cli
 
 TIMES = (0.5, 30.0, 59.0, 65.0, 115.0, 140.0, 200.0, 299.0)
 
@@ -127,18 +128,21 @@ def test_tabwriter_pads_like_kubectl() -> None:
     assert tabwrite([["NAME", "CPU"], ["n", "5m"]], terminated=True) == "NAME   CPU   \nn      5m    \n"
 
 
-def test_cli_bad_run_dir_is_one_line_and_exit_2(tmp_path: object, story: RunDir) -> None:
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "clustersim", *args], capture_output=True, text=True, check=False)
-
+def test_cli_bad_run_dir_is_one_line_and_exit_2(story: RunDir) -> None:
     for args in (("get", "pods", "/nonexistent/run"), ("describe", "node", "n-0", str(story.path.parent)),
                  ("events", str(story.path / "events.parquet")), ("top", "pods", "/nonexistent")):
-        proc = cli(*args)
-        assert proc.returncode == 2, (args, proc.stderr)
-        assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+        res = cli(*args)
+        assert res.exit_code == 2, (args, res.stderr)
+        assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ") and "Traceback" not in res.stderr
     missing = cli("describe", "pod", "nope", str(story.path))
-    assert missing.returncode == 1 and 'pods "nope" not found' in missing.stderr
+    assert missing.exit_code == 1 and 'pods "nope" not found' in missing.stderr
     ok = cli("get", "po", str(story.path), "--at", "1m5s", "-o", "wide")
-    assert ok.returncode == 0 and ok.stdout.splitlines()[0].startswith("NAME") and "n-1" in ok.stdout
+    assert ok.exit_code == 0 and ok.stdout.splitlines()[0].startswith("NAME") and "n-1" in ok.stdout
     bad_time = cli("get", "pods", str(story.path), "--at", "soon")
-    assert bad_time.returncode == 2 and "--at" in bad_time.stderr
+    assert bad_time.exit_code == 2 and "--at" in bad_time.stderr
+
+
+def test_one_subprocess_run_of_the_console_command(story: RunDir) -> None:
+    proc = subprocess.run([sys.executable, "-m", "clustersim", "get", "nodes", str(story.path), "--at", "200"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and "n-1    NotReady" in proc.stdout
