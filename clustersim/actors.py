@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from clustersim.apiserver import ClusterState
+from clustersim.config.bounds import Bounded
 from clustersim.config.models import SimConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Infrastructure
@@ -16,8 +17,8 @@ from clustersim.metrics.recorder import Recorder
 __all__ = ["ActorArgs", "ActorContext", "check_at", "check_deployment", "edit_deployment", "node_names", "node_zones"]
 
 
-class ActorArgs(BaseModel):
-    """Base of fault and workload args: unknown keys are errors; ``check`` resolves references."""
+class ActorArgs(Bounded):
+    """Base of fault and workload args: unknown keys are errors, numbers bounded (config/bounds.py); ``check`` resolves references."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -33,6 +33,10 @@ _RE = re.compile(
 )
 
 
+_MAX_LEN = 64  # resource.Quantity keeps at most 18 significant digits; longer text is not a real quantity
+_MAX_EXP = 30
+
+
 class QuantityError(ValueError):
     """A string that is not a valid Kubernetes quantity."""
 
@@ -55,12 +59,16 @@ def parse_quantity(value: str | int | float) -> Fraction:
             raise QuantityError(f"quantity {value!r} is not finite")
         return Fraction(str(value))
     text = str(value).strip()
-    m = _RE.match(text)
+    m = _RE.match(text) if len(text) <= _MAX_LEN else None
     if m is None:
-        raise QuantityError(f"quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': {value!r}")
+        shown = repr(value) if len(text) <= _MAX_LEN else f"{text[:20]!r}... ({len(text)} characters)"
+        raise QuantityError(f"not a quantity: {shown} (a number with an optional suffix: m, k, M, G, T, Ki, Mi, Gi, Ti, or an exponent like e3)")
     number = Fraction(m.group("num"))
     if m.group("exp"):
-        number *= Fraction(10) ** int(m.group("exp")[1:])
+        exp = int(m.group("exp")[1:])
+        if abs(exp) > _MAX_EXP:  # 10**1e9 would never finish
+            raise QuantityError(f"quantity {value!r}: exponent out of range (at most e{_MAX_EXP})")
+        number *= Fraction(10) ** exp
     else:
         suffix = m.group("suffix") or ""
         number *= _BINARY[suffix] if suffix in _BINARY else _DECIMAL[suffix]

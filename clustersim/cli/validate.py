@@ -9,6 +9,7 @@ import click
 from clustersim.cli.common import cli, fail
 from clustersim.config.errors import ConfigError
 from clustersim.config.load import load_config, parse_overrides
+from clustersim.config.size import run_size
 
 
 @cli.command("validate")
@@ -38,10 +39,14 @@ def validate_cmd(configs: tuple[Path, ...], sets: tuple[str, ...], lenient: bool
                 continue
             if is_experiment(path):
                 exp = load_experiment(path)
-                click.echo(f"{path}: ok (experiment, {exp.n_points} design points x {exp.spec.replications} replications)")
+                reps = exp.spec.replications
+                most = f", up to {exp.spec.precision.max_replications:,} with precision" if exp.spec.precision else ""
+                size = f"; largest run: {exp.largest.describe()}" if exp.largest else ""
+                click.echo(f"{path}: ok (experiment, {exp.n_points:,} design points x {reps:,} replications = "
+                           f"{exp.n_points * reps:,} runs{most}{size})")
             else:
-                load_config(path, overrides)
-                click.echo(f"{path}: ok")
+                cfg = load_config(path, overrides)
+                click.echo(f"{path}: ok ({run_size(cfg).describe()})")
     except ConfigError as e:
         fail(str(e))
 

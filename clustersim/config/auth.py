@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from clustersim.config.bounds import Bounded, Period
 
 __all__ = ["AggregationRuleConfig", "AuthConfig", "ClusterRoleBindingConfig", "ClusterRoleConfig", "NamespaceConfig",
            "RoleBindingConfig", "RoleConfig", "RoleRefConfig", "RuleConfig", "ServiceAccountConfig", "SubjectConfig",
@@ -21,8 +23,8 @@ Pos = Annotated[float, Field(gt=0)]
 Names = tuple[str, ...]
 
 
-class Strict(BaseModel):
-    """Unknown keys are errors; configs are immutable (as ``models.Strict``, which imports this module)."""
+class Strict(Bounded):
+    """Unknown keys are errors; configs are immutable; numbers bounded (as ``models.Strict``, which imports this module)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -34,9 +36,9 @@ class AuthConfig(Strict):
         ("Node", "RBAC"), description="--authorization-mode, in order (kubeadm's default Node,RBAC); system:masters is always allowed.")
     node_authorizer_selectors: bool = Field(True, description="AuthorizeNodeWithSelectors feature gate (on by default since v1.32): a kubelet reads only its own Node and lists only its pods.")
     use_service_account_credentials: bool = Field(True, description="kube-controller-manager --use-service-account-credentials (kubeadm sets it): each controller calls as its own ServiceAccount; off, all call as system:kube-controller-manager.")
-    kubelet_client_certificate_validity_s: Pos = Field(31_536_000.0, description="Lifetime of a kubelet's client certificate (kubeadm signs for one year).")
+    kubelet_client_certificate_validity_s: Period = Field(31_536_000.0, description="Lifetime of a kubelet's client certificate (kubeadm signs for one year).")
     rotate_kubelet_client_certificates: bool = Field(True, description="kubelet rotateCertificates: a new certificate is requested at 70-90 % of the old one's lifetime (certificate manager jitter).")
-    service_account_token_validity_s: Pos = Field(3600.0, description="Lifetime of the controllers' and addons' ServiceAccount tokens (TokenRequest expirationSeconds).")
+    service_account_token_validity_s: Period = Field(3600.0, description="Lifetime of the controllers' and addons' ServiceAccount tokens (TokenRequest expirationSeconds).")
     rotate_service_account_tokens: bool = Field(True, description="Tokens are refreshed once 80 % of their lifetime has passed (client-go / kubelet token manager).")
 
 

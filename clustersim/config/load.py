@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from clustersim.config.errors import ConfigError
+from clustersim.config.errors import ConfigError, describe_validation_error
 from clustersim.config.models import SimConfig
 from clustersim.util.strict_yaml import YAMLInputError, load_yaml, parse_yaml
 
@@ -49,19 +49,6 @@ def _apply(data: dict[str, Any], dotted: str, value: Any) -> None:
             raise ConfigError("--set", dotted, f"{'.'.join(parts[:i])} is not a mapping")
 
 
-_UNION_TAGS = {"str", "int", "float", "bool", "none", "list", "dict", "tuple"}
-
-
-def _loc(loc: tuple[Any, ...]) -> str:
-    """Pydantic's error location as a dotted path, without its union-member and validator tags."""
-    parts = []
-    for p in loc:
-        if isinstance(p, str) and (p in _UNION_TAGS or p.startswith(("function-", "tuple[", "list[", "literal["))):
-            continue
-        parts.append(str(p))
-    return ".".join(parts)
-
-
 def validate_dict(data: Any, source: str) -> SimConfig:
     """Validate a parsed config (pydantic, then names and references); raise ConfigError."""
     if not isinstance(data, dict):
@@ -78,18 +65,11 @@ def validate_dict(data: Any, source: str) -> SimConfig:
     try:
         cfg = SimConfig.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        msg = err["msg"].removeprefix("Value error, ")
-        loc = _loc(err["loc"])
-        head = msg.split(": ", 1)[0] if ": " in msg else ""
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "value_error" and head and head.replace(".", "").replace("_", "").isalnum():
-            # a model validator names the field it rejects: "field: message"
-            msg = msg.split(": ", 1)[1]
-            loc = f"{loc}.{head}" if loc else head
-        raise ConfigError(source, loc, msg) from None
+        raise ConfigError(source, *describe_validation_error(e)) from None
     check_references(cfg, source)
+    from clustersim.config.size import check_size
+
+    check_size(cfg, source)
     return cfg
 
 

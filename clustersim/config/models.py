@@ -10,9 +10,8 @@ import dataclasses
 import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from clustersim.api.quantity import QuantityError, parse_quantity
 from clustersim.config.auth import (
     AuthConfig,
     ClusterRoleBindingConfig,
@@ -23,6 +22,22 @@ from clustersim.config.auth import (
     ServiceAccountConfig,
     UserConfig,
 )
+from clustersim.config.bounds import (
+    MAX_PODS,
+    MAX_QUANTITY,
+    Bounded,
+    NodeCount,
+    Period,
+    PerSecond,
+    PosSeconds,
+    Quantity,
+    Replicas,
+    Resources,
+    RunSeconds,
+    Seconds,
+    at_most,
+    check_quantity,
+)
 
 __all__ = [
     "ApiServerConfig", "ClusterConfig", "ContainerConfig", "ControllerManagerConfig", "DeploymentConfig",
@@ -31,26 +46,16 @@ __all__ = [
 ]
 
 
-def _quantity(value: Any) -> Any:
-    try:
-        q = parse_quantity(value)
-    except QuantityError as e:
-        raise ValueError(str(e)) from None
-    if q < 0:
-        raise ValueError(f"negative quantity {value!r}")
-    return value
-
-
-Quantity = Annotated[str | int | float, AfterValidator(_quantity)]
 # pkg/apis/scheduling/types.go: SystemClusterCritical / SystemNodeCritical
 SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical": 2_000_000_000, "system-node-critical": 2_000_001_000}
-NonNeg = Annotated[float, Field(ge=0)]
-Pos = Annotated[float, Field(gt=0)]
+NonNeg = Seconds  # durations (config/bounds.py: finite, at most MAX_SECONDS)
+Pos = PosSeconds
+MiB = Annotated[float, Field(gt=0, le=MAX_QUANTITY / 2**20)]
 IntOrPercent = int | str | None
 
 
-class Strict(BaseModel):
-    """Base: unknown keys are errors; configs are immutable once validated."""
+class Strict(Bounded):
+    """Base: unknown keys are errors; configs are immutable once validated; numbers bounded (config/bounds.py)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -66,28 +71,28 @@ class ApiServerConfig(Strict):
 class KubeletConfig(Strict):
     """kubelet and container runtime timings."""
 
-    node_status_update_frequency_s: Pos = Field(10.0, description="nodeStatusUpdateFrequency (pkg/kubelet/apis/config/v1beta1/defaults.go).")
-    node_lease_duration_s: Pos = Field(40.0, description="nodeLeaseDurationSeconds; the lease is renewed every 0.25 x this (pkg/kubelet/kubelet.go nodeLeaseRenewIntervalFraction).")
-    container_backoff_initial_s: Pos = Field(10.0, description="CrashLoopBackOff initial delay (pkg/kubelet/kubelet.go containerBackOffPeriod).")
-    container_backoff_max_s: Pos = Field(300.0, description="CrashLoopBackOff cap (MaxContainerBackOff); an entry resets after 2 x this without a restart.")
-    image_backoff_initial_s: Pos = Field(10.0, description="ImagePullBackOff initial delay (pkg/kubelet/kubelet.go imageBackOffPeriod).")
-    image_backoff_max_s: Pos = Field(300.0, description="ImagePullBackOff cap (MaxImageBackOff).")
+    node_status_update_frequency_s: Period = Field(10.0, description="nodeStatusUpdateFrequency (pkg/kubelet/apis/config/v1beta1/defaults.go).")
+    node_lease_duration_s: Period = Field(40.0, description="nodeLeaseDurationSeconds; the lease is renewed every 0.25 x this (pkg/kubelet/kubelet.go nodeLeaseRenewIntervalFraction).")
+    container_backoff_initial_s: Period = Field(10.0, description="CrashLoopBackOff initial delay (pkg/kubelet/kubelet.go containerBackOffPeriod).")
+    container_backoff_max_s: Period = Field(300.0, description="CrashLoopBackOff cap (MaxContainerBackOff); an entry resets after 2 x this without a restart.")
+    image_backoff_initial_s: Period = Field(10.0, description="ImagePullBackOff initial delay (pkg/kubelet/kubelet.go imageBackOffPeriod).")
+    image_backoff_max_s: Period = Field(300.0, description="ImagePullBackOff cap (MaxImageBackOff).")
     serialize_image_pulls: bool = Field(True, description="serializeImagePulls: one image pull at a time per node.")
-    max_pods: int = Field(110, gt=0, description="maxPods: node allocatable pods when a pool does not set it.")
-    pleg_relist_period_s: Pos = Field(1.0, description="genericPlegRelistPeriod: a container exit is noticed at the next relist.")
+    max_pods: Annotated[int, Field(gt=0), at_most(MAX_PODS, "pods")] = Field(110, description="maxPods: node allocatable pods when a pool does not set it.")
+    pleg_relist_period_s: Period = Field(1.0, description="genericPlegRelistPeriod: a container exit is noticed at the next relist.")
     pleg_relist_threshold_s: Pos = Field(180.0, description="genericPlegRelistThreshold (pkg/kubelet/kubelet.go): with no relist finished for this long, PLEG is not healthy and the node reports Ready=False.")
-    image_pull_bandwidth_mib_s: Pos = Field(50.0, description="Registry download speed per node, MiB/s (simulator parameter).")
+    image_pull_bandwidth_mib_s: Annotated[float, Field(gt=0, le=1e9)] = Field(50.0, description="Registry download speed per node, MiB/s (simulator parameter).")
     image_pull_overhead_s: NonNeg = Field(0.5, description="Fixed cost of a pull: resolve, auth, unpack start (simulator parameter).")
     container_start_s: NonNeg = Field(0.5, description="Runtime time to create and start a container (simulator parameter).")
-    housekeeping_period_s: Pos = Field(2.0, description="housekeepingPeriod (pkg/kubelet/kubelet.go): after a kubelet restart, containers of pods deleted meanwhile are killed at the first housekeeping.")
+    housekeeping_period_s: Period = Field(2.0, description="housekeepingPeriod (pkg/kubelet/kubelet.go): after a kubelet restart, containers of pods deleted meanwhile are killed at the first housekeeping.")
     eviction_hard: dict[str, str] = Field({"memory.available": "100Mi", "nodefs.available": "10%", "nodefs.inodesFree": "5%", "imagefs.available": "15%"},
                                           description="evictionHard (pkg/kubelet/eviction/defaults_linux.go); memory.available and imagefs.available are observed, nodefs signals have no usage model.")
-    eviction_monitoring_period_s: Pos = Field(10.0, description="evictionMonitoringPeriod: how often the eviction manager synchronizes under pressure.")
+    eviction_monitoring_period_s: Period = Field(10.0, description="evictionMonitoringPeriod: how often the eviction manager synchronizes under pressure.")
     eviction_pressure_transition_period_s: NonNeg = Field(300.0, description="evictionPressureTransitionPeriod: a pressure condition stays this long after its last threshold crossing.")
     image_gc_high_threshold_percent: int = Field(85, ge=0, le=100, description="imageGCHighThresholdPercent: image GC runs when the image filesystem is this full.")
     image_gc_low_threshold_percent: int = Field(80, ge=0, le=100, description="imageGCLowThresholdPercent: image GC frees space down to this.")
     image_minimum_gc_age_s: NonNeg = Field(120.0, description="imageMinimumGCAge: younger unused images are kept.")
-    image_gc_period_s: Pos = Field(300.0, description="ImageGCPeriod (pkg/kubelet/kubelet.go): how often image GC checks the image filesystem.")
+    image_gc_period_s: Period = Field(300.0, description="ImageGCPeriod (pkg/kubelet/kubelet.go): how often image GC checks the image filesystem.")
 
     @field_validator("eviction_hard")
     @classmethod
@@ -100,7 +105,7 @@ class KubeletConfig(Strict):
                 if not 0 <= float(value[:-1]) <= 100:
                     raise ValueError(f"{signal}: percentage {value!r} is not between 0% and 100%")
             else:
-                _quantity(value)
+                check_quantity(value)
         return v
 
     @model_validator(mode="after")
@@ -113,9 +118,9 @@ class KubeletConfig(Strict):
 class LeaderElectionConfig(Strict):
     """Leader election of a replicated control-plane component (--leader-elect-* flags; componentbaseconfig defaults)."""
 
-    lease_duration_s: Pos = Field(15.0, description="--leader-elect-lease-duration: a standby takes over this long after the last renewal.")
-    renew_deadline_s: Pos = Field(10.0, description="--leader-elect-renew-deadline: a leader that cannot renew for this long stops leading.")
-    retry_period_s: Pos = Field(2.0, description="--leader-elect-retry-period: renewals and acquisition attempts happen this often.")
+    lease_duration_s: Period = Field(15.0, description="--leader-elect-lease-duration: a standby takes over this long after the last renewal.")
+    renew_deadline_s: Period = Field(10.0, description="--leader-elect-renew-deadline: a leader that cannot renew for this long stops leading.")
+    retry_period_s: Period = Field(2.0, description="--leader-elect-retry-period: renewals and acquisition attempts happen this often.")
 
     @model_validator(mode="after")
     def _order(self) -> LeaderElectionConfig:
@@ -129,15 +134,15 @@ class ControllerManagerConfig(Strict):
 
     controllers: tuple[str, ...] = Field(("Deployment", "ReplicaSet", "NodeLifecycle", "TaintEviction", "PodGC", "Disruption", "EndpointSlice", "StatefulSet", "DaemonSet", "Job",
                                                            "CronJob", "HorizontalPodAutoscaler", "ClusterRoleAggregation"), description="Controllers to run, by name.")
-    node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
+    node_monitor_period_s: Period = Field(5.0, description="--node-monitor-period (pkg/controller/apis/config/v1alpha1/defaults.go).")
     replicas: int = Field(1, ge=1, description="kube-controller-manager instances; one leads, the others stand by.")
     leader_election: LeaderElectionConfig = Field(LeaderElectionConfig(), description="Leader election of the controller-manager.")
     endpointslice_max_endpoints_per_slice: int = Field(100, ge=1, le=1000, description="--max-endpoints-per-slice (pkg/controller/endpointslice/config/v1alpha1/defaults.go).")
     endpointslice_updates_batch_period_s: NonNeg = Field(0.0, description="--endpointslice-updates-batch-period: pod changes within this window are written in one update (0: none).")
     node_monitor_grace_period_s: Pos = Field(50.0, description="--node-monitor-grace-period: 50 s since v1.32, 40 s before (kubernetes/kubernetes#126287).")
     node_startup_grace_period_s: Pos = Field(60.0, description="--node-startup-grace-period.")
-    node_eviction_rate: NonNeg = Field(0.1, description="--node-eviction-rate, nodes/s tainted per healthy zone.")
-    secondary_node_eviction_rate: NonNeg = Field(0.01, description="--secondary-node-eviction-rate, for partially disrupted zones larger than the threshold.")
+    node_eviction_rate: Annotated[float, Field(ge=0, le=1e6)] = Field(0.1, description="--node-eviction-rate, nodes/s tainted per healthy zone.")
+    secondary_node_eviction_rate: Annotated[float, Field(ge=0, le=1e6)] = Field(0.01, description="--secondary-node-eviction-rate, for partially disrupted zones larger than the threshold.")
     large_cluster_size_threshold: int = Field(50, ge=0, description="--large-cluster-size-threshold (nodes in a zone).")
     enable_taint_manager: bool = Field(True, description="--enable-taint-manager (removed in v1.27): false is the legacy path, where the node lifecycle controller deletes a NotReady node's pods (all but DaemonSet pods, tolerations ignored) pod_eviction_timeout_s after its last heartbeat, rate-limited per zone.")
     pod_eviction_timeout_s: Pos = Field(300.0, description="--pod-eviction-timeout (pkg/controller/nodelifecycle/config/v1alpha1/defaults.go PodEvictionTimeout; legacy path only).")
@@ -145,13 +150,13 @@ class ControllerManagerConfig(Strict):
     unhealthy_zone_threshold: Annotated[float, Field(gt=0, le=1)] = Field(0.55, description="--unhealthy-zone-threshold: fraction of NotReady nodes (at least 3) that makes a zone unhealthy.")
     concurrent_replicaset_syncs: int = Field(5, ge=1, description="--concurrent-replicaset-syncs: ReplicaSets synced at once (pkg/controller/replicaset/config/v1alpha1/defaults.go); with replicaset_sync_s > 0 a burst of syncs queues.")
     replicaset_sync_s: NonNeg = Field(0.0, description="Time one ReplicaSet sync takes, its API round trips included (simulator parameter; 0: instantaneous).")
-    hpa_sync_period_s: Pos = Field(15.0, description="--horizontal-pod-autoscaler-sync-period (pkg/controller/podautoscaler/config/v1alpha1/defaults.go).")
+    hpa_sync_period_s: Period = Field(15.0, description="--horizontal-pod-autoscaler-sync-period (pkg/controller/podautoscaler/config/v1alpha1/defaults.go).")
     hpa_tolerance: Annotated[float, Field(ge=0, lt=1)] = Field(0.1, description="--horizontal-pod-autoscaler-tolerance: no scaling while |1 - usage/target| is at most this.")
     hpa_downscale_stabilization_s: NonNeg = Field(300.0, description="--horizontal-pod-autoscaler-downscale-stabilization: the highest recommendation of this window wins.")
     hpa_cpu_initialization_period_s: NonNeg = Field(300.0, description="--horizontal-pod-autoscaler-cpu-initialization-period: CPU samples of pods this young count only once they postdate readiness by a window.")
     hpa_initial_readiness_delay_s: NonNeg = Field(30.0, description="--horizontal-pod-autoscaler-initial-readiness-delay: after it, an unready pod that was ready before still counts.")
     terminated_pod_gc_threshold: int = Field(12500, ge=0, description="--terminated-pod-gc-threshold (0 disables).")
-    pod_gc_period_s: Pos = Field(20.0, description="PodGC check period (pkg/controller/podgc/gc_controller.go gcCheckPeriod).")
+    pod_gc_period_s: Period = Field(20.0, description="PodGC check period (pkg/controller/podgc/gc_controller.go gcCheckPeriod).")
     pod_gc_orphan_quarantine_s: NonNeg = Field(40.0, description="Time a node must be missing before PodGC deletes its pods (quarantineTime).")
     replicaset_burst_replicas: int = Field(500, gt=0, description="Pods a ReplicaSet creates or deletes per sync (pkg/controller/replicaset BurstReplicas).")
 
@@ -182,12 +187,12 @@ class SchedulerConfig(Strict):
 
     profiles: tuple[ProfileConfig, ...] = Field((ProfileConfig(),), min_length=1, description="Scheduling profiles (default: kube-scheduler's default profile).")
     config_file: str | None = Field(None, description="A KubeSchedulerConfiguration (v1) file, relative to this config; its profiles and settings replace these.")
-    pod_initial_backoff_s: Pos = Field(1.0, description="podInitialBackoffSeconds (pkg/scheduler/apis/config/v1/defaults.go).")
-    pod_max_backoff_s: Pos = Field(10.0, description="podMaxBackoffSeconds.")
-    pod_max_in_unschedulable_pods_duration_s: Pos = Field(300.0, description="DefaultPodMaxInUnschedulablePodsDuration: unschedulable pods are retried at least this often.")
+    pod_initial_backoff_s: Period = Field(1.0, description="podInitialBackoffSeconds (pkg/scheduler/apis/config/v1/defaults.go).")
+    pod_max_backoff_s: Period = Field(10.0, description="podMaxBackoffSeconds.")
+    pod_max_in_unschedulable_pods_duration_s: Period = Field(300.0, description="DefaultPodMaxInUnschedulablePodsDuration: unschedulable pods are retried at least this often.")
     percentage_of_nodes_to_score: Annotated[int, Field(ge=0, le=100)] = Field(0, description="percentageOfNodesToScore, 0 = adaptive (schedule_one.go numFeasibleNodesToFind).")
     parallelism: int = Field(16, ge=1, description="parallelism (defaults.go): goroutines filtering and scoring nodes; divides node_eval_s.")
-    client_qps: Pos = Field(50.0, description="clientConnection.qps (defaults.go): API requests per second (bindings, preemption deletes).")
+    client_qps: PerSecond = Field(50.0, description="clientConnection.qps (defaults.go): API requests per second (bindings, preemption deletes).")
     client_burst: int = Field(100, ge=1, description="clientConnection.burst (defaults.go).")
     pod_scheduling_s: NonNeg = Field(0.0, description="Simulated fixed time of one scheduling cycle (simulator parameter; 1/pod_scheduling_s caps pods/s).")
     node_eval_s: NonNeg = Field(0.0, description="Simulated time to filter and score one node; a cycle adds node_eval_s * ceil(nodes examined / parallelism) (simulator parameter).")
@@ -227,11 +232,11 @@ class NodePoolConfig(Strict):
     """Identical nodes, spread round-robin over ``zones``; names are ``<name>-<i>``."""
 
     name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", description="Pool name; nodes are <name>-0, <name>-1, ...")
-    count: int = Field(ge=0, description="Number of nodes.")
+    count: NodeCount = Field(description="Number of nodes.")
     zones: tuple[str, ...] = Field((), description="Zones to spread over (default: all cluster zones).")
-    capacity: dict[str, Quantity] = Field(default_factory=lambda: {"cpu": "4", "memory": "16Gi"},  # type: ignore[arg-type]
-                                          description="cpu, memory, pods (default kubelet.max_pods) and extended resources.")
-    allocatable: dict[str, Quantity] | None = Field(None, description="Default: capacity.")
+    capacity: Resources = Field(default_factory=lambda: {"cpu": "4", "memory": "16Gi"},  # type: ignore[arg-type]
+                                description="cpu, memory, pods (default kubelet.max_pods) and extended resources.")
+    allocatable: Resources | None = Field(None, description="Default: capacity.")
     labels: dict[str, str] = Field(default_factory=dict, description="Extra node labels.")
     taints: tuple[TaintConfig, ...] = Field((), description="Node taints.")
     unschedulable: bool = Field(False, description="Cordoned (spec.unschedulable): no new pods are scheduled there.")
@@ -249,8 +254,8 @@ class NodeConfig(Strict):
 
     name: str = Field(pattern=r"^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
     zone: str | None = Field(None, description="Its zone (default: the first cluster zone).")
-    capacity: dict[str, Quantity] = Field(default_factory=lambda: {"cpu": "4", "memory": "16Gi"})  # type: ignore[arg-type]
-    allocatable: dict[str, Quantity] | None = Field(None, description="Default: capacity.")
+    capacity: Resources = Field(default_factory=lambda: {"cpu": "4", "memory": "16Gi"})  # type: ignore[arg-type]
+    allocatable: Resources | None = Field(None, description="Default: capacity.")
     labels: dict[str, str] = Field(default_factory=dict)
     taints: tuple[TaintConfig, ...] = ()
     unschedulable: bool = False
@@ -334,8 +339,8 @@ class ClusterConfig(Strict):
 class ImagesConfig(Strict):
     """Image sizes feeding the pull model, and images whose pulls fail."""
 
-    default_size_mib: Pos = Field(100.0, description="Size of an image not listed in sizes_mib.")
-    sizes_mib: dict[str, Pos] = Field(default_factory=dict)
+    default_size_mib: MiB = Field(100.0, description="Size of an image not listed in sizes_mib.")
+    sizes_mib: dict[str, MiB] = Field(default_factory=dict)
     failing: tuple[str, ...] = Field((), description="Images whose pulls fail (ErrImagePull, then ImagePullBackOff).")
     preloaded: tuple[str, ...] = Field((), description="Images already on every node at t=0.")
 
@@ -444,6 +449,8 @@ class PodDisruptionBudgetConfig(Strict):
                 raise ValueError(f"{field}: must be an integer or a percentage like '50%'")
             if isinstance(v, int) and v < 0:
                 raise ValueError(f"{field}: must not be negative")
+            if isinstance(v, str) and int(v[:-1]) > 100:  # pkg/apis/policy/validation: IsNotMoreThan100Percent
+                raise ValueError(f"{field}: must not be greater than 100%, got {v!r}")
         return self
 
 
@@ -460,8 +467,8 @@ class ProbeConfig(Strict):
     """``v1.Probe`` timing; defaults from pkg/apis/core/v1/defaults.go SetDefaults_Probe."""
 
     initial_delay_s: NonNeg = 0.0
-    period_s: Pos = 10.0
-    timeout_s: Pos = 1.0
+    period_s: Period = 10.0
+    timeout_s: Period = 1.0
     success_threshold: int = Field(1, ge=1)
     failure_threshold: int = Field(3, ge=1)
 
@@ -481,7 +488,7 @@ class ContainerConfig(Strict):
 
     name: str
     image: str
-    requests: dict[str, Quantity] = Field(default_factory=dict)
+    requests: Resources = Field(default_factory=dict)
     readiness_probe: ProbeConfig | None = None
     liveness_probe: ProbeConfig | None = None
     ports: tuple[ContainerPortConfig, ...] = ()
@@ -532,7 +539,7 @@ class DeploymentConfig(Strict):
 
     name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     namespace: str = "default"
-    replicas: int = Field(1, ge=0)
+    replicas: Replicas = 1
     labels: dict[str, str] = Field(default_factory=dict, description="Pod labels and selector (default app=<name>).")
     strategy: Literal["RollingUpdate", "Recreate"] = "RollingUpdate"
     max_surge: IntOrPercent = "25%"
@@ -564,11 +571,23 @@ class DeploymentConfig(Strict):
             raise ValueError("must not be negative")
         return v
 
+    @model_validator(mode="after")
+    def _rolling_update(self) -> DeploymentConfig:
+        # pkg/apis/apps/validation ValidateRollingUpdateDeployment: maxUnavailable at most 100 %, not both 0
+        def value(v: IntOrPercent) -> int:
+            return int(v[:-1]) if isinstance(v, str) else int(v or 0)
+
+        if isinstance(self.max_unavailable, str) and value(self.max_unavailable) > 100:
+            raise ValueError(f"max_unavailable: must not be greater than 100%, got {self.max_unavailable!r}")
+        if self.strategy == "RollingUpdate" and value(self.max_unavailable) == 0 and value(self.max_surge) == 0:
+            raise ValueError("max_unavailable: may not be 0 when max_surge is 0")
+        return self
+
 
 class TrafficConfig(Strict):
     """Clients sending requests to a Service: a Poisson stream, in-cluster or from outside."""
 
-    rate_per_s: Pos = Field(description="Mean requests per second (Poisson).")
+    rate_per_s: PerSecond = Field(description="Mean requests per second (Poisson).")
     source: Literal["in-cluster", "external"] = Field("in-cluster", description="In-cluster clients on `client_nodes`, or outside clients through the NodePort or LoadBalancer.")
     client_nodes: tuple[str, ...] = Field((), description="Nodes running the in-cluster clients (default: every node).")
     start_s: NonNeg = Field(0.0, description="Clients start sending at this time (e.g. after the Deployments are up).")
@@ -584,7 +603,7 @@ class ServiceConfig(Strict):
     selector: dict[str, str] = Field(default_factory=dict, description="Pod labels (not for ExternalName).")
     external_name: str | None = Field(None, description="ExternalName: the DNS name.")
     external_traffic_policy: Literal["Cluster", "Local"] = Field("Cluster", description="NodePort/LoadBalancer: Local sends outside traffic only to endpoints on the receiving node.")
-    lb_health_check_interval_s: Pos = Field(10.0, description="LoadBalancer: health check interval (cloud LB setting, simulator parameter).")
+    lb_health_check_interval_s: Period = Field(10.0, description="LoadBalancer: health check interval (cloud LB setting, simulator parameter).")
     lb_unhealthy_threshold: int = Field(3, ge=1, description="LoadBalancer: failed checks before a node is taken out.")
     lb_healthy_threshold: int = Field(2, ge=1, description="LoadBalancer: passed checks before a node is put back.")
     traffic: TrafficConfig | None = Field(None, description="Clients of this Service.")
@@ -609,7 +628,7 @@ class KubeProxyConfig(Strict):
     """kube-proxy on every node."""
 
     min_sync_period_s: NonNeg = Field(1.0, description="--iptables-min-sync-period (pkg/proxy/apis/config/v1alpha1/defaults.go): rules are rewritten at most this often.")
-    traffic_tick_s: Pos = Field(1.0, description="Requests are drawn and routed in steps of this length (simulator parameter).")
+    traffic_tick_s: Period = Field(1.0, description="Requests are drawn and routed in steps of this length (simulator parameter).")
 
 
 class StatefulSetConfig(DeploymentConfig):
@@ -636,8 +655,8 @@ class JobConfig(DeploymentConfig):
     """A ``batch/v1`` Job: pods run ``run_s`` and exit 0 (or fail per their behaviour) until ``completions`` succeed."""
 
     restart_policy: Literal["OnFailure", "Never"] = "Never"  # type: ignore[assignment]
-    completions: int | None = Field(1, ge=0, description="Successful pods needed (None: work queue, done when one succeeds and none run).")
-    parallelism: int = Field(1, ge=0)
+    completions: Replicas | None = Field(1, description="Successful pods needed (None: work queue, done when one succeeds and none run).")
+    parallelism: Replicas = 1
     backoff_limit: int = Field(6, ge=0, description="backoffLimit: failed pods (Never) or container restarts (OnFailure) before the Job fails.")
     active_deadline_s: float | None = Field(None, gt=0, description="activeDeadlineSeconds: the Job fails after this long.")
     run_s: float = Field(30.0, gt=0, description="How long each pod's work takes (simulator parameter; manifests do not say).")
@@ -711,8 +730,8 @@ class HorizontalPodAutoscalerConfig(Strict):
     namespace: str = "default"
     target_kind: Literal["Deployment", "StatefulSet"] = Field("Deployment", description="scaleTargetRef.kind.")
     target_name: str = Field(description="scaleTargetRef.name.")
-    min_replicas: int = Field(1, ge=1)
-    max_replicas: int = Field(ge=1)
+    min_replicas: Annotated[int, Field(ge=1), at_most(MAX_PODS, "pods")] = 1
+    max_replicas: Annotated[int, Field(ge=1), at_most(MAX_PODS, "pods")]
     metrics: tuple[HPAMetricConfig, ...] = Field((HPAMetricConfig(average_utilization=80),), description="Default: CPU at 80 % of requests.")
     behavior: HPABehaviorConfig | None = None
 
@@ -726,7 +745,7 @@ class HorizontalPodAutoscalerConfig(Strict):
 class MetricsServerConfig(Strict):
     """metrics-server: scrapes each kubelet's resource usage and serves the metrics.k8s.io API."""
 
-    resolution_s: Pos = Field(15.0, description="--metric-resolution as its release manifest sets it (kubernetes-sigs/metrics-server components.yaml); a pod has a metric from its second scrape.")
+    resolution_s: Period = Field(15.0, description="--metric-resolution as its release manifest sets it (kubernetes-sigs/metrics-server components.yaml); a pod has a metric from its second scrape.")
 
 
 class FaultConfig(Strict):
@@ -747,7 +766,7 @@ class SimConfig(Strict):
     """One simulation run."""
 
     seed: int = Field(1, ge=0, description="Seed of the run's SeedSequence; every random draw derives from it.")
-    duration_s: Pos = Field(900.0, description="Simulated time to run.")
+    duration_s: RunSeconds = Field(900.0, description="Simulated time to run (at most 366 days).")
     apiserver: ApiServerConfig = Field(ApiServerConfig(), description="API server: watch latency and admission.")
     kubelet: KubeletConfig = Field(KubeletConfig(), description="Every node's kubelet and container runtime.")
     controller_manager: ControllerManagerConfig = Field(ControllerManagerConfig(), description="Controllers and their flags.")
@@ -791,25 +810,39 @@ class SimConfig(Strict):
             raise ValueError("cluster.node_pools: give node_pools or nodes (at least one node), or cloud.node_pools")
         return self
 
+    def workload_lists(self) -> dict[str, tuple[DeploymentConfig, ...]]:
+        """Every list of pod-creating objects, by its field name."""
+        return {"deployments": self.deployments, "stateful_sets": self.stateful_sets, "daemon_sets": self.daemon_sets,
+                "jobs": self.jobs, "cron_jobs": self.cron_jobs, "replica_sets": self.replica_sets, "pods": self.pods}
+
     @model_validator(mode="after")
     def _unique_deployments(self) -> SimConfig:
         classes = {c.name: c for c in self.priority_classes}
         if sum(c.global_default for c in self.priority_classes) > 1:
             raise ValueError("priority_classes: at most one PriorityClass can be global_default")
-        for i, d in enumerate(self.deployments):
-            if d.priority_class_name is not None:
-                if d.priority is not None:
-                    raise ValueError(f"deployments.{i}.priority: give priority or priority_class_name, not both")
-                if d.priority_class_name not in classes and d.priority_class_name not in SYSTEM_PRIORITY_CLASSES:
-                    raise ValueError(f"deployments.{i}.priority_class_name: unknown PriorityClass {d.priority_class_name!r}")
-            names = [p.scheduler_name for p in self.scheduler.profiles]
-            if self.scheduler.config_file is None and d.scheduler_name not in names:
-                raise ValueError(f"deployments.{i}.scheduler_name: no scheduler profile {d.scheduler_name!r} (profiles: {', '.join(names)})")
-        seen: set[tuple[str, str]] = set()
-        for i, d in enumerate(self.deployments):
-            if (d.namespace, d.name) in seen:
-                raise ValueError(f"deployments.{i}.name: duplicate Deployment {d.namespace}/{d.name}")
-            seen.add((d.namespace, d.name))
+        profiles = [p.scheduler_name for p in self.scheduler.profiles]
+        for kind, items in self.workload_lists().items():
+            seen: set[tuple[str, str]] = set()
+            for i, d in enumerate(items):
+                if d.priority_class_name is not None:
+                    if d.priority is not None:
+                        raise ValueError(f"{kind}.{i}.priority: give priority or priority_class_name, not both")
+                    if d.priority_class_name not in classes and d.priority_class_name not in SYSTEM_PRIORITY_CLASSES:
+                        raise ValueError(f"{kind}.{i}.priority_class_name: unknown PriorityClass {d.priority_class_name!r}")
+                if self.scheduler.config_file is None and d.scheduler_name not in profiles:
+                    raise ValueError(f"{kind}.{i}.scheduler_name: no scheduler profile {d.scheduler_name!r} (profiles: {', '.join(profiles)})")
+                if (d.namespace, d.name) in seen:
+                    raise ValueError(f"{kind}.{i}.name: {d.namespace}/{d.name} is defined twice")
+                seen.add((d.namespace, d.name))
+        for kind, keys in (("priority_classes", [("", c.name) for c in self.priority_classes]),
+                           ("pod_disruption_budgets", [(b.namespace, b.name) for b in self.pod_disruption_budgets]),
+                           ("persistent_volume_claims", [(c.namespace, c.name) for c in self.persistent_volume_claims]),
+                           ("horizontal_pod_autoscalers", [(h.namespace, h.name) for h in self.horizontal_pod_autoscalers])):
+            known: set[tuple[str, str]] = set()
+            for i, key in enumerate(keys):
+                if key in known:
+                    raise ValueError(f"{kind}.{i}.name: {'/'.join(k for k in key if k)} is defined twice")
+                known.add(key)
         claims = {(c.namespace, c.name) for c in self.persistent_volume_claims}
         for kind, items in (("deployments", self.deployments), ("stateful_sets", self.stateful_sets)):
             for i, d in enumerate(items):

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from clustersim.config.bounds import MAX_SECONDS, field_kind
 from clustersim.config.models import SimConfig
 
 __all__ = ["reference_markdown"]
@@ -36,6 +37,26 @@ def _type_name(annotation: Any) -> str:
             return annotation.__name__
         return {"NoneType": "null", "str": "string", "int": "int", "float": "float", "bool": "bool"}.get(annotation.__name__, annotation.__name__)
     return str(annotation)
+
+
+def _num(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e8 else f"{x:g}"
+
+
+def _range(model: type[BaseModel], name: str, field: Any) -> str:
+    """`` >= 0.1, <= 1e+09`` from the field's bounds (config/bounds.py), or ""."""
+    marks = {"Ge": ">=", "Gt": ">", "Le": "<=", "Lt": "<"}
+    parts = []
+    for m in field.metadata:
+        for mark, sign in marks.items():
+            if type(m).__name__ == mark:
+                parts.append(f"{sign} {_num(getattr(m, mark.lower()))}")
+        limit = getattr(getattr(m, "func", None), "limit", None)
+        if limit is not None:
+            parts.append(f"<= {_num(limit)}")
+    if field_kind(model, name)[1] and not any(p.startswith("<") for p in parts):
+        parts.append(f"<= {MAX_SECONDS:g}")  # every *_s field (config/bounds.py)
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _default(field: Any) -> str:
@@ -63,7 +84,7 @@ def _model_section(model: type[BaseModel], title: str) -> list[str]:
              "| field | type | default | description |", "| --- | --- | --- | --- |"]
     for name, field in model.model_fields.items():
         desc = (field.description or "").replace("|", "\\|")
-        kind = _type_name(field.annotation).replace("|", "\\|")
+        kind = (_type_name(field.annotation) + _range(model, name, field)).replace("|", "\\|")
         lines.append(f"| `{name}` | {kind} | {_default(field)} | {desc} |")
     return lines + [""]
 

@@ -16,7 +16,7 @@ import clustersim.faults  # noqa: F401
 import clustersim.scheduler.plugins  # noqa: F401
 import clustersim.workload  # noqa: F401
 from clustersim.cloud.validation import check_cloud
-from clustersim.config.errors import ConfigError
+from clustersim.config.errors import ConfigError, describe_validation_error
 from clustersim.config.models import SimConfig
 from clustersim.controllers.base import CONTROLLERS
 from clustersim.faults.base import FAULTS
@@ -44,13 +44,7 @@ def parse_args(registry: Registry[Any], name: str, args: dict[str, Any], cfg: Si
     try:
         parsed = cls.Args.model_validate(args)
     except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
-        head = msg.split(": ", 1)[0] if ": " in msg else ""
-        if err["type"] == "value_error" and head and head.replace(".", "").replace("_", "").isalnum():
-            loc = f"{loc}.{head}" if loc else head  # a model validator names the field it rejects
-            msg = msg.split(": ", 1)[1]
+        loc, msg = describe_validation_error(e)
         raise ConfigError(source, f"{field}.args.{loc}" if loc else f"{field}.args", msg) from None
     problem = parsed.check(cfg)
     if problem:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from clustersim.actors import ActorArgs, check_at
+from clustersim.config.bounds import MAX_NODE_FAULTS, MAX_SECONDS, MIN_PERIOD_S
 from clustersim.config.models import SimConfig
 
 __all__ = ["Injections"]
@@ -17,9 +18,10 @@ class Injections(ActorArgs):
 
     at_s: float = Field(0.0, ge=0, description="First injection.")
     duration_s: float | None = Field(None, gt=0, description="Recover after this long (None: never).")
-    every_s: float | None = Field(None, gt=0, description="Inject again every this many seconds (new picks each time).")
+    every_s: float | None = Field(None, ge=MIN_PERIOD_S, le=MAX_SECONDS, description="Inject again every this many seconds (new picks each time).")
     repeat: int | None = Field(None, ge=1, description="Number of injections when recurring (default: until the end of the run).")
-    times_s: tuple[float, ...] = Field((), description="Explicit injection times (instead of at_s/every_s), e.g. a chaos schedule.")
+    times_s: tuple[float, ...] = Field((), max_length=MAX_NODE_FAULTS,
+                                       description="Explicit injection times (instead of at_s/every_s), e.g. a chaos schedule.")
 
     @model_validator(mode="after")
     def _timing(self) -> Injections:
@@ -41,6 +43,15 @@ class Injections(ActorArgs):
             return [self.at_s] if self.at_s < end_s else []
         n = self.repeat or int((end_s - self.at_s) // self.every_s) + 1
         return [t for t in (self.at_s + k * self.every_s for k in range(n)) if t < end_s]
+
+    def injection_count(self, end_s: float) -> float:
+        """How many injections fall before ``end_s`` (counted, not listed: a bound is checked before anything is built)."""
+        if self.times_s:
+            return sum(t < end_s for t in self.times_s)
+        if self.every_s is None:
+            return 1.0 if self.at_s < end_s else 0.0
+        n = max(end_s - self.at_s, 0.0) // self.every_s + 1
+        return min(n, self.repeat) if self.repeat is not None else n
 
     def first_s(self) -> float:
         """The first injection time."""

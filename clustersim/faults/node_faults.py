@@ -20,7 +20,9 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from clustersim.actors import ActorContext, check_at
+from clustersim.config.bounds import MAX_NODE_FAULTS
 from clustersim.config.models import SimConfig
+from clustersim.config.size import check_events
 from clustersim.faults.base import FAULTS
 from clustersim.faults.injections import Injections
 from clustersim.faults.targets import NodeTargetArgs, pick_nodes
@@ -61,8 +63,10 @@ class NodeFaultArgs(NodeTargetArgs, Injections):
     """Targets and timing of a node fault."""
 
     def check(self, cfg: SimConfig) -> str | None:
-        """Targets exist and the first injection is inside the run."""
-        return self.check_targets(cfg) or self.check_times(cfg)
+        """Targets exist, the first injection is inside the run, and the node failures are countable."""
+        targets = len(self.matching(cfg)) if self.mode in (None, "all") else 1
+        return (self.check_targets(cfg) or self.check_times(cfg)
+                or check_events(self.injection_count(cfg.duration_s) * targets, "every_s", "node failures", MAX_NODE_FAULTS))
 
 
 class NodeFault:
@@ -194,8 +198,10 @@ class NodeFailuresArgs(NodeTargetArgs):
     start_s: float = Field(0.0, ge=0, description="Failures start after this time.")
 
     def check(self, cfg: SimConfig) -> str | None:
-        """Targets exist."""
-        return self.check_targets(cfg) or check_at(cfg, self.start_s)
+        """Targets exist, and the failures expected in the run are countable."""
+        cycle = self.time_to_failure.expected() + self.time_to_repair.expected()
+        n = len(self.matching(cfg)) * max(cfg.duration_s - self.start_s, 0.0) / cycle
+        return self.check_targets(cfg) or check_at(cfg, self.start_s) or check_events(n, "time_to_failure", "node failures", MAX_NODE_FAULTS)
 
 
 @FAULTS.register("NodeFailures")

@@ -51,7 +51,7 @@ class NodeTargetArgs(ActorArgs):
     labels: dict[str, str] = Field(default_factory=dict, description="Only nodes carrying all these labels.")
     mode: Literal["one", "all", "fixed", "fixed-percent", "random-max-percent"] | None = Field(
         None, description="How many of the matching nodes (default: all named nodes, else one).")
-    value: float | None = Field(None, gt=0, description="Count (fixed) or percent (fixed-percent, random-max-percent).")
+    value: float | None = Field(None, gt=0, le=1_000_000, description="Count (fixed) or percent (fixed-percent, random-max-percent).")
     on_nodes_of: PodTargetArgs | None = Field(None, description="Only nodes running pods this selector matches at injection time.")
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from clustersim.actors import ActorArgs
+from clustersim.config.bounds import MAX_SECONDS, Period
 
 __all__ = ["Distribution"]
 
@@ -22,13 +23,14 @@ class Distribution(ActorArgs):
     """A distribution of durations in seconds."""
 
     dist: Literal["exponential", "weibull", "lognormal", "empirical", "fixed"] = "exponential"
-    mean: float | None = Field(None, gt=0, description="exponential: the mean.")
-    shape: float | None = Field(None, gt=0, description="weibull: shape k.")
-    scale: float | None = Field(None, gt=0, description="weibull: scale (s).")
-    median: float | None = Field(None, gt=0, description="lognormal: the median, exp(mu).")
-    sigma: float | None = Field(None, gt=0, description="lognormal: sigma of log-duration.")
-    values: tuple[float, ...] = Field((), description="empirical: observed durations (s).")
-    value: float | None = Field(None, gt=0, description="fixed: the duration.")
+    # durations at least MIN_PERIOD_S: a failure/repair cycle of 1e-300 s would never let a run end
+    mean: Period | None = Field(None, description="exponential: the mean.")
+    shape: float | None = Field(None, ge=0.1, le=100, description="weibull: shape k.")
+    scale: Period | None = Field(None, description="weibull: scale (s).")
+    median: Period | None = Field(None, description="lognormal: the median, exp(mu).")
+    sigma: float | None = Field(None, gt=0, le=10, description="lognormal: sigma of log-duration.")
+    values: tuple[Period, ...] = Field((), max_length=1_000_000, description="empirical: observed durations (s).")
+    value: Period | None = Field(None, description="fixed: the duration.")
 
     @model_validator(mode="after")
     def _params(self) -> Distribution:
@@ -44,7 +46,10 @@ class Distribution(ActorArgs):
         return self
 
     def draw(self, rng: np.random.Generator) -> float:
-        """One duration."""
+        """One duration; a heavy tail's draw beyond MAX_SECONDS (far after any run's end) is MAX_SECONDS."""
+        return min(self._draw(rng), MAX_SECONDS)
+
+    def _draw(self, rng: np.random.Generator) -> float:
         if self.dist == "exponential":
             assert self.mean is not None
             return float(rng.exponential(self.mean))

@@ -27,7 +27,7 @@ class TraceNodeFailuresArgs(NodeTargetArgs):
 
     path: str = Field(description="machine_events file (JSON lines, .gz allowed), relative to the config.")
     start_s: float = Field(600.0, ge=0, description="Trace time mapped to t=0 (the 2019 trace window starts at 600 s).")
-    time_scale: float = Field(1.0, gt=0, description="Simulated seconds per trace second.")
+    time_scale: float = Field(1.0, gt=0, le=1e6, description="Simulated seconds per trace second.")
 
     def check(self, cfg: SimConfig) -> str | None:
         """The file exists and targets match."""
@@ -76,7 +76,7 @@ class TraceNodeEventsArgs(ActorArgs):
 
     path: str = Field(description="CSV or Parquet with t_s, node, event (add, remove, update) and, for update, cpu_m and memory_mib.")
     start_s: float = Field(0.0, ge=0, description="Trace time mapped to t=0.")
-    time_scale: float = Field(1.0, gt=0, description="Simulated seconds per trace second.")
+    time_scale: float = Field(1.0, gt=0, le=1e6, description="Simulated seconds per trace second.")
 
     def check(self, cfg: SimConfig) -> str | None:
         """The file exists and names only known nodes."""

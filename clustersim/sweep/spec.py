@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
-from clustersim.config.errors import ConfigError
-from clustersim.config.load import _apply, _loc, load_config, read_yaml
+from clustersim.config.bounds import Bounded, at_most
+from clustersim.config.errors import ConfigError, describe_validation_error
+from clustersim.config.load import _apply, load_config, read_yaml
+from clustersim.config.size import RunSize, run_size
 from clustersim.util.strict_yaml import YAMLInputError, load_yaml
 
 __all__ = ["Axis", "Design", "ExperimentSpec", "PlotSpec", "Precision", "is_experiment", "load_experiment"]
@@ -23,7 +26,13 @@ __all__ = ["Axis", "Design", "ExperimentSpec", "PlotSpec", "Precision", "is_expe
 RESERVED_COLUMNS = ("run_id", "point", "replication", "seed", "error")
 
 
-class _Strict(BaseModel):
+# a sweep of more runs than these cannot finish (at a run per second, a million runs take 12 days on one core)
+MAX_REPLICATIONS = 10_000
+MAX_POINTS = 100_000
+MAX_RUNS = 1_000_000
+
+
+class _Strict(Bounded):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -75,7 +84,7 @@ class Design(_Strict):
     """How axis values combine into design points."""
 
     type: Literal["grid", "random", "lhs"] = Field("grid", description="grid: every combination of `values`; random or lhs (Latin hypercube): `samples` points.")
-    samples: int | None = Field(None, ge=1, description="Number of points for random and lhs designs.")
+    samples: Annotated[int, Field(ge=1), at_most(MAX_POINTS, "design points")] | None = Field(None, description="Number of points for random and lhs designs.")
     seed: int = Field(0, ge=0, description="Seed of the sampled design (not of the runs).")
 
     @model_validator(mode="after")
@@ -91,9 +100,9 @@ class Precision(_Strict):
     """Add replications until the 95% CI half-width of ``metric`` is at most ``half_width`` at every point."""
 
     metric: str
-    half_width: float = Field(gt=0)
-    max_replications: int = Field(50, ge=2)
-    batch: int = Field(5, ge=1, description="Replications added per round to points that are not precise enough.")
+    half_width: float = Field(gt=0, le=1e15)
+    max_replications: Annotated[int, Field(ge=2), at_most(MAX_REPLICATIONS, "replications")] = 50
+    batch: Annotated[int, Field(ge=1), at_most(MAX_REPLICATIONS, "replications")] = Field(5, description="Replications added per round to points that are not precise enough.")
 
 
 class PlotSpec(_Strict):
@@ -115,7 +124,7 @@ class ExperimentSpec(_Strict):
     overrides: dict[str, Any] = Field(default_factory=dict, description="Dotted keys set on the base config for every run.")
     axes: tuple[Axis, ...] = Field((), description="Swept parameters.")
     design: Design = Design()
-    replications: int = Field(5, ge=1, description="Seeds per design point.")
+    replications: Annotated[int, Field(ge=1), at_most(MAX_REPLICATIONS, "replications")] = Field(5, description="Seeds per design point.")
     seed: int = Field(0, ge=0, description="Root seed; replication r uses the same seed at every point (common random numbers).")
     metrics: tuple[str, ...] = Field(("convergence_s", "availability_min"), min_length=1, description="Run metrics to aggregate.")
     precision: Precision | None = Field(None, description="Optional: add replications until intervals are narrow enough.")
@@ -144,6 +153,26 @@ class ExperimentSpec(_Strict):
         return self
 
 
+    @model_validator(mode="after")
+    def _size(self) -> ExperimentSpec:
+        points = self.n_points()
+        if points > MAX_POINTS:
+            raise ValueError(f"axes: {points:,} design points, more than the limit of {MAX_POINTS:,}")
+        reps = max(self.replications, self.precision.max_replications if self.precision else 0)
+        if points * reps > MAX_RUNS:
+            raise ValueError(f"replications: {points:,} points x {reps:,} replications = {points * reps:,} runs, "
+                             f"more than the limit of {MAX_RUNS:,}")
+        return self
+
+    def n_points(self) -> int:
+        """Design points (the grid's size is computed, not enumerated)."""
+        if not self.axes:
+            return 1
+        if self.design.type != "grid":
+            return self.design.samples or 0
+        return math.prod(len(a.values or ()) for a in self.axes)
+
+
 def _base_data(spec: ExperimentSpec, root: Path) -> dict[str, Any]:
     path = (root / spec.base).resolve()
     load_config(path)  # validates the base on its own, naming its file
@@ -158,6 +187,7 @@ class LoadedExperiment:
         self.spec, self.source, self.base_data = spec, source, base_data
         self.n_points = 0
         self.base_path = source
+        self.largest: RunSize | None = None  # the largest run of the design, per quantity
 
     def config_data(self, point: dict[str, Any]) -> dict[str, Any]:
         """The config mapping of one design point (base, overrides, then axis values)."""
@@ -174,6 +204,12 @@ class LoadedExperiment:
         """sha256 of the base config and the experiment, as run."""
         blob = json.dumps({"base": self.base_data, "spec": self.spec.model_dump(mode="json")}, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _larger(a: RunSize | None, b: RunSize) -> RunSize:
+    if a is None:
+        return b
+    return RunSize(max(a.nodes, b.nodes), max(a.pods, b.pods), max(a.duration_s, b.duration_s))
 
 
 def is_experiment(path: str | Path) -> bool:
@@ -202,14 +238,7 @@ def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None) -
     try:
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        msg, loc = err["msg"].removeprefix("Value error, "), _loc(err["loc"])
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "value_error" and ": " in msg and msg.split(": ", 1)[0].replace(".", "").replace("_", "").isalnum():
-            head, msg = msg.split(": ", 1)
-            loc = f"{loc}.{head}" if loc else head
-        raise ConfigError(source, loc, msg) from None
+        raise ConfigError(source, *describe_validation_error(e)) from None
     root = Path(path).parent
     if not (root / spec.base).is_file():
         raise ConfigError(source, "base", f"no such config {spec.base!r}")
@@ -235,8 +264,10 @@ def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None) -
             where = source if e.source == exp.base_path else e.source
             raise ConfigError(where, field, f"{e.message} at point {bad}") from None
         first_cfg = first_cfg or cfg
+        exp.largest = _larger(exp.largest, run_size(cfg))
     if first_cfg is None:
         first_cfg = validate_dict(exp.config_data({}), exp.base_path)
+        exp.largest = run_size(first_cfg)
     exp.n_points = len(points)
     known = known_metrics(first_cfg)
     for i, m in enumerate(spec.metrics):

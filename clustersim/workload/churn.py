@@ -15,6 +15,9 @@ from pydantic import Field
 from clustersim.actors import ActorArgs, ActorContext
 from clustersim.api.objects import Pod
 from clustersim.apiserver import DELETED
+from clustersim.config.bounds import MAX_RATE_PER_S
+from clustersim.config.models import SimConfig
+from clustersim.config.size import check_events
 from clustersim.workload.base import WORKLOADS
 
 __all__ = ["PodChurn"]
@@ -23,9 +26,13 @@ __all__ = ["PodChurn"]
 class PodChurnArgs(ActorArgs):
     """Churn rate and which pods take part."""
 
-    rate_per_s: float = Field(gt=0, description="Pod completions per second, cluster-wide.")
+    rate_per_s: float = Field(gt=0, le=MAX_RATE_PER_S, description="Pod completions per second, cluster-wide.")
     start_s: float = Field(0.0, ge=0, description="Churn starts at this time.")
     namespace: str | None = Field(None, description="Only pods of this namespace.")
+
+    def check(self, cfg: SimConfig) -> str | None:
+        """At most MAX_EVENTS_PER_RUN completions (1e9/s would never finish)."""
+        return check_events(self.rate_per_s * max(cfg.duration_s - self.start_s, 0.0), "rate_per_s", "pod completions")
 
 
 @WORKLOADS.register("PodChurn")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from clustersim.actors import ActorArgs, ActorContext, check_at, check_deployment, edit_deployment
+from clustersim.config.bounds import Replicas
 from clustersim.config.models import SimConfig
 from clustersim.workload.base import WORKLOADS
 
@@ -21,7 +22,7 @@ class DeploymentUpdateArgs(ActorArgs):
     deployment: str
     namespace: str = "default"
     image: str | None = Field(None, description="New image for every container (starts a rollout).")
-    replicas: int | None = Field(None, ge=0, description="New replica count.")
+    replicas: Replicas | None = Field(None, description="New replica count.")
     ready_after_s: float | None = Field(None, ge=0, description="New app start-up time (e.g. a slower release).")
     crash_after_s: float | None = Field(None, gt=0, description="The new version exits this long after each start (a bad rollout).")
 

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 
 from clustersim.actors import ActorArgs, ActorContext
 from clustersim.api.quantity import parse_quantity
+from clustersim.config.bounds import MAX_SECONDS
 from clustersim.config.models import Quantity, SimConfig
 from clustersim.workload.base import WORKLOADS
 
@@ -28,7 +29,7 @@ class CpuLoadArgs(ActorArgs):
     namespace: str = "default"
     points: tuple[tuple[float, float], ...] = Field(min_length=1, description="[time_s, millicores] pairs in time order: total CPU demand.")
     interpolation: Literal["step", "linear"] = Field("step", description="Hold each value until the next point, or ramp linearly between points.")
-    idle_m: float = Field(0.0, ge=0, description="CPU each running pod uses with no traffic, millicores.")
+    idle_m: float = Field(0.0, ge=0, le=1e9, description="CPU each running pod uses with no traffic, millicores.")
     memory_per_pod: Quantity = Field(0, description="Memory each running pod uses (constant).")
 
     @field_validator("points")
@@ -37,6 +38,8 @@ class CpuLoadArgs(ActorArgs):
         for i, (t, m) in enumerate(v):
             if t < 0 or m < 0:
                 raise ValueError(f"point {i} must have time and millicores >= 0, got {[t, m]}")
+            if t > MAX_SECONDS or m > 1e12:
+                raise ValueError(f"point {i} is out of range (time at most {MAX_SECONDS:g} s, at most 1e12 millicores), got {[t, m]}")
             if i and t < v[i - 1][0]:
                 raise ValueError(f"point {i} is earlier than point {i - 1}")
         return v

@@ -18,6 +18,7 @@ from pydantic import Field
 from clustersim.actors import ActorArgs, ActorContext
 from clustersim.api.objects import ObjectMeta, Pod
 from clustersim.api.types import Container, NodeAffinity, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, ResourceList
+from clustersim.config.bounds import MAX_PODS
 from clustersim.config.models import SimConfig
 from clustersim.workload.base import WORKLOADS
 
@@ -32,10 +33,10 @@ class TraceReplayArgs(ActorArgs):
 
     path: str = Field(description="Pods file (CSV or Parquet), relative to the config.")
     format: Literal["clustersim", "openb"] = "clustersim"
-    time_scale: float = Field(1.0, gt=0, description="Simulated seconds per trace second (0.001 replays 1,000 trace seconds per second).")
+    time_scale: float = Field(1.0, gt=0, le=1e6, description="Simulated seconds per trace second (0.001 replays 1,000 trace seconds per second).")
     start_s: float = Field(0.0, ge=0, description="Trace time that maps to t=0.")
     end_s: float | None = Field(None, gt=0, description="Ignore arrivals after this trace time.")
-    max_pods: int | None = Field(None, ge=1, description="Replay at most this many pods.")
+    max_pods: int | None = Field(None, ge=1, le=MAX_PODS, description="Replay at most this many pods.")
     image: str = Field("trace/task:1", description="Image of every trace pod.")
     keep_pods: bool = Field(False, description="Ignore deletion times: pods stay until the end (a packing study, as the openb paper replays).")
 
