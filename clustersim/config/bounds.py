@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 __all__ = [
-    "Bounded", "MAX_CPU_CORES", "MAX_EVENTS_PER_RUN", "MAX_INT", "MAX_NODES", "MAX_NODE_FAULTS", "MAX_PODS",
+    "Bounded", "MAX_CPU_CORES", "MAX_EVENTS_PER_RUN", "MAX_INJECTIONS", "MAX_INT", "MAX_NODES", "MAX_NODE_FAULTS", "MAX_PODS",
     "MAX_QUANTITY", "MAX_RATE_PER_S", "MAX_RUN_S", "MAX_SECONDS", "MIN_PERIOD_S", "NodeCount", "PerSecond", "Period",
     "PosSeconds", "Quantity", "Replicas", "Resources", "RunSeconds", "Seconds", "at_most", "check_quantity",
     "field_kind", "number",
@@ -39,6 +39,7 @@ MAX_RUN_S = 366 * 86_400.0  # simulated time of one run: a year (a month-long tr
 MIN_PERIOD_S = 0.1  # a loop (a period, an interval, a back-off) repeats at most ten times a simulated second
 MAX_RATE_PER_S = 1e9  # Poisson rates (requests per second)
 MAX_EVENTS_PER_RUN = 10_000_000  # pod completions: each is a chain of API writes and events
+MAX_INJECTIONS = 100_000  # fault injections per run (each is scheduled when the run starts)
 MAX_NODE_FAULTS = 10_000  # node failure episodes per run: each gets a critical path in the summary (about 20 ms each)
 MAX_INT = 2**63 - 1
 MAX_CPU_CORES = 1_000_000  # cpu quantities ("1M"); the largest machines have a few hundred cores

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from clustersim.config.bounds import MAX_NODES, NodeCount, Period, at_most
 from clustersim.config.models import LeaderElectionConfig, Pos, Quantity, Strict, TaintConfig
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
 ]
 
 NonNeg = Annotated[float, Field(ge=0)]
+Price = Annotated[float, Field(ge=0, le=1e6)]  # USD per hour (config/bounds.py: every number has a limit)
 Ratio = Annotated[float, Field(ge=0, le=1)]
 # the expanders of cluster-autoscaler/expander (grpc is not modelled)
 EXPANDERS = ("random", "most-pods", "least-waste", "least-nodes", "priority", "price")
@@ -34,10 +36,10 @@ class InstanceTypeConfig(Strict):
     name: str = Field(min_length=1)
     cpu: Quantity = Field(description="vCPUs (capacity).")
     memory: Quantity = Field(description="Memory (capacity), e.g. 16Gi.")
-    max_pods: int = Field(110, gt=0, description="Pods per node (EKS: from the ENI limits; GKE 110; AKS 250 with CNI overlay).")
-    gpu: int = Field(0, ge=0, description="nvidia.com/gpu per node.")
-    price_per_hour: NonNeg = Field(description="On-demand price per hour (USD).")
-    spot_price_per_hour: NonNeg | None = Field(None, description="Spot price per hour (default: on-demand x cloud.spot_price_ratio).")
+    max_pods: int = Field(110, gt=0, le=1_000_000, description="Pods per node (EKS: from the ENI limits; GKE 110; AKS 250 with CNI overlay).")
+    gpu: int = Field(0, ge=0, le=1_000_000, description="nvidia.com/gpu per node.")
+    price_per_hour: Price = Field(description="On-demand price per hour (USD).")
+    spot_price_per_hour: Price | None = Field(None, description="Spot price per hour (default: on-demand x cloud.spot_price_ratio).")
     labels: dict[str, str] = Field(default_factory=dict, description="Extra labels of nodes of this type.")
 
 
@@ -65,11 +67,11 @@ class CloudNodePoolConfig(Strict):
     name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     instance_type: str = Field(description="A name from the instance-type catalogue (built in or cloud.instance_types).")
     zones: tuple[str, ...] = Field((), description="Zones its VMs go to, the least used first (default: all cluster zones).")
-    min_size: int = Field(0, ge=0, description="Node group MinSize (the autoscaler never goes below).")
-    max_size: int = Field(ge=0, description="Node group MaxSize.")
-    initial_size: int | None = Field(None, ge=0, description="VMs Ready at t=0 (default: min_size).")
+    min_size: NodeCount = Field(0, description="Node group MinSize (the autoscaler never goes below).")
+    max_size: NodeCount = Field(description="Node group MaxSize.")
+    initial_size: NodeCount | None = Field(None, description="VMs Ready at t=0 (default: min_size).")
     capacity_type: Literal["on-demand", "spot"] = Field("on-demand", description="Spot VMs are cheaper and can be interrupted.")
-    price_per_hour: NonNeg | None = Field(None, description="Price per VM hour (default: the instance type's price for the capacity type).")
+    price_per_hour: Price | None = Field(None, description="Price per VM hour (default: the instance type's price for the capacity type).")
     labels: dict[str, str] = Field(default_factory=dict, description="Extra node labels (kubelet --node-labels).")
     taints: tuple[TaintConfig, ...] = Field((), description="Node taints (kubelet --register-with-taints).")
     provisioning_delay: ProvisioningDelayConfig | None = Field(None, description="Override of cloud.provisioning_delay for this pool.")
@@ -92,8 +94,8 @@ class CloudNodePoolConfig(Strict):
 class CloudControllerManagerConfig(Strict):
     """cloud-controller-manager (k8s.io/cloud-provider, config/v1alpha1/defaults.go)."""
 
-    node_monitor_period_s: Pos = Field(5.0, description="--node-monitor-period: the cloud node lifecycle controller's MonitorNodes period.")
-    node_sync_period_s: Pos = Field(100.0, description="Service controller nodeSyncPeriod (controllers/service/controller.go): load balancer hosts resync.")
+    node_monitor_period_s: Period = Field(5.0, description="--node-monitor-period: the cloud node lifecycle controller's MonitorNodes period.")
+    node_sync_period_s: Period = Field(100.0, description="Service controller nodeSyncPeriod (controllers/service/controller.go): load balancer hosts resync.")
     node_init_s: NonNeg = Field(0.0, description="Time the cloud node controller takes to initialize a new Node (cloud API calls; simulator parameter).")
     replicas: int = Field(1, ge=1, description="cloud-controller-manager instances; one leads.")
     leader_election: LeaderElectionConfig = Field(LeaderElectionConfig(), description="Leader election of the cloud-controller-manager.")
@@ -126,11 +128,11 @@ class AutoscalerConfig(Strict):
     manifest: str | None = Field(None, description="A Cluster Autoscaler Deployment manifest (relative to this config): its --flags configure the autoscaler.")
     flags: tuple[str, ...] = Field((), description="Command-line flags as in the Deployment (e.g. --expander=priority,least-waste, --nodes=1:10:pool).")
     simplifications: tuple[str, ...] = Field((), description="Filled when flags are read: flags accepted but not modelled.")
-    scan_interval_s: Pos = Field(10.0, description="--scan-interval: how often the cluster is reevaluated.")
+    scan_interval_s: Period = Field(10.0, description="--scan-interval: how often the cluster is reevaluated.")
     expander: tuple[str, ...] = Field(("least-waste",), min_length=1, description="--expander: strategies applied in turn, a random pick among what is left.")
     priorities: dict[int, tuple[str, ...]] = Field(default_factory=dict, description="The priority expander's ConfigMap cluster-autoscaler-priority-expander: priority -> node group regexes.")
     estimator: Literal["binpacking"] = Field("binpacking", description="--estimator.")
-    max_nodes_total: int = Field(0, ge=0, description="--max-nodes-total (0: no limit).")
+    max_nodes_total: Annotated[int, Field(ge=0), at_most(MAX_NODES, "nodes")] = Field(0, description="--max-nodes-total (0: no limit).")
     nodes: tuple[str, ...] = Field((), description="--nodes MIN:MAX:NAME per node group (overrides the pool's min/max).")
     node_group_auto_discovery: tuple[str, ...] = Field((), description="--node-group-auto-discovery: with it, every pool is discovered; without it and without --nodes, too.")
     balance_similar_node_groups: bool = Field(False, description="--balance-similar-node-groups.")

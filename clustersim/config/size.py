@@ -39,6 +39,8 @@ def _duration(s: float) -> str:
 def run_size(cfg: SimConfig) -> RunSize:
     """Nodes and the pods the config's workloads want at t=0 (DaemonSets on every node; Jobs at their parallelism)."""
     nodes = sum(p.count for p in cfg.cluster.node_pools) + len(cfg.cluster.nodes)
+    if cfg.cloud is not None:
+        nodes += sum(p.start_size for p in cfg.cloud.node_pools)
     pods = sum(d.replicas for d in (*cfg.deployments, *cfg.stateful_sets, *cfg.replica_sets))
     pods += len(cfg.pods) + nodes * len(cfg.daemon_sets)
     pods += sum(j.parallelism if j.completions is None else min(j.parallelism, j.completions) for j in cfg.jobs)
@@ -50,6 +52,10 @@ def check_size(cfg: SimConfig, source: str) -> RunSize:
     size = run_size(cfg)
     if size.nodes > MAX_NODES:
         raise ConfigError(source, "cluster", f"{size.nodes:,} nodes, more than the limit of {MAX_NODES:,} (10x the 5,000 Kubernetes supports)")
+    if cfg.cloud is not None:
+        most = size.nodes + sum(p.max_size - p.start_size for p in cfg.cloud.node_pools)
+        if most > MAX_NODES:
+            raise ConfigError(source, "cloud.node_pools", f"up to {most:,} nodes with every pool at max_size, more than the limit of {MAX_NODES:,}")
     if size.pods > MAX_PODS:
         raise ConfigError(source, "deployments", f"{size.pods:,} pods at the start, more than the limit of {MAX_PODS:,} "
                                                  "(10x the 150,000 Kubernetes supports)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from clustersim.actors import ActorArgs, check_at
-from clustersim.config.bounds import MAX_NODE_FAULTS, MAX_SECONDS, MIN_PERIOD_S
+from clustersim.config.bounds import MAX_INJECTIONS, MAX_NODE_FAULTS, MAX_SECONDS, MIN_PERIOD_S
 from clustersim.config.models import SimConfig
 
 __all__ = ["Injections"]
@@ -58,7 +58,10 @@ class Injections(ActorArgs):
         return min(self.times_s) if self.times_s else self.at_s
 
     def check_times(self, cfg: SimConfig) -> str | None:
-        """The first injection must fall inside the run."""
+        """The first injection must fall inside the run; at most MAX_INJECTIONS of them (each is scheduled at the start)."""
+        n = self.injection_count(cfg.duration_s)
+        if n > MAX_INJECTIONS:
+            return f"every_s: about {n:,.0f} injections in this run, more than the limit of {MAX_INJECTIONS:,}"
         problem = check_at(cfg, self.first_s())
         if problem and self.times_s:
             return "times_s: " + problem.split(": ", 1)[1]

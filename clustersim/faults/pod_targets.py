@@ -55,7 +55,7 @@ class PodTargetArgs(ActorArgs):
     phases: tuple[str, ...] = Field((), description="Selector: pods in one of these phases.")
     not_phases: tuple[str, ...] = Field((), description="Selector: pods in none of these phases.")
     mode: Mode | None = Field(None, description="How many of the selected pods (default: `count` at random, else all).")
-    value: float | None = Field(None, gt=0, description="Count (fixed) or percent (fixed-percent, random-max-percent).")
+    value: float | None = Field(None, gt=0, le=1_000_000, description="Count (fixed) or percent (fixed-percent, random-max-percent).")
     count: int | None = Field(None, ge=1, description="Shortcut for mode fixed with this value.")
     rounding: Literal["up", "down"] = Field("up", description="fixed-percent: round up (Chaos Mesh) or down with at least one (Litmus).")
     order: Literal["random", "alphabetic", "oldest"] = Field("random", description="Which pods when not all: random, first by name or by age.")

@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 from tests.input.cli import assert_bad_input, invoke
 
 QUICKSTART = (ROOT / "configs" / "quickstart.yaml").read_text()
-CHURN = "workloads:\n  - {name: PodChurn, args: {rate_per_s: RATE}}\n"
+CHURN = "  - {name: PodChurn, args: {rate_per_s: RATE}}\n"
 
 
 def _q(old: str, new: str, count: int = 1) -> str:
@@ -45,8 +45,8 @@ def _q(old: str, new: str, count: int = 1) -> str:
     (_q("replicas: 9", "replicas: 1000000000000"), "deployments.0.replicas", "more than the limit of 1,500,000 pods"),
     (_q("replicas: 9", "replicas: 1000000", 2), "deployments", "more than the limit of 1,500,000 (10x the 150,000 Kubernetes supports)"),
     (_q("count: 12", "count: 1000000"), "cluster.node_pools.0.count", "more than the limit of 50,000 nodes"),
-    (QUICKSTART + CHURN.replace("RATE", "1.0e+9"), "workloads.0.args.rate_per_s", "more than the limit of 10,000,000"),
-    (QUICKSTART + CHURN.replace("RATE", ".inf"), "workloads.0.args.rate_per_s", "finite number"),
+    (_q("workloads:\n", "workloads:\n" + CHURN.replace("RATE", "1.0e+9")), "workloads.0.args.rate_per_s", "more than the limit of 10,000,000"),
+    (_q("workloads:\n", "workloads:\n" + CHURN.replace("RATE", ".inf")), "workloads.0.args.rate_per_s", "finite number"),
     (_q("strategy: Recreate", "max_unavailable: 150%"), "deployments.2.max_unavailable", "must not be greater than 100%"),
     (_q("replicas: 9", "replicas: 9\n    max_surge: 0\n    max_unavailable: 0%"), "deployments.0.max_unavailable", "may not be 0 when max_surge is 0"),
     (QUICKSTART + "horizontal_pod_autoscalers:\n  - {name: h, target_name: web, max_replicas: 1000000000000}\n",
