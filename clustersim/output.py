@@ -83,12 +83,13 @@ def format_summary(result: RunResult, source: str) -> str:
             lines.append(f"  replacements Ready      {ready}{_d(f.get('replacement_s'), 'create, schedule, pull, start')}")
         conv = f.get("convergence_s")
         lines.append(f"  convergence             {'not converged by the end' if conv is None else f'{conv:.1f} s after injection'}")
-    lines.append("Deployment            desired  availability  mean ready/desired  first whole at")
-    for key, d in s["deployments"].items():
-        av = "-" if d["availability"] is None else f"{100 * d['availability']:.1f} %"
-        mr = "-" if d["mean_ready_ratio"] is None else f"{100 * d['mean_ready_ratio']:.1f} %"
-        lines.append(f"  {key:<20}{d['desired']:>7}  {av:>12}  {mr:>18}  {_t(d['initial_ready_s'])}")
-    lines.append("(availability: share of time, after the Deployment was first whole, with all desired replicas serving)")
+    if s["deployments"]:  # a trace replay may have none: no empty table
+        lines.append("Deployment            desired  availability  mean ready/desired  first whole at")
+        for key, d in s["deployments"].items():
+            av = "-" if d["availability"] is None else f"{100 * d['availability']:.1f} %"
+            mr = "-" if d["mean_ready_ratio"] is None else f"{100 * d['mean_ready_ratio']:.1f} %"
+            lines.append(f"  {key:<20}{d['desired']:>7}  {av:>12}  {mr:>18}  {_t(d['initial_ready_s'])}")
+        lines.append("(availability: share of time, after the Deployment was first whole, with all desired replicas serving)")
     if s.get("services"):
         lines.append("Service                 type          >=1 endpoint  all endpoints  requests  failed  success")
         for key, sv in s["services"].items():

@@ -4,7 +4,16 @@ when the run has nothing of that kind, so absent frames are skipped, not drawn e
 from __future__ import annotations
 
 import numpy as np
-from bokeh.models import ColumnDataSource, CustomJSHover, FactorRange, FixedTicker, HoverTool, LinearColorMapper, Range1d
+from bokeh.models import (
+    ColumnDataSource,
+    CustomJSHover,
+    FactorRange,
+    FixedTicker,
+    HoverTool,
+    LinearColorMapper,
+    NumeralTickFormatter,
+    Range1d,
+)
 from bokeh.palettes import Category10_10, Viridis256
 from bokeh.plotting import figure
 from bokeh.transform import factor_cmap
@@ -32,6 +41,7 @@ class Panels:
         fig = figure(name=name, title=title, width=self.width, height=height, x_range=self.x, tools=TOOLS,
                      active_scroll="xwheel_zoom", x_axis_label="simulated time (s)", **kw)
         fig.toolbar.logo = None
+        fig.xaxis.formatter = NumeralTickFormatter(format="0,0")  # 120,000 rather than 1.200e+5
         return self.cursor.attach(fig)
 
     def fault_timeline(self) -> figure | None:
@@ -159,7 +169,7 @@ class Panels:
         if bound.empty:
             return None
         fig = self._fig("panel-pod-usage", "CPU requested by running pods, per workload (this run has no usage model: "
-                        "a CpuLoad workload or MemoryStress fault)", 240, y_axis_label="CPU requested (millicores)")
+                        "a CpuLoad workload, or a CpuStress or MemoryStress fault)", 240, y_axis_label="CPU requested (millicores)")
         grid = np.linspace(0.0, self.run.duration_s, 400)
         for i, (w, g) in enumerate(bound.groupby("workload", sort=True)):
             stop = g["deleted_s"].fillna(np.inf).to_numpy(float)
