@@ -1,0 +1,154 @@
+"""Experiments (format-free) to the fault catalogue of one cluster: fault and workload entries of a config.
+
+Each action's schedule is expanded to explicit injection times (cron and ``@every`` against the run's
+clock, intervals, a Litmus ChaosSchedule's period, Chaos Mesh's Forbid concurrency), shifted by the
+experiment's start in the run; cloud instances are found among the cluster's nodes by name or by
+``spec.providerID``; cloud actions use the cloud faults when the catalogue has them (InstanceStop,
+InstanceRestart, InstanceTermination), else the node faults with the same effect on the node (NodeCrash,
+NodeReboot). Each entry is validated against its fault's args and the cluster, so a target that does not
+exist is one line naming the chaos file, document and object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from clustersim.chaos.durations import expand_schedule
+from clustersim.chaos.model import ChaosAction, ChaosError, ChaosExperiment, Timing
+from clustersim.config.models import SimConfig
+from clustersim.faults.base import FAULTS
+from clustersim.workload.base import WORKLOADS
+
+__all__ = ["Compiled", "compile_experiments", "injection_times"]
+
+CLOUD = {"stop": ("InstanceStop", "NodeCrash"), "restart": ("InstanceRestart", "NodeReboot"),
+         "terminate": ("InstanceTermination", "NodeCrash")}
+MAX_INJECTIONS = 10_000
+
+
+@dataclass
+class Compiled:
+    """What the experiments add to a config."""
+
+    faults: list[dict[str, Any]] = field(default_factory=list)
+    workloads: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)  # per fault entry: the chaos object it came from
+
+
+def injection_times(t: Timing, horizon_s: float, clock: dt.datetime) -> list[float]:
+    """Every injection time of ``t`` in [0, horizon_s), relative to the experiment's start."""
+    end = horizon_s if t.until_s is None else min(t.until_s, horizon_s)
+    if t.cron is not None:
+        start = clock + dt.timedelta(seconds=t.at_s)
+        stop = clock + dt.timedelta(seconds=max(end, t.at_s))
+        base = [t.at_s + (x - start).total_seconds() for x in expand_schedule(t.cron, start, stop)]
+        base = [x for x in base if x < end]
+    elif t.every_s is not None:
+        n = min(int(max(end - t.at_s, 0) // t.every_s) + 1, MAX_INJECTIONS)
+        base = [x for x in (t.at_s + k * t.every_s for k in range(n)) if x < end]
+    elif t.times_s:
+        base = [x for x in t.times_s if x < end]
+    else:
+        base = [t.at_s] if t.at_s < end else []
+    if t.period_s is not None and base:
+        pattern, base = base, []
+        k = 0
+        while len(base) < MAX_INJECTIONS and k * t.period_s < end:
+            base += [x + k * t.period_s for x in pattern if x + k * t.period_s < end]
+            k += 1
+    base = sorted(base)[:MAX_INJECTIONS]
+    if t.forbid_overlap and t.duration_s:
+        kept: list[float] = []
+        for x in base:
+            if not kept or x >= kept[-1] + t.duration_s:
+                kept.append(x)
+        base = kept
+    return base
+
+
+def _nodes_of(instances: tuple[str, ...], cfg: SimConfig, a: ChaosAction) -> list[str]:
+    names = [n.name for n in cfg.cluster.node_list()]
+    provider = {name: st.provider_id for name, st in (cfg.snapshot.nodes.items() if cfg.snapshot else ())}
+    out = []
+    for inst in instances:
+        hit = [n for n in names if n == inst or provider.get(n, "") == inst or provider.get(n, "").rsplit("/", 1)[-1] == inst]
+        if not hit:
+            raise ChaosError(a.source, a.description, f"instance {inst!r}: no node of the cluster has this name or providerID")
+        out += hit
+    return out
+
+
+def _fault_name(a: ChaosAction, out: Compiled) -> str | None:
+    if a.fault.startswith("Instance:"):
+        cloud, fallback = CLOUD[a.fault.split(":", 1)[1]]
+        if cloud in FAULTS:
+            return cloud
+        out.notes.append(f"{a.source} {a.description}: {cloud} is not in this build's catalogue: modelled as {fallback}")
+        return fallback
+    if a.fault not in FAULTS:
+        out.notes.append(f"{a.source} {a.description}: {a.fault} is not in this build's fault catalogue: not modelled")
+        return None
+    return a.fault
+
+
+def _validate(registry: Any, name: str, args: dict[str, Any], cfg: SimConfig, a: ChaosAction) -> None:
+    try:
+        parsed = registry.get(name).Args.model_validate(args)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise ChaosError(a.source, a.description, f"{name} {loc}: {err['msg'].removeprefix('Value error, ')}".replace(" : ", ": ")) from None
+    problem = parsed.check(cfg)
+    if problem:
+        raise ChaosError(a.source, a.description, f"{name} {problem}")
+
+
+def _entry(a: ChaosAction, cfg: SimConfig, start_s: float, horizon_s: float, out: Compiled) -> None:
+    if a.problem is not None:
+        raise ChaosError(a.source, a.problem[0], a.problem[1])
+    if a.fault.startswith("workload:"):
+        workload = a.fault.split(":", 1)[1]
+        wargs = {**a.params, "at_s": start_s + a.timing.at_s}
+        _validate(WORKLOADS, workload, wargs, cfg, a)
+        out.workloads.append({"name": workload, "args": wargs})
+        return
+    found = _fault_name(a, out)
+    if found is None:
+        return
+    name = found
+    times = [start_s + x for x in injection_times(a.timing, horizon_s, cfg.clock_start)]
+    times = [x for x in times if x < cfg.duration_s]
+    if not times:
+        out.notes.append(f"{a.source} {a.description}: no injection within the run")
+        return
+    targets = dict(a.targets)
+    if a.instances:
+        targets.update(nodes=_nodes_of(a.instances, cfg, a), mode="all")
+    args: dict[str, Any] = {**targets, **a.params}
+    if a.timing.duration_s is not None and not (name == "NodeCrash" and a.fault == "Instance:terminate"):
+        args["duration_s"] = a.timing.duration_s
+    fields = FAULTS.get(name).Args.model_fields
+    entries = [{**args, "times_s": times}] if "times_s" in fields else [{**args, "at_s": x} for x in times]
+    for e in entries:
+        _validate(FAULTS, name, e, cfg, a)
+        out.faults.append({"name": name, "args": e})
+        out.origins.append(f"{a.source} {a.description}")
+
+
+def compile_experiments(experiments: list[ChaosExperiment], cfg: SimConfig, start_s: float, horizon_s: float) -> Compiled:
+    """Fault and workload entries for ``cfg`` (whose duration bounds the injections).
+
+    Raises:
+        ChaosError: an action that cannot run (a field left empty, a target the cluster does not have).
+    """
+    out = Compiled()
+    for exp in experiments:
+        for a in exp.actions:
+            _entry(a, cfg, start_s, horizon_s if not math.isinf(horizon_s) else cfg.duration_s, out)
+    return out
