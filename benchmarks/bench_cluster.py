@@ -123,6 +123,7 @@ def child(a: argparse.Namespace) -> None:
           f"{sim.scheduler.decisions:,}; churn completions {out['completions']:,}")
     print("RESULT " + json.dumps(out), flush=True)
     sys.stdout.flush()
+    os._exit(0)  # as `clustersim run` ends once its outputs are written: no teardown of every object
 
 
 def _run(cmd: list[str]) -> dict[str, Any]:

@@ -14,7 +14,10 @@ import yaml
 from clustersim.metrics.summary import NODE_FAULTS
 from clustersim.sim import RunResult
 
-__all__ = ["format_summary", "write_outputs"]
+__all__ = ["STREAMED", "format_summary", "write_outputs"]
+
+# frames a run given an output folder writes there itself, as it runs (usage only when the run has any)
+STREAMED = ("timeseries", "events", "pods", "pod_status", "node_status", "usage")
 
 
 def _clean(obj: Any) -> Any:
@@ -42,19 +45,25 @@ def write_outputs(result: RunResult, out: Path, plot: bool = True) -> list[str]:
     summary = _clean({**result.summary, "stats": result.stats})
     _atomic(out / "summary.json", lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"))
     files.append("summary.json")
+    streamed = result.out is not None and result.out.resolve() == out.resolve()
     names = ["timeseries", "events", "pods", "faults", "pod_status", "node_status"] + [
-        n for n in ("explanations", "requests", "usage") if not getattr(result, n).empty]
+        n for n in ("explanations", "requests", "usage") if (streamed and n in STREAMED and (out / f"{n}.parquet").is_file())
+        or not (streamed and n in STREAMED) and not getattr(result, n).empty]
     for name in names:
+        if streamed and name in STREAMED:
+            files.append(f"{name}.parquet")  # written while the run ran
+            continue
         df: pd.DataFrame = getattr(result, name)
         _atomic(out / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
         files.append(f"{name}.parquet")
     config = result.config.model_dump(mode="json")
-    _atomic(out / "config.yaml", lambda p: p.write_text(yaml.safe_dump(config, sort_keys=False)))
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the same YAML, many times faster
+    _atomic(out / "config.yaml", lambda p: p.write_text(yaml.dump(config, Dumper=dumper, sort_keys=False)))
     files.append("config.yaml")
     if plot:
-        from clustersim.report import plot_run
+        from clustersim.report import PLOT_METRICS, plot_run
 
-        fig = plot_run(result.timeseries, result.faults, result.summary)
+        fig = plot_run(result.select_timeseries(list(PLOT_METRICS)), result.faults, result.summary)
         _atomic(out / "replicas.png", lambda p: fig.savefig(p, dpi=110, format="png"))
         files.append("replicas.png")
     return files

@@ -8,16 +8,38 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-__all__ = ["plot_run"]
+__all__ = ["MAX_WORKLOAD_LINES", "PLOT_METRICS", "plot_run"]
+
+MAX_WORKLOAD_LINES = 12  # above this many workloads the figure shows their totals
+# what plot_run reads (a caller may pass only these rows of the timeseries)
+PLOT_METRICS = ("serving_replicas", "ready_replicas", "desired_replicas", "nodes_ready", "nodes_not_ready", "pods_running",
+                "pods_pending", "pods_terminating", "pods_completed", "cluster_cpu_allocation")
 
 
-def _steps(ts: pd.DataFrame, metric: str, end: float, **labels: str) -> tuple[list[float], list[float]]:
-    rows = ts[ts["metric"] == metric]
-    for k, v in labels.items():
-        rows = rows[rows[k] == v]
+class _Rows:
+    """The timeseries split once by (metric, namespace, name): a figure asks for hundreds of series."""
+
+    def __init__(self, ts: pd.DataFrame) -> None:
+        self.ts = ts
+        self.parts = {k: ts.iloc[i] for k, i in ts.groupby(["metric", "namespace", "name"], sort=False).indices.items()} if len(ts) else {}
+
+    def of(self, metric: str, **labels: str) -> pd.DataFrame:
+        """Rows of ``metric`` with these labels (all namespaces and names unless given), in frame order."""
+        if "namespace" in labels and "name" in labels:
+            rows = self.parts.get((metric, labels["namespace"], labels["name"]), self.ts.iloc[0:0])
+            return rows[rows["zone"] == labels["zone"]] if "zone" in labels else rows
+        rows = self.ts[self.ts["metric"] == metric]
+        for k, v in labels.items():
+            rows = rows[rows[k] == v]
+        return rows
+
+
+def _steps(ts: pd.DataFrame | _Rows, metric: str, end: float, **labels: str) -> tuple[list[float], list[float]]:
+    rows = (ts if isinstance(ts, _Rows) else _Rows(ts)).of(metric, **labels)
     if "zone" not in labels and rows["zone"].nunique() > 1:
         rows = rows.sort_values("t")
         per_zone: dict[str, float] = {}
@@ -36,10 +58,29 @@ def _steps(ts: pd.DataFrame, metric: str, end: float, **labels: str) -> tuple[li
     return times, values
 
 
+def _total(rows: _Rows, metric: str, keys: list[tuple[str, str]], end: float) -> tuple[list[float], list[float]]:
+    """The sum over workloads ``keys`` of one level metric, as a step function (the changes of every
+    workload merged in time order)."""
+    times, deltas = [], []
+    for ns, name in keys:
+        t, v = _steps(rows, metric, end, namespace=ns, name=name)
+        if t:
+            times.append(np.asarray(t[:-1]))
+            deltas.append(np.diff(np.asarray(v[:-1]), prepend=0.0))
+    if not times:
+        return [], []
+    t_all, d_all = np.concatenate(times), np.concatenate(deltas)
+    order = np.argsort(t_all, kind="stable")
+    t_all, v_all = t_all[order], np.cumsum(d_all[order])
+    last = np.append(t_all[1:] != t_all[:-1], True)  # the value after every change at one time
+    return [*t_all[last].tolist(), end], [*v_all[last].tolist(), float(v_all[-1])]
+
+
 def plot_run(ts: pd.DataFrame, faults: pd.DataFrame, summary: dict[str, Any], title: str = "") -> Figure:
     """Serving vs desired replicas per workload (or the pods of a trace replay, which has no workloads), the
     recovery timeline (a Gantt of every node fault's critical path), and Ready / NotReady nodes."""
     end = float(summary["duration_s"])
+    rows = _Rows(ts[ts["metric"].isin(PLOT_METRICS)])
     paths = [f for f in summary.get("faults", []) if f.get("t_not_ready") is not None or f.get("t_evicted") is not None]
     workloads = [*summary["deployments"], *summary.get("stateful_sets", {})]
     if paths:
@@ -50,12 +91,12 @@ def plot_run(ts: pd.DataFrame, faults: pd.DataFrame, summary: dict[str, Any], ti
     else:
         fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 6), sharex=True, height_ratios=[2, 1], layout="constrained")
     if workloads:
-        _replicas(ax1, ts, end, workloads, summary)
+        _replicas(ax1, rows, end, workloads, summary)
         ax1.set_title(title or "Replicas over time: serving (solid), readyReplicas in the API (dotted), desired (dashed)")
     else:
-        _pods(ax1, ts, end)
+        _pods(ax1, rows, end)
         ax1.set_title(title or "Pods over time (the run has no Deployments or StatefulSets)")
-    _nodes(ax2, ts, end)
+    _nodes(ax2, rows, end)
     for ax in (ax1, ax2):
         for t_inject in faults.get("t_inject", pd.Series(dtype=float)):
             ax.axvline(float(t_inject), color="k", linewidth=0.6, linestyle="-.", alpha=0.6)
@@ -64,8 +105,19 @@ def plot_run(ts: pd.DataFrame, faults: pd.DataFrame, summary: dict[str, Any], ti
     return fig
 
 
-def _replicas(ax: Any, ts: pd.DataFrame, end: float, workloads: list[str], summary: dict[str, Any]) -> None:
+def _replicas(ax: Any, ts: _Rows, end: float, workloads: list[str], summary: dict[str, Any]) -> None:
     lows, highs = [], []
+    if len(workloads) > MAX_WORKLOAD_LINES:  # one line per workload would be unreadable: their totals instead
+        keys = [(k.split("/", 1)[0], k.split("/", 1)[1]) for k in workloads]
+        firsts = [r for r in ((summary["deployments"].get(k) or {}).get("initial_ready_s") for k in workloads) if r is not None]
+        for metric, style, label in (("serving_replicas", {}, "serving"), ("ready_replicas", {"alpha": 0.5, "linestyle": ":"},
+                                     "readyReplicas (API)"), ("desired_replicas", {"alpha": 0.35, "linestyle": "--"}, "desired")):
+            t, v = _total(ts, metric, keys, end)
+            ax.step(t, v, where="post", color="C0", label=f"all {len(workloads)} workloads {label}", **style)
+            if metric == "serving_replicas" and v and firsts and any(tt >= max(firsts) for tt in t):
+                lows.append(min(x for x, tt in zip(v, t, strict=True) if tt >= max(firsts)))
+                highs.append(max(v))
+        workloads = []
     for i, key in enumerate(workloads):
         ns, name = key.split("/", 1)
         color = f"C{i % 10}"
@@ -86,7 +138,7 @@ def _replicas(ax: Any, ts: pd.DataFrame, end: float, workloads: list[str], summa
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
 
 
-def _pods(ax: Any, ts: pd.DataFrame, end: float) -> None:
+def _pods(ax: Any, ts: _Rows, end: float) -> None:
     for metric, color, label in (("pods_running", "tab:green", "Running"), ("pods_pending", "tab:orange", "Pending"),
                                  ("pods_terminating", "tab:red", "Terminating"), ("pods_completed", "tab:gray", "Completed")):
         t, v = _steps(ts, metric, end)
@@ -102,7 +154,7 @@ def _pods(ax: Any, ts: pd.DataFrame, end: float) -> None:
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.06, 1.0), frameon=False)
 
 
-def _nodes(ax: Any, ts: pd.DataFrame, end: float) -> None:
+def _nodes(ax: Any, ts: _Rows, end: float) -> None:
     """Ready nodes (left axis) and NotReady nodes (right axis: a few among thousands stay visible)."""
     t, v = _steps(ts, "nodes_ready", end)
     ax.step(t, v, where="post", color="tab:green", label="Ready (left)")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from clustersim.cli.common import cli, fail
+from clustersim.cli.common import cli, fail, request_fast_exit
 from clustersim.config.errors import ConfigError
 from clustersim.config.load import load_config, parse_overrides
 
@@ -34,9 +34,14 @@ def run_cmd(config: Path, out: Path, seed: int | None, sets: tuple[str, ...], no
     from clustersim.sim import run
 
     try:
+        out.mkdir(parents=True, exist_ok=True)
         with progress_bar(cfg.duration_s, enabled=not quiet and sys.stderr.isatty()) as bar:
-            result = run(cfg, progress=bar)
+            result = run(cfg, progress=bar, out=out)  # the tables stream into --out as the run goes
+    except OSError as e:
+        _drop_parts(out)
+        fail(f"{out}: {e.strerror or e}", 1)
     except Exception as e:  # a bug, not bad input: one line, exit 1
+        _drop_parts(out)
         fail(f"simulation failed: {type(e).__name__}: {e}", 1)
     try:
         files = write_outputs(result, out, plot=not no_plot)
@@ -44,6 +49,13 @@ def run_cmd(config: Path, out: Path, seed: int | None, sets: tuple[str, ...], no
         fail(f"{out}: {e.strerror or e}", 1)
     click.echo(format_summary(result, str(config)))
     click.echo(f"Outputs in {out}: {', '.join(files)}")
+    request_fast_exit()
+
+
+def _drop_parts(out: Path) -> None:
+    """Remove the hidden parts a failed run was streaming (nothing half-written stays behind)."""
+    for part in out.glob(".*.parquet*") if out.is_dir() else ():
+        part.unlink(missing_ok=True)
 
 
 PROGRESS_DELAY_S = 2.0  # wall seconds before the bar appears: quick runs print nothing (CLUSTERSIM_PROGRESS_DELAY_S overrides)

@@ -17,10 +17,15 @@ import pandas as pd
 
 from clustersim.config.models import SimConfig
 
-__all__ = ["SUMMARY_METRICS", "Series", "Step", "summarize"]
+__all__ = ["SUMMARY_EVENT_KINDS", "SUMMARY_EVENT_REASONS", "SUMMARY_METRICS", "SUMMARY_SERIES", "Series", "Step", "summarize"]
 
 SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending", "service_ready_endpoints", "proxy_ready_endpoints")
 EVICTION_REASONS = ("TaintManagerEviction", "NodeControllerEviction")
+# what summarize reads: it may be given only these rows of the timeseries and events frames (a test checks
+# that the summary of the subsets is the summary of the whole frames; add here what a new part reads)
+SUMMARY_SERIES = (*SUMMARY_METRICS, "node_noexecute_taint")
+SUMMARY_EVENT_REASONS = ("NodeNotReady", *EVICTION_REASONS, "Pulled", "DataLoss")
+SUMMARY_EVENT_KINDS = ("Job",)
 # faults whose target is a node: their recovery critical path is NotReady, taint, eviction, replacement
 NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain", "RuntimeOutage",
                "TraceNodeFailures")
@@ -134,8 +139,26 @@ def _first(df: pd.DataFrame, t_min: float) -> float | None:
     return float(rows["t"].iloc[0]) if len(rows) else None
 
 
-def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame, t_end: float) -> None:
+class _PodsByWorkload:
+    """The pods frame split once by workload (each part in frame order), for the per-fault lookups."""
+
+    def __init__(self, pods: pd.DataFrame) -> None:
+        self.pods = pods
+        self._parts: dict[Any, pd.DataFrame] | None = None
+
+    def of(self, workload: Any) -> pd.DataFrame:
+        """The rows of ``workload``, in frame order (what ``pods[pods.workload == workload]`` gives)."""
+        if self._parts is None:
+            idx = self.pods.groupby("workload", sort=False).indices
+            self._parts = {w: self.pods.iloc[i] for w, i in idx.items()}
+        part = self._parts.get(workload)
+        return part if part is not None else self.pods.iloc[0:0]
+
+
+def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame, t_end: float,
+                     by_workload: _PodsByWorkload | None = None) -> None:
     """The path of one failure episode of a node: from its injection until the node's next failure (``t_end``)."""
+    by_workload = by_workload or _PodsByWorkload(pods)
     node, t0 = row["target"], row["t_inject"]
     ev = ev[(ev["t"] >= t0) & (ev["t"] < t_end)]
     not_ready = ev[(ev["kind"] == "Node") & (ev["name"] == node) & (ev["reason"] == "NodeNotReady")]
@@ -155,8 +178,8 @@ def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, po
         for workload, n in need.items():
             if not workload:
                 continue
-            cand = pods[(pods["workload"] == workload) & (pods["created_s"] >= row["t_evicted"])
-                        & (pods["created_s"] < t_end)].sort_values("created_s")
+            mine = by_workload.of(workload)
+            cand = mine[(mine["created_s"] >= row["t_evicted"]) & (mine["created_s"] < t_end)].sort_values("created_s")
             reps.append(cand.head(int(n)))
         if reps:
             rep = pd.concat(reps)
@@ -273,7 +296,11 @@ def _service(cfg: SimConfig, svc: Any, series: Series, end: float, requests: pd.
 
 def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame,
               faults: pd.DataFrame, requests: pd.DataFrame | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Summary dict and the faults frame extended with the critical-path columns."""
+    """Summary dict and the faults frame extended with the critical-path columns.
+
+    ``ts`` and ``ev`` may hold only the rows of ``SUMMARY_SERIES`` and of ``SUMMARY_EVENT_REASONS`` or
+    ``SUMMARY_EVENT_KINDS``: nothing else is read.
+    """
     deployments = [(d.namespace, d.name) for d in (*cfg.deployments, *cfg.stateful_sets, *cfg.daemon_sets)]
     series = Series(ts[ts["metric"].isin(SUMMARY_METRICS)])
     t_fault = float(faults["t_inject"].min()) if len(faults) else None
@@ -304,13 +331,14 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
             injections.setdefault(r["target"], []).append(r["t_inject"])
     for times in injections.values():
         times.sort()
+    by_workload = _PodsByWorkload(pods)
     for rec in records:
         row = dict(rec)
         row["t_recover"] = None if row["t_recover"] is None or math.isnan(row["t_recover"]) else row["t_recover"]
         if row["fault"] in NODE_FAULTS:
             times = injections[row["target"]]
             i = bisect.bisect_right(times, row["t_inject"])
-            _node_crash_path(row, ts, ev, pods, times[i] if i < len(times) else math.inf)
+            _node_crash_path(row, ts, ev, pods, times[i] if i < len(times) else math.inf, by_workload)
             _endpoint_path(row, cfg, series, end)
         row["convergence_s"] = _convergence(grid, ok, row["t_inject"])
         rows.append(row)
