@@ -62,8 +62,9 @@ def main() -> None:
     result: dict[str, dict[str, str]] = {}
     for name, cfg in runs(a.duration, a.root).items():
         r = run(cfg)
-        result[name] = {f: digest(getattr(r, f)) for f in ("timeseries", "events", "pods", "faults", "requests")}
-        result[name]["summary"] = hashlib.sha256(json.dumps(r.summary, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        result[name] = {f: digest(getattr(r, f)) for f in ("timeseries", "events", "pods", "faults", "requests", "pod_status", "node_status", "usage")}
+        text = json.dumps(r.summary, sort_keys=True, default=str).replace(str(a.root.resolve()), "<root>")
+        result[name]["summary"] = hashlib.sha256(text.encode()).hexdigest()[:16]
         print(f"{name}: {len(r.events)} events, {len(r.pods)} pods", file=sys.stderr)
     if a.compare:
         old = json.loads(Path(a.compare).read_text())

@@ -51,7 +51,8 @@ def test_tables_give_the_recorded_rows_in_creation_order(streamed: bool, tmp_pat
     assert frames.events(rec, reasons=["Pulled"]).empty
     assert len(frames.timeseries(rec, metrics=["pods_running"])) == 3
     if streamed:
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet", "pods.parquet", "timeseries.parquet"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet", "node_status.parquet", "pod_status.parquet", "pods.parquet",
+                                                              "timeseries.parquet"]  # no usage rows: no usage file
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "pods.parquet"), df)
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "events.parquet"), ev)
 
