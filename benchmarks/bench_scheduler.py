@@ -60,12 +60,15 @@ def _pods(n: int, owned: bool) -> list[Pod]:
     specs = [PodSpec((Container("c", "registry.k8s.io/pause:3.10", ResourceList(c, m)),)) for c, m in SHAPES]
     if not owned:
         return [Pod(ObjectMeta(f"p{k}", "default"), specs[k % len(specs)]) for k in range(n)]
+    # each ReplicaSet's pods share its template's spec (as the ReplicaSet controller creates them)
+    owned = [PodSpec((Container("c", "registry.k8s.io/pause:3.10", ResourceList(*SHAPES[rs % len(SHAPES)])),))
+             for rs in range(REPLICA_SETS)]
     out = []
     for k in range(n):
         rs = k % REPLICA_SETS
         labels = {"app": f"d{rs}", "pod-template-hash": f"h{rs}"}
         meta = ObjectMeta(f"d{rs}-h{rs}-{k}", "default", labels, owner=OwnerRef("ReplicaSet", f"d{rs}-h{rs}", f"rs-uid-{rs}"))
-        out.append(Pod(meta, specs[rs % len(specs)], workload=f"d{rs}"))
+        out.append(Pod(meta, owned[rs], workload=f"d{rs}"))
     return out
 
 

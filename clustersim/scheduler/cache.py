@@ -85,6 +85,10 @@ class NodeTable:
         self.host_ports: list[list[HostPort]] = []  # per node: host ports in use
         self.n_host_port_nodes = 0
         self._domains: dict[str, tuple[np.ndarray, list[str]]] = {}  # topology key -> (domain id per node, values)
+        self.domains_epoch = 0  # moves whenever the domain ids above are dropped (node set or labels changed)
+        # matching-pod counts per topology domain, kept incrementally beside the per-node counts:
+        # (namespace, selector) -> topology key -> (domains_epoch, count per domain id)
+        self._dom_counts: dict[tuple[str, LabelSelector], dict[str, tuple[int, np.ndarray]]] = {}
         self._complete: dict[str, bool] = {}  # topology key -> no -1 in its domain ids (valid with _domains)
         # controller selectors by (kind, namespace, name), for helper.DefaultSelector (kept by the scheduler's informers)
         self.owner_selectors: dict[tuple[str, str, str], LabelSelector] = {}
@@ -187,6 +191,7 @@ class NodeTable:
             self.scalar_alloc[name][i] = value
         if self.labels[i] != node.meta.labels:
             self._domains.clear()
+            self.domains_epoch += 1
             self.skip_epoch += 1
         if not was or self.taints[i] != node.taints or bool(self.unschedulable[i]) != node.unschedulable:
             self.skip_epoch += 1
@@ -197,6 +202,7 @@ class NodeTable:
         if not self.present[i]:
             self._cand = self._pos = None
             self._domains.clear()
+            self.domains_epoch += 1
             self.epoch += 1
         self.present[i] = True
         self.unschedulable[i] = node.unschedulable
@@ -235,6 +241,7 @@ class NodeTable:
             self.present[i] = False
             self._cand = self._pos = None
             self._domains.clear()
+            self.domains_epoch += 1
             self.epoch += 1
             self.skip_epoch += 1
 
@@ -404,6 +411,13 @@ class NodeTable:
         for key in seen:
             if key[1].matches(labels):
                 self._sel_counts[key][i] += sign
+                by_key = self._dom_counts.get(key)
+                if by_key:
+                    for topo, (epoch, counts) in by_key.items():
+                        if epoch == self.domains_epoch:
+                            d = self._domains[topo][0][i]
+                            if d >= 0:
+                                counts[d] += sign
 
     def mark_terminating(self, pod: Pod) -> None:
         """An assigned pod got a deletion timestamp: it no longer counts for topology spreading."""
@@ -422,6 +436,7 @@ class NodeTable:
             if len(self._sel_counts) >= self.MAX_SELECTORS:
                 self._sel_counts.clear()
                 self._sel_by_label.clear()
+                self._dom_counts.clear()
             arr = np.zeros(self._cap, dtype=np.int64)
             for i, _ in self.pods_matching((namespace,), selector):
                 arr[i] += 1
@@ -429,6 +444,21 @@ class NodeTable:
             idx: tuple[str, str, str] | str = (namespace, *selector.match_labels[0]) if selector.match_labels else namespace
             self._sel_by_label.setdefault(idx, []).append(key)
         return arr
+
+    def domain_counts(self, namespace: str, selector: LabelSelector, key: str) -> np.ndarray:
+        """Per domain id of ``domains(key)``, the pods ``selector_counts`` counts on the nodes of that
+        domain (nodes without the key left out): the bincount of the per-node counts, kept
+        incrementally once asked for (do not modify the array)."""
+        per_node = self.selector_counts(namespace, selector)
+        ids, values = self.domains(key)
+        by_key = self._dom_counts.setdefault((namespace, selector), {})
+        hit = by_key.get(key)
+        if hit is None or hit[0] != self.domains_epoch:
+            n = len(self.names)
+            has = ids >= 0
+            counts = np.bincount(ids[has], weights=per_node[:n][has], minlength=len(values)).astype(np.int64)
+            by_key[key] = hit = (self.domains_epoch, counts)
+        return hit[1]
 
     def pods_matching(self, namespaces: tuple[str, ...], selector: LabelSelector, terminating: bool = False) -> list[tuple[int, Pod]]:
         """Assigned pods in ``namespaces`` matching ``selector`` (terminating ones only if asked), with their node index.

@@ -477,7 +477,13 @@ class Scheduler:
         else:
             w = eff[pos]
         if dynamic and len(w) > 1:
-            w = self._add_dynamic(fw, pod, dynamic, w, cand[pos if pos is not None else (start + np.arange(len(w))) % n])
+            if pos is not None:
+                idx = cand[pos]
+            elif start + len(w) <= n:
+                idx = cand[start:start + len(w)]  # the plain window: a slice, no index arithmetic
+            else:
+                idx = cand[(start + np.arange(len(w))) % n]
+            w = self._add_dynamic(fw, pod, dynamic, w, idx)
         top = int(w.argmax())
         ties = (w == w[top]).nonzero()[0]
         k = top if len(ties) == 1 else int(ties[self.rng.integers(len(ties))])
@@ -492,7 +498,8 @@ class Scheduler:
             if dynamic >> k & 1:
                 raw = plugin.score(state, pod, self.nodes, idx)
                 norm = raw if getattr(plugin, "normalize_is_identity", False) else plugin.normalize(state, pod, raw)
-                total = total + np.asarray(norm, dtype=np.int64) * weight
+                norm = np.asarray(norm, dtype=np.int64)
+                total = total + (norm * weight if weight != 1 else norm)
         return total
 
     def _window(self, fw: Framework, mask: np.ndarray | None) -> tuple[np.ndarray, int, np.ndarray]:

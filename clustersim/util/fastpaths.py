@@ -16,6 +16,10 @@ __all__ = ["FAST_PATHS", "enabled", "plain"]
 FAST_PATHS: dict[str, bool] = {
     # apiserver.watch: changes go only to the handlers whose selectors want them
     "watch_selectors": True,
+    # node.pod_worker: a worker with nothing scheduled ends its process; a signal starts a new one
+    "parked_workers": True,
+    # scheduler PodTopologySpread: per-domain matching-pod counts kept incrementally, not summed per cycle
+    "spread_domain_counts": True,
 }
 
 

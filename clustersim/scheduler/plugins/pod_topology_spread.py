@@ -30,6 +30,7 @@ from clustersim.api.objects import Pod
 from clustersim.api.types import LabelSelector, TopologySpreadConstraint
 from clustersim.scheduler.cache import NodeTable
 from clustersim.scheduler.framework import MAX_NODE_SCORE, SCHEDULER_PLUGINS, Code, CycleState, PerNodeFilter, reject_unknown_args
+from clustersim.util.fastpaths import enabled
 
 REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
 REASON_NODE_LABEL_NOT_MATCH = "node(s) didn't match pod topology spread constraints (missing required label)"
@@ -80,6 +81,8 @@ class PodTopologySpread(PerNodeFilter):
     default_constraints: tuple[tuple[str, int], ...] = field(default=SYSTEM_DEFAULT_CONSTRAINTS)
     system_defaulted: bool = True
     name: str = "PodTopologySpread"
+    # per-domain counts kept by the cache (fastpaths spread_domain_counts), else summed per cycle
+    domain_counts: bool = field(default_factory=lambda: enabled("spread_domain_counts"), compare=False, repr=False)
     per_node_static = False  # the verdict depends on where other pods are
 
     @classmethod
@@ -197,16 +200,23 @@ class PodTopologySpread(PerNodeFilter):
             per_node = nodes.selector_counts(pod.meta.namespace, selector)[:n_all]
             if keep is not None:
                 per_node = np.where(keep, per_node, 0)
-            sub = ids[idx]
-            if key == LABEL_HOSTNAME:
+            if key == LABEL_HOSTNAME and complete:  # one domain per node: no ids needed
+                size = n_scored
+                cnt = per_node[idx]
+                sub = None
+            elif key == LABEL_HOSTNAME:
+                sub = ids[idx]
                 size = n_scored
                 cnt = per_node[idx]
             else:
+                sub = ids[idx]
                 scored_ids = sub if ignored is None else sub[~ignored]
                 if not complete:
                     scored_ids = scored_ids[scored_ids >= 0]
                 size = int(np.count_nonzero(np.bincount(scored_ids, minlength=len(values))))
-                if complete:
+                if complete and keep is None and self.domain_counts:  # per-domain counts kept by the cache
+                    cnt = nodes.domain_counts(pod.meta.namespace, selector, key)[sub]
+                elif complete:
                     cnt = np.bincount(ids, weights=per_node, minlength=len(values))[sub]
                 elif not values:  # no node has the key: it adds nothing anywhere (scoring.go scores only nodes with the key)
                     cnt = np.zeros(len(idx))
@@ -216,6 +226,7 @@ class PodTopologySpread(PerNodeFilter):
             weight = math.log(size + 2)  # topologyNormalizingWeight
             part = cnt * weight + (max_skew - 1)
             if not complete:
+                assert sub is not None
                 part = np.where(sub >= 0, part, 0.0)
             total = part if total is None else total + part
         if total is None:
@@ -228,6 +239,11 @@ class PodTopologySpread(PerNodeFilter):
     def normalize(self, state: CycleState, pod: Pod, scores: np.ndarray) -> np.ndarray:
         """``MaxNodeScore * (max + min - s) / max`` over the nodes that count; ignored nodes get 0."""
         scores = np.asarray(scores, dtype=np.int64)
+        if len(scores) and scores.min() >= 0:  # no ignored node (the usual case): no masks
+            lo, hi = int(scores.min()), int(scores.max())
+            if hi == 0:
+                return np.full(len(scores), MAX_NODE_SCORE, dtype=np.int64)
+            return MAX_NODE_SCORE * (hi + lo - scores) // hi
         valid = scores >= 0
         if not valid.any():
             return np.zeros_like(scores)
