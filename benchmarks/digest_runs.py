@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+FRAMES = ("timeseries", "events", "pods", "faults", "requests", "pod_status", "node_status", "usage")
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
@@ -62,7 +63,7 @@ def main() -> None:
     result: dict[str, dict[str, str]] = {}
     for name, cfg in runs(a.duration, a.root).items():
         r = run(cfg)
-        result[name] = {f: digest(getattr(r, f)) for f in ("timeseries", "events", "pods", "faults", "requests", "pod_status", "node_status", "usage")}
+        result[name] = {f: digest(getattr(r, f)) for f in FRAMES}
         text = json.dumps(r.summary, sort_keys=True, default=str).replace(str(a.root.resolve()), "<root>")
         result[name]["summary"] = hashlib.sha256(text.encode()).hexdigest()[:16]
         print(f"{name}: {len(r.events)} events, {len(r.pods)} pods", file=sys.stderr)

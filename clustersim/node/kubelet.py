@@ -37,6 +37,7 @@ from clustersim.node.node_status import NodeStatus
 from clustersim.node.pod_worker import EVICT, POWER_OFF, REMOVED, TERMINATE, Crash, ImageSwap, PodWorker
 from clustersim.node.runtime_health import RuntimeHealth
 from clustersim.util.backoff import Backoff
+from clustersim.util.fastpaths import enabled
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -58,6 +59,7 @@ class Kubelet:
         self.name = node.meta.name
         self.host: Host = infra.hosts[self.name]
         self.images = images
+        self.park_workers = enabled("parked_workers")  # see node.pod_worker
         self.workers: dict[str, PodWorker] = {}
         self.container_backoff = Backoff(cfg.container_backoff_initial_s, cfg.container_backoff_max_s)
         self.image_backoff = Backoff(cfg.image_backoff_initial_s, cfg.image_backoff_max_s)
@@ -284,7 +286,7 @@ class Kubelet:
     def _on_image(self, pod_key: str, paused: bool) -> bool:
         pod = self.state.get("Pod", pod_key)
         worker = self.workers.get(pod.meta.uid) if pod is not None else None
-        if worker is None or not worker.process.is_alive or worker.paused == paused:
+        if worker is None or not worker.alive or worker.paused == paused:
             return False
         worker.signal(ImageSwap(paused))
         return True

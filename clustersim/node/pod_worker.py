@@ -3,7 +3,10 @@
 Mirrors the kubelet's per-pod worker (``pkg/kubelet/pod_workers.go`` with ``kuberuntime``'s
 ``SyncPod``): one SimPy process per pod. Faults and deletions reach it as interrupts (SimPy's
 machine-shop pattern). Probe results are computed in closed form (``prober.py``), so a pod that
-starts and stays healthy costs three events: start, container started, ready.
+starts and stays healthy costs three events: start, container started, ready. Once nothing more is
+scheduled for its containers the worker is parked: its process ends and a signal starts a new one
+at the same point of the loop (an urgent event at the same time, as the interrupt would be), so a
+running pod holds no generator frames and the results are the same.
 
 Simplified: all containers of a pod start together and the pod-level outcome combines them (Ready
 when all are ready, exits when the first exits); init containers only contribute their images;
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["EVICT", "POWER_OFF", "REMOVED", "TERMINATE", "Crash", "ImageSwap", "PodWorker"]
 
 POWER_OFF, TERMINATE, REMOVED, EVICT = "power-off", "terminate", "removed", "evict"
+PARKED = "parked"  # _run's answer when nothing more is scheduled for the containers
 LIVENESS_EXIT_CODE = 137  # SIGKILL after a failed liveness probe
 
 
@@ -56,7 +60,7 @@ class PodWorker:
     """The kubelet's worker for one pod; ``serving`` is the ground truth used for availability."""
 
     __slots__ = ("kubelet", "pod", "phase_s", "process", "started", "pending", "api_ready",
-                 "app_ok", "serving", "running", "paused", "running_since")
+                 "app_ok", "serving", "running", "paused", "running_since", "parked")
 
     def __init__(self, kubelet: Kubelet, pod: Pod, running_since: float | None = None) -> None:
         self.kubelet = kubelet
@@ -71,12 +75,22 @@ class PodWorker:
         self.serving = False
         self.running = False
         self.paused = False  # images swapped for a pause image (PodFailure)
-        self.process = kubelet.env.process(self.pod_loop())
+        self.parked = False  # running with nothing scheduled: no process until a signal comes
+        self.process: simpy.Process | None = kubelet.env.process(self.pod_loop())
 
     # ---- signals from the kubelet
+    @property
+    def alive(self) -> bool:
+        """The worker still looks after its pod (running or parked)."""
+        return self.parked or (self.process is not None and self.process.is_alive)
+
     def signal(self, cause: Any) -> None:
         """Deliver ``cause`` (terminate, power-off, removed, Crash) to the worker."""
-        if not self.process.is_alive:
+        if self.parked:  # resume where the parked process would have been interrupted
+            self.parked = False
+            self.process = self.kubelet.env.process(self._containers(outcome=cause))
+            return
+        if self.process is None or not self.process.is_alive:
             return
         if not self.started:
             self.pending = cause
@@ -104,13 +118,6 @@ class PodWorker:
                     self.paused = i.cause.paused
                 elif not isinstance(i.cause, Crash):
                     return i.cause
-        return None
-
-    def _park(self) -> Steps:
-        try:
-            yield self.kubelet.env.event()
-        except simpy.Interrupt as i:
-            return i.cause
         return None
 
     def _set(self, api_ready: bool | None = None, app_ok: bool | None = None) -> None:
@@ -148,24 +155,35 @@ class PodWorker:
                 cause = yield from k.ensure_image(self, c.image)
                 if cause is not None:
                     return (yield from self._stop(cause))
+        return (yield from self._containers(adopted))
+
+    def _containers(self, adopted: float | None = None, outcome: Any = None) -> Steps:
+        """Start the containers (or adopt running ones), run them and restart them per policy, until
+        the pod ends or the worker is stopped. With ``outcome``, a parked worker resumes: its running
+        containers just ended that way."""
+        k, pod = self.kubelet, self.pod
         while True:
-            if adopted is None:
-                cause = yield from self._await_runtime()
-                if cause is not None:
-                    return (yield from self._stop(cause))
-                cause = yield from self._sleep(k.cfg.container_start_s)
-                if isinstance(cause, ImageSwap):
-                    self.paused, cause = cause.paused, None
-                if cause is not None and not isinstance(cause, Crash):
-                    return (yield from self._stop(cause))
-                k.containers_started(pod)
-                started = k.env.now
-            else:
-                k.containers_adopted(pod, self.api_ready)
-                started, adopted = adopted, None
-            self.running = True
-            k.eviction.container_started(self)
-            outcome = yield from self._run(started)
+            if outcome is None:
+                if adopted is None:
+                    cause = yield from self._await_runtime()
+                    if cause is not None:
+                        return (yield from self._stop(cause))
+                    cause = yield from self._sleep(k.cfg.container_start_s)
+                    if isinstance(cause, ImageSwap):
+                        self.paused, cause = cause.paused, None
+                    if cause is not None and not isinstance(cause, Crash):
+                        return (yield from self._stop(cause))
+                    k.containers_started(pod)
+                    started = k.env.now
+                else:
+                    k.containers_adopted(pod, self.api_ready)
+                    started, adopted = adopted, None
+                self.running = True
+                k.eviction.container_started(self)
+                outcome = yield from self._run(started)
+                if outcome is PARKED:  # nothing scheduled: end the process; a signal resumes here
+                    self.parked, self.process = True, None
+                    return None
             if isinstance(outcome, ImageSwap):
                 # a changed image: the kubelet kills the containers and starts them with the new image
                 self.paused = outcome.paused
@@ -174,6 +192,7 @@ class PodWorker:
                 k.killing(pod)
                 pod.status.restart_count += 1
                 k.rec.pod_restarted(pod.meta.uid)
+                outcome = None
                 continue
             if not isinstance(outcome, Crash):
                 return (yield from self._stop(outcome))
@@ -203,6 +222,7 @@ class PodWorker:
                     return (yield from self._stop(cause))
             pod.status.restart_count += 1
             k.rec.pod_restarted(pod.meta.uid)
+            outcome = None
 
     def _timeline(self, started: float) -> tuple[float, list[tuple[float, int, str]]]:
         """App-ready time, and the future readiness, hang, liveness and crash times, in order.
@@ -268,8 +288,17 @@ class PodWorker:
                 return Crash(LIVENESS_EXIT_CODE)
             elif action.startswith("crash:"):
                 return Crash(int(action.split(":", 1)[1]))
-        cause = yield from self._park()
-        return cause
+        if k.park_workers:
+            return PARKED
+        return (yield from self._park())
+
+    def _park(self) -> Steps:
+        """Wait for a signal in the process (the plain path; see ``fastpaths`` parked_workers)."""
+        try:
+            yield self.kubelet.env.event()
+        except simpy.Interrupt as i:
+            return i.cause
+        return None
 
     def _stop(self, cause: Any) -> Steps:
         """Stop for ``cause``: power-off (silent), removed, or graceful termination."""
