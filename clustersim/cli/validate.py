@@ -18,7 +18,8 @@ from clustersim.config.size import run_size
 @click.option("--lenient", is_flag=True, help="Manifests: skip unknown kinds with a warning instead of failing.")
 def validate_cmd(configs: tuple[Path, ...], sets: tuple[str, ...], lenient: bool) -> None:
     """Check configs, experiment files and Kubernetes manifest files or folders (exit 2 on the first error)."""
-    from clustersim.manifests import ManifestError, load_manifests
+    from clustersim.manifests import ManifestError
+    from clustersim.manifests.check import check_manifests
     from clustersim.sweep.spec import is_experiment, load_experiment
 
     try:
@@ -26,12 +27,12 @@ def validate_cmd(configs: tuple[Path, ...], sets: tuple[str, ...], lenient: bool
         for path in configs:
             if path.is_dir() or _is_manifest(path):
                 try:
-                    ms = load_manifests([path], lenient=lenient)
+                    ms, warnings = check_manifests(path, lenient=lenient)
                 except ManifestError as e:
                     fail(str(e))
                 added = ", ".join(f"{len(v)} {k}" for k, v in ms.entries.items() if v)
                 click.echo(f"{path}: ok ({ms.documents} objects: {added or 'none the simulator runs'})")
-                for w in ms.warnings:
+                for w in warnings:
                     click.echo(f"warning: {w}", err=True)
                 for line in ms.simplifications():
                     if not line.startswith("ignored field"):

@@ -46,6 +46,8 @@ def describe_validation_error(e: Any) -> tuple[str, str]:
         return loc, f"{err.get('input')!r} is not a valid name (lower case letters, digits and '-', starting and ending with a letter or digit)"
     if kind == "missing":
         return loc, "required field missing"
+    if kind in ("int_parsing_size", "int_from_float") and isinstance(err.get("input"), float) and abs(err["input"]) >= 2**63:
+        return loc, f"{err['input']:g} does not fit in 64 bits"
     head = msg.split(": ", 1)[0] if ": " in msg else ""
     if kind == "value_error" and head and head.replace(".", "").replace("_", "").isalnum():
         msg = msg.split(": ", 1)[1]

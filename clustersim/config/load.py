@@ -53,23 +53,28 @@ def validate_dict(data: Any, source: str) -> SimConfig:
     """Validate a parsed config (pydantic, then names and references); raise ConfigError."""
     if not isinstance(data, dict):
         raise ConfigError(source, "", "top level must be a mapping")
+    from clustersim.config.size import check_size
     from clustersim.config.validation import (  # late: the registries import config
         check_references,
         expand_manifests,
         expand_scheduler_config_file,
         expand_traces,
+        in_manifest,
     )
     from clustersim.snapshot.expand import expand_snapshot
 
-    data = expand_snapshot(expand_traces(expand_manifests(expand_scheduler_config_file(data, source), source), source), source)
+    origins: dict[str, Any] = {}
+    data = expand_manifests(expand_scheduler_config_file(data, source), source, origins)
+    data = expand_snapshot(expand_traces(data, source), source)
     try:
-        cfg = SimConfig.model_validate(data)
-    except ValidationError as e:
-        raise ConfigError(source, *describe_validation_error(e)) from None
-    check_references(cfg, source)
-    from clustersim.config.size import check_size
-
-    check_size(cfg, source)
+        try:
+            cfg = SimConfig.model_validate(data)
+        except ValidationError as e:
+            raise ConfigError(source, *describe_validation_error(e)) from None
+        check_references(cfg, source)
+        check_size(cfg, source)
+    except ConfigError as e:
+        raise in_manifest(e, origins, source) from None
     return cfg
 
 

@@ -32,7 +32,7 @@ from clustersim.util.registry import Registry
 from clustersim.util.strict_yaml import YAMLInputError
 from clustersim.workload.base import WORKLOADS
 
-__all__ = ["check_references", "expand_manifests", "expand_traces", "expand_scheduler_config_file", "parse_args"]
+__all__ = ["check_references", "expand_manifests", "in_manifest", "expand_traces", "expand_scheduler_config_file", "parse_args"]
 
 
 def parse_args(registry: Registry[Any], name: str, args: dict[str, Any], cfg: SimConfig, source: str, field: str) -> Any:
@@ -124,13 +124,22 @@ def expand_scheduler_config_file(data: dict[str, Any], source: str) -> dict[str,
     return out
 
 
-def expand_manifests(data: dict[str, Any], source: str) -> dict[str, Any]:
-    """Add the objects of ``manifests`` to the config's lists; record what they leave out."""
+def expand_manifests(data: dict[str, Any], source: str, origins: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Add the objects of ``manifests`` to the config's lists; record what they leave out.
+
+    ``origins`` (when given) receives ``"<section>.<index>"`` -> the manifest Origin of each added entry,
+    so that a later error names the manifest's file, object and field (``in_manifest``).
+    """
     paths = data.get("manifests")
     if not paths:
         return data
     from clustersim.manifests import ManifestError, load_manifests
 
+    if not isinstance(paths, list | tuple) or not all(isinstance(p, str) for p in paths):
+        raise ConfigError(source, "manifests", "expected a list of file or folder names")
+    for i, p in enumerate(paths):
+        if not (Path(source).parent / p).exists():
+            raise ConfigError(source, f"manifests.{i}", f"no such file or folder {str(Path(source).parent / p)!r}")
     try:
         ms = load_manifests([Path(source).parent / str(p) for p in paths])
     except ManifestError as e:
@@ -139,9 +148,17 @@ def expand_manifests(data: dict[str, Any], source: str) -> dict[str, Any]:
     for section, entries in ms.entries.items():
         if section == "nodes":
             continue
-        out[section] = [*(data.get(section) or []), *entries]
+        before = data.get(section) or []
+        if not isinstance(before, list | tuple):
+            raise ConfigError(source, section, "expected a list")
+        out[section] = [*before, *entries]
+        if origins is not None:
+            origins.update({f"{section}.{len(before) + i}": o for i, o in enumerate(ms.origins[section])})
     if ms.entries.get("nodes"):
-        cluster = dict(out.get("cluster") or {})
+        cluster = dict(out.get("cluster") or {}) if isinstance(out.get("cluster") or {}, dict) else {}
+        if origins is not None:
+            n0 = len(cluster.get("nodes") or [])
+            origins.update({f"cluster.nodes.{n0 + i}": o for i, o in enumerate(ms.origins["nodes"])})
         zones = list(cluster.get("zones") or ["zone-a"])
         for n in ms.entries["nodes"]:
             if n.get("zone") and n["zone"] not in zones:
@@ -152,6 +169,22 @@ def expand_manifests(data: dict[str, Any], source: str) -> dict[str, Any]:
     out["manifests"] = []
     out["simplifications"] = [*(data.get("simplifications") or []), *ms.simplifications()]
     return out
+
+
+def in_manifest(e: ConfigError, origins: dict[str, Any], source: str) -> ConfigError:
+    """``e`` in the terms of the manifest its field came from (file, object, manifest path), when it did."""
+    if e.source != source or not origins:
+        return e
+    parts = e.field.split(".")
+    for n in (3, 2):  # "cluster.nodes.4..." or "deployments.2..."
+        origin = origins.get(".".join(parts[:n]))
+        if origin is not None:
+            from clustersim.manifests.paths import manifest_path
+
+            rest = ".".join(parts[n:])
+            where = manifest_path(origin.kind, rest) if rest else "metadata.name"
+            return ConfigError(origin.where, f"{origin.kind} {origin.name}: {where}", e.message)
+    return e
 
 
 TRACE_ACTORS = {"workloads": ("TraceReplay",), "faults": ("TraceNodeFailures", "TraceNodeEvents")}

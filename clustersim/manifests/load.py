@@ -25,6 +25,7 @@ from clustersim.config.auth import (
     RoleConfig,
     ServiceAccountConfig,
 )
+from clustersim.config.errors import describe_validation_error
 from clustersim.config.models import (
     CronJobConfig,
     DaemonSetConfig,
@@ -41,9 +42,12 @@ from clustersim.config.models import (
 )
 from clustersim.manifests.annotations import resource_annotations
 from clustersim.manifests.convert import CONVERTERS, IGNORED_KINDS, NOT_MODELLED_KINDS, NOTES, leaf_paths
+from clustersim.manifests.paths import manifest_path
+from clustersim.manifests.rules import API_VERSIONS, check_rules
+from clustersim.manifests.schema import KIND_SCHEMAS, METADATA, ShapeError, check_shape
 from clustersim.util.strict_yaml import YAMLInputError, load_yaml_documents
 
-__all__ = ["ManifestError", "ManifestSet", "add_document", "ignored_paths", "load_manifests"]
+__all__ = ["ManifestError", "ManifestSet", "Origin", "add_document", "ignored_paths", "load_manifests"]
 
 MODELS: dict[str, type[BaseModel]] = {"daemon_sets": DaemonSetConfig, "jobs": JobConfig, "pods": PodConfig, "nodes": NodeConfig,
                                        "cron_jobs": CronJobConfig, "replica_sets": DeploymentConfig,
@@ -53,6 +57,7 @@ MODELS: dict[str, type[BaseModel]] = {"daemon_sets": DaemonSetConfig, "jobs": Jo
           "roles": RoleConfig, "cluster_roles": ClusterRoleConfig, "role_bindings": RoleBindingConfig,
           "cluster_role_bindings": ClusterRoleBindingConfig, "namespaces": NamespaceConfig, "service_accounts": ServiceAccountConfig}
 ALWAYS_USED = ("apiVersion", "kind", "metadata", "status")
+CLUSTER_SCOPED = {"Node", "PriorityClass", "Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass"}
 
 
 class ManifestError(Exception):
@@ -61,6 +66,15 @@ class ManifestError(Exception):
     def __init__(self, source: str, field: str, message: str) -> None:
         self.source, self.field, self.message = source, field, message
         super().__init__(f"{source}: {field}: {message}" if field else f"{source}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a converted entry came from: ``file[doc i]``, its kind and name (for messages in the manifest's terms)."""
+
+    where: str
+    kind: str
+    name: str
 
 
 @dataclass
@@ -74,6 +88,8 @@ class ManifestSet:
     ignored_annotations: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     documents: int = 0
+    origins: dict[str, list[Origin]] = field(default_factory=lambda: {k: [] for k in MODELS})  # parallel to entries
+    seen: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (kind, namespace, name) -> where
 
     def simplifications(self) -> list[str]:
         """One line per thing the run will not account for."""
@@ -146,17 +162,46 @@ def add_document(doc: Any, where: str, out: ManifestSet, lenient: bool = False) 
     _one(doc, where, out, lenient)
 
 
-def _one(doc: Any, where: str, out: ManifestSet, lenient: bool) -> None:
+def _identity(doc: Any, where: str) -> tuple[str, str, dict[str, Any]]:
+    """apiVersion, kind and metadata (a mapping with a name) of a document, or ManifestError."""
     if not isinstance(doc, dict):
         raise ManifestError(where, "", "a document must be a mapping")
     for key in ("apiVersion", "kind"):
         if not doc.get(key):
             raise ManifestError(where, key, "required field missing")
-    kind = doc["kind"]
-    meta = doc.get("metadata") or {}
-    name = meta.get("name") or meta.get("generateName")
-    if not name:
+        if not isinstance(doc[key], str):
+            raise ManifestError(where, key, f"expected a string, got {doc[key]!r}")
+    meta = doc.get("metadata")
+    if meta is None:
+        meta = {}
+    try:
+        check_shape(meta, METADATA, "metadata")
+    except ShapeError as e:
+        raise ManifestError(where, e.path, e.message) from None
+    if not (meta.get("name") or meta.get("generateName")):
         raise ManifestError(where, "metadata.name", "required field missing (or metadata.generateName)")
+    return doc["apiVersion"], doc["kind"], meta
+
+
+def _check(doc: dict[str, Any], api: str, kind: str, label: str, where: str) -> None:
+    """The apiVersion, the shapes and Kubernetes' own rules for the fields the simulator reads."""
+    versions = API_VERSIONS.get(kind)
+    if versions is not None and api not in versions:
+        raise ManifestError(where, "apiVersion", f'no matches for kind "{kind}" in version "{api}" (known: {", ".join(versions)})')
+    schema = KIND_SCHEMAS.get(kind)
+    try:
+        if schema is not None:
+            check_shape(doc, schema)
+    except ShapeError as e:
+        raise ManifestError(where, f"{label}: {e.path}", e.message) from None
+    problem = check_rules(kind, doc)
+    if problem is not None:
+        raise ManifestError(where, f"{label}: {problem[0]}", problem[1])
+
+
+def _one(doc: Any, where: str, out: ManifestSet, lenient: bool) -> None:
+    api, kind, meta = _identity(doc, where)
+    name = str(meta.get("name") or str(meta["generateName"]).rstrip("-"))
     out.documents += 1
     if kind in IGNORED_KINDS:
         out.ignored_kinds.append(f"{kind}/{name}")
@@ -170,17 +215,26 @@ def _one(doc: Any, where: str, out: ManifestSet, lenient: bool) -> None:
             out.warnings.append(f"{where}: kind: unknown kind {kind!r}, skipped")
             return
         raise ManifestError(where, "kind", f"unknown kind {kind!r} (use --lenient to skip it)")
+    label = f"{kind} {name}"
+    _check(doc, api, kind, label, where)
+    key = (kind, str(meta.get("namespace") or "default") if kind not in CLUSTER_SCOPED else "", name)
+    if key in out.seen:
+        raise ManifestError(where, f"{label}: metadata.name", f"{kind} {'/'.join(k for k in key[1:] if k)} is defined twice "
+                                                              f"(first at {out.seen[key]})")
+    if "name" not in meta:  # generateName: the converters read metadata.name
+        doc = {**doc, "metadata": {**meta, "name": name}}
     try:
         section, entry, used = conv(doc)
-    except (KeyError, TypeError) as e:
-        raise ManifestError(where, str(e).strip("'"), "required field missing or malformed") from None
+    except (KeyError, TypeError, AttributeError, ValueError) as e:  # a shape no check covers (a converter's own reads)
+        raise ManifestError(where, label, f"cannot convert: {type(e).__name__} {str(e)[:80]}") from None
     out.not_modelled += [f"{kind}/{name}: {note}" for note in entry.pop(NOTES, [])]
     try:
         MODELS[section].model_validate(entry)
     except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        raise ManifestError(where, f"{kind} {name}: {loc}", err["msg"].removeprefix("Value error, ")) from None
+        loc, msg = describe_validation_error(e)
+        raise ManifestError(where, f"{label}: {manifest_path(kind, loc)}", msg) from None
+    out.seen[key] = where
     out.entries[section].append(entry)
+    out.origins[section].append(Origin(where, kind, name))
     out.ignored_fields |= {f"{kind}: {p}" for p in _ignored(doc, used)}
     out.ignored_annotations |= {f"{kind} {name}: {p}" for p in resource_annotations(doc)}

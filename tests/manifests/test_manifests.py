@@ -84,10 +84,11 @@ def test_fields_that_matter_reach_the_model() -> None:
     ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {}\nspec: {}\n", "metadata.name"),
     ("kind: Deployment\nmetadata: {name: x}\n", "apiVersion"),
     ("apiVersion: v1\nkind: Gizmo\nmetadata: {name: x}\n", "kind"),
-    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    metadata: {labels: {app: x}}\n"
-     "    spec:\n      containers: [{name: c, image: i, resources: {requests: {cpu: lots}}}]\n", "Deployment x: containers.0.requests.cpu"),
-    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  replicas: -2\n  template:\n    spec:\n      containers: [{name: c, image: i}]\n",
-     "Deployment x: replicas"),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n"
+     "    spec:\n      containers: [{name: c, image: i, resources: {requests: {cpu: lots}}}]\n",
+     "Deployment x: spec.template.spec.containers[0].resources.requests.cpu"),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  replicas: -2\n  selector: {matchLabels: {app: x}}\n  template:\n"
+     "    metadata: {labels: {app: x}}\n    spec:\n      containers: [{name: c, image: i}]\n", "Deployment x: spec.replicas"),
 ])
 def test_malformed_manifests_are_one_line_errors(tmp_path: Path, text: str, field: str) -> None:
     path = tmp_path / "m.yaml"
