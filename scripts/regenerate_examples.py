@@ -111,13 +111,14 @@ def regenerate_quickstart(readme: str) -> str:
     result = run(load_config(QUICKSTART))
     out = EXAMPLES / "quickstart"
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        write_outputs(result, Path(tmp))
-        summary = json.loads((Path(tmp) / "summary.json").read_text())
+    with tempfile.TemporaryDirectory() as parent:
+        tmp = Path(parent) / "quickstart"  # the page names its run folder
+        write_outputs(result, tmp)
+        summary = json.loads((tmp / "summary.json").read_text())
         (out / "summary.json").write_text(json.dumps(stable_summary(summary), indent=2) + "\n")
-        shutil.copy(Path(tmp) / "replicas.png", out / "replicas.png")
-        write_run_page(read_run(tmp), Path(tmp) / "view.html")
-        screenshot(Path(tmp) / "view.html", out / "viewer.png")
+        shutil.copy(tmp / "replicas.png", out / "replicas.png")
+        write_run_page(read_run(tmp), tmp / "view.html")
+        screenshot(tmp / "view.html", out / "viewer.png")
     return replace_block(readme, "quickstart-output", "```\n" + quickstart_block(format_summary(result, "configs/quickstart.yaml")) + "\n```")
 
 

@@ -51,7 +51,7 @@ class Panels:
             return None
         rows = list(dict.fromkeys(labels))
         fig = self._fig("panel-faults", "Faults and their recovery critical path (hover a bar for its phase)",
-                        min(max(150, 60 + 22 * len(rows)), 700), y_range=FactorRange(*reversed(rows)))
+                        min(max(230, 60 + 22 * len(rows)), 700), y_range=FactorRange(*reversed(rows)))  # room for the legend
         phases = [p for p in [*PHASE_NAMES.values(), *df["phase"]] if p in set(df["phase"])]
         phases = list(dict.fromkeys(phases))
         src = ColumnDataSource({c: df[c].tolist() for c in df.columns})
