@@ -107,4 +107,6 @@ class ChaosExperiment:
     def span_s(self, horizon_s: float) -> float:
         """Seconds from the start until the last bounded action ends (unbounded schedules: ``horizon_s``)."""
         ends = [a.timing.end_s() if a.timing.bounded() else horizon_s for a in self.actions]
+        if self.method_end_s is not None:
+            ends.append(self.method_end_s + 1.0)  # the hypothesis is checked after the method's last pause
         return max(ends, default=0.0)

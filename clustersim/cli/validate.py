@@ -25,6 +25,9 @@ def validate_cmd(configs: tuple[Path, ...], sets: tuple[str, ...], lenient: bool
     try:
         overrides = parse_overrides(sets)
         for path in configs:
+            if path.is_file() and _is_chaos(path):
+                _validate_chaos(path, lenient)
+                continue
             if path.is_dir() or _is_manifest(path):
                 try:
                     ms, warnings = check_manifests(path, lenient=lenient)
@@ -50,6 +53,31 @@ def validate_cmd(configs: tuple[Path, ...], sets: tuple[str, ...], lenient: bool
                 click.echo(f"{path}: ok ({run_size(cfg).describe()})")
     except ConfigError as e:
         fail(str(e))
+
+
+def _is_chaos(path: Path) -> bool:
+    """A chaos experiment file (Chaos Mesh, LitmusChaos, Krkn, Chaos Toolkit), told by its first document."""
+    from clustersim.chaos.load import detect
+    from clustersim.util.strict_yaml import YAMLInputError, load_yaml_documents
+
+    try:
+        first = next(iter(load_yaml_documents(path)), None)
+    except YAMLInputError:
+        return False
+    return detect(first) is not None and not (isinstance(first, dict) and ("cluster" in first or "base" in first))
+
+
+def _validate_chaos(path: Path, lenient: bool) -> None:
+    from clustersim.chaos import ChaosError, load_chaos
+
+    try:
+        cs = load_chaos([path], lenient=lenient)
+    except ChaosError as e:
+        fail(str(e))
+    actions = sum(len(e.actions) for e in cs.experiments)
+    click.echo(f"{path}: ok (chaos: {len(cs.experiments)} experiment(s), {actions} action(s); `clustersim chaos read` lists them)")
+    for w in cs.warnings:
+        click.echo(f"warning: {w}", err=True)
 
 
 def _is_manifest(path: Path) -> bool:
