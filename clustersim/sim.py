@@ -66,8 +66,8 @@ from clustersim.materialize import (
 from clustersim.metrics import frames
 from clustersim.metrics.kube_state import KubeStateMetrics
 from clustersim.metrics.recorder import Recorder
-from clustersim.metrics.summary import SUMMARY_EVENT_KINDS, SUMMARY_EVENT_REASONS, SUMMARY_SERIES, summarize
-from clustersim.node.images import ImageService
+from clustersim.metrics.summary import SUMMARY_EVENT_KINDS, SUMMARY_EVENT_REASONS, SUMMARY_SERIES, latency_summary, summarize
+from clustersim.node.images import ImageService, Registries
 from clustersim.node.kube_proxy import KubeProxy
 from clustersim.node.kubelet import Kubelet
 from clustersim.scheduler.profile import profiles_from_config
@@ -217,6 +217,7 @@ class Simulation:
         self.auth = ApiServerAuth(self.state, self.rec, cfg.auth, horizon_s=cfg.duration_s)
         self._cm_cred: Credential | None = None
         self.infra = Infrastructure(cfg.images.failing)
+        self.registries = Registries(cfg.images)  # shared by every node's image service
         self.kubelets: list[Kubelet] = []
         self.cloud = SimulatedCloud(self.env, self.infra, self.rec, cfg) if cfg.cloud is not None else None
         nodes = nodes_from_config(cfg)
@@ -261,9 +262,7 @@ class Simulation:
     def _kubelet(self, node: Node) -> Kubelet:
         """The kubelet (and its image service) of a node whose host exists."""
         cfg = self.cfg
-        images = ImageService(cfg.kubelet.image_pull_bandwidth_mib_s, cfg.kubelet.image_pull_overhead_s,
-                              cfg.kubelet.serialize_image_pulls, dict(cfg.images.sizes_mib),
-                              cfg.images.default_size_mib,
+        images = ImageService(cfg.kubelet, cfg.images, self.registries,
                               {img: 0.0 for img in (*cfg.images.preloaded, *snapshot_images(cfg, node.meta.name))})
         kubelet = Kubelet(self.env, self.auth.client(node_identity(node.meta.name)), self.rec, cfg.kubelet,  # type: ignore[arg-type]
                           self.infra, node, images)
@@ -386,6 +385,7 @@ class Simulation:
         ev = frames.events(rec, reasons=list(SUMMARY_EVENT_REASONS), kinds=list(SUMMARY_EVENT_KINDS))
         summary, faults = summarize(self.cfg, end, ts, ev, pods, faults, requests)
         del ts, ev
+        summary["network_programming"] = latency_summary(self.kube_proxy.latencies)
         stats = {
             "sim_events": self.env.events_scheduled,
             "api_writes": self.state.writes,

@@ -57,6 +57,11 @@ BASE: dict[str, Any] = {
 }
 
 
+# the pull model reduced to 0.5 s + size / 50 MiB/s (one layer, no cold penalty), for tests about other timings
+SIMPLE_PULL: dict[str, Any] = {"floor_s": 0.5, "cold_first_byte_s": 0.0, "cold_layer_mib_s": 50.0, "warm_layer_mib_s": 50.0,
+                               "unpack_mib_s": 1e9, "max_layers": 1}
+
+
 def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """Deep-merge ``over`` into a copy of ``base`` (lists are replaced)."""
     out = copy.deepcopy(base)

@@ -38,6 +38,7 @@ from clustersim.config.bounds import (
     at_most,
     check_quantity,
 )
+from clustersim.config.timing import ImagePullTimingConfig, KubeProxyTimingConfig, PodStartupConfig, ProxyMode
 
 __all__ = [
     "ApiServerConfig", "ClusterConfig", "ContainerConfig", "ControllerManagerConfig", "DeploymentConfig",
@@ -78,12 +79,13 @@ class KubeletConfig(Strict):
     image_backoff_initial_s: Period = Field(10.0, description="ImagePullBackOff initial delay (pkg/kubelet/kubelet.go imageBackOffPeriod).")
     image_backoff_max_s: Period = Field(300.0, description="ImagePullBackOff cap (MaxImageBackOff).")
     serialize_image_pulls: bool = Field(True, description="serializeImagePulls: one image pull at a time per node.")
+    max_parallel_image_pulls: Annotated[int, Field(ge=1, le=10_000)] | None = Field(None, description="maxParallelImagePulls (pkg/kubelet/apis/config/v1beta1): with serialize_image_pulls false, at most this many pulls at once per node (None: no limit).")
     max_pods: Annotated[int, Field(gt=0), at_most(MAX_PODS, "pods")] = Field(110, description="maxPods: node allocatable pods when a pool does not set it.")
     pleg_relist_period_s: Period = Field(1.0, description="genericPlegRelistPeriod: a container exit is noticed at the next relist.")
     pleg_relist_threshold_s: Pos = Field(180.0, description="genericPlegRelistThreshold (pkg/kubelet/kubelet.go): with no relist finished for this long, PLEG is not healthy and the node reports Ready=False.")
-    image_pull_bandwidth_mib_s: Annotated[float, Field(gt=0, le=1e9)] = Field(50.0, description="Registry download speed per node, MiB/s (simulator parameter).")
-    image_pull_overhead_s: NonNeg = Field(0.5, description="Fixed cost of a pull: resolve, auth, unpack start (simulator parameter).")
-    container_start_s: NonNeg = Field(0.5, description="Runtime time to create and start a container (simulator parameter).")
+    image_pull: ImagePullTimingConfig = Field(ImagePullTimingConfig(), description="How long image pulls take (a model fitted to rows P1-P2).")
+    pod_startup: PodStartupConfig = Field(PodStartupConfig(), description="Sandbox and container start time, growing with the node's pods (fitted to rows S1-S5).")
+    container_start_s: NonNeg | None = Field(None, description="A fixed sandbox and container start time instead of the pod_startup distribution (simulator parameter).")
     housekeeping_period_s: Period = Field(2.0, description="housekeepingPeriod (pkg/kubelet/kubelet.go): after a kubelet restart, containers of pods deleted meanwhile are killed at the first housekeeping.")
     eviction_hard: dict[str, str] = Field({"memory.available": "100Mi", "nodefs.available": "10%", "nodefs.inodesFree": "5%", "imagefs.available": "15%"},
                                           description="evictionHard (pkg/kubelet/eviction/defaults_linux.go); memory.available and imagefs.available are observed, nodefs signals have no usage model.")
@@ -112,6 +114,9 @@ class KubeletConfig(Strict):
     def _gc_thresholds(self) -> KubeletConfig:
         if self.image_gc_low_threshold_percent > self.image_gc_high_threshold_percent:
             raise ValueError("image_gc_low_threshold_percent: must not exceed image_gc_high_threshold_percent")
+        # pkg/kubelet/apis/config/validation: maxParallelImagePulls > 1 needs serializeImagePulls false
+        if self.serialize_image_pulls and self.max_parallel_image_pulls is not None and self.max_parallel_image_pulls > 1:
+            raise ValueError("max_parallel_image_pulls: more than 1 needs serialize_image_pulls: false")
         return self
 
 
@@ -336,11 +341,21 @@ class ClusterConfig(Strict):
         return self
 
 
-class ImagesConfig(Strict):
-    """Image sizes feeding the pull model, and images whose pulls fail."""
+class RegistryConfig(Strict):
+    """An image registry (or its CDN) that every node pulling from it shares."""
 
-    default_size_mib: MiB = Field(100.0, description="Size of an image not listed in sizes_mib.")
+    bandwidth_mib_s: MiB = Field(description="Egress shared by all pulls from this registry, MiB/s (simulator parameter).")
+
+
+class ImagesConfig(Strict):
+    """Image sizes and layers feeding the pull model, registries, and images whose pulls fail."""
+
+    default_size_mib: MiB = Field(100.0, description="Size of an image not listed in sizes_mib or layers_mib.")
     sizes_mib: dict[str, MiB] = Field(default_factory=dict)
+    layers_mib: dict[str, Annotated[tuple[MiB, ...], Field(min_length=1, max_length=1000)]] = Field(
+        default_factory=dict, description="Layer sizes of an image (default: kubelet.image_pull's layering by size).")
+    registries: dict[str, RegistryConfig] = Field(default_factory=dict, description="Registries by host (an image's registry is its name's first part when that has a dot or colon, else docker.io).")
+    registry_bandwidth_mib_s: MiB = Field(1000.0, description="Bandwidth of a registry not listed in registries (simulator parameter: the least consistent with P1, where 10 nodes pulled at 800 MB/s together).")
     failing: tuple[str, ...] = Field((), description="Images whose pulls fail (ErrImagePull, then ImagePullBackOff).")
     preloaded: tuple[str, ...] = Field((), description="Images already on every node at t=0.")
 
@@ -627,7 +642,11 @@ class ServiceConfig(Strict):
 class KubeProxyConfig(Strict):
     """kube-proxy on every node."""
 
+    mode: ProxyMode = Field("iptables", description="--proxy-mode: iptables (the default on Linux), ipvs or nftables; decides what a sync costs.")
     min_sync_period_s: NonNeg = Field(1.0, description="--iptables-min-sync-period (pkg/proxy/apis/config/v1alpha1/defaults.go): rules are rewritten at most this often.")
+    sync_period_s: Period = Field(30.0, description="--iptables-sync-period: a full resync at least this often (iptables mode).")
+    minimize_iptables_restore: bool = Field(True, description="Feature gate MinimizeIPTablesRestore (GA in v1.28): partial iptables-restore of what changed; false rewrites every rule at every sync.")
+    timing: KubeProxyTimingConfig = Field(KubeProxyTimingConfig(), description="What a sync costs (a model fitted to rows K1-K4).")
     traffic_tick_s: Period = Field(1.0, description="Requests are drawn and routed in steps of this length (simulator parameter).")
 
 

@@ -41,6 +41,7 @@ CONFIG_DEFAULTS = [
     ("kubelet", "genericPlegRelistPeriod", "kubelet.pleg_relist_period_s", "s"),
     ("kubelet", "genericPlegRelistThreshold", "kubelet.pleg_relist_threshold_s", "s"),
     ("kubelet", "serializeImagePulls", "kubelet.serialize_image_pulls", "bool"),
+    ("kubelet", "maxParallelImagePulls", "kubelet.max_parallel_image_pulls", "pulls (null = no limit)"),
     ("kubelet", "maxPods", "kubelet.max_pods", "pods"),
     ("kubelet", "housekeepingPeriod", "kubelet.housekeeping_period_s", "s"),
     ("kubelet", "evictionHard", "kubelet.eviction_hard", "threshold"),
@@ -82,7 +83,10 @@ CONFIG_DEFAULTS = [
     ("kube-scheduler", "leaderElection.leaseDuration", "scheduler.leader_election.lease_duration_s", "s"),
     ("kube-scheduler", "leaderElection.renewDeadline", "scheduler.leader_election.renew_deadline_s", "s"),
     ("kube-scheduler", "leaderElection.retryPeriod", "scheduler.leader_election.retry_period_s", "s"),
+    ("kube-proxy", "mode", "kube_proxy.mode", "mode"),
     ("kube-proxy", "iptables.minSyncPeriod", "kube_proxy.min_sync_period_s", "s"),
+    ("kube-proxy", "iptables.syncPeriod", "kube_proxy.sync_period_s", "s"),
+    ("kube-proxy", "featureGates.MinimizeIPTablesRestore", "kube_proxy.minimize_iptables_restore", "bool"),
     ("metrics-server", "metric-resolution", "metrics_server.resolution_s", "s"),
 ]
 COMPONENT_CONFIGS: dict[str, type] = {

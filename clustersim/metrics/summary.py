@@ -17,7 +17,8 @@ import pandas as pd
 
 from clustersim.config.models import SimConfig
 
-__all__ = ["SUMMARY_EVENT_KINDS", "SUMMARY_EVENT_REASONS", "SUMMARY_METRICS", "SUMMARY_SERIES", "Series", "Step", "summarize"]
+__all__ = ["SUMMARY_EVENT_KINDS", "SUMMARY_EVENT_REASONS", "SUMMARY_METRICS", "SUMMARY_SERIES", "Series", "Step", "latency_summary",
+           "summarize"]
 
 SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending", "service_ready_endpoints", "proxy_ready_endpoints")
 EVICTION_REASONS = ("TaintManagerEviction", "NodeControllerEviction")
@@ -246,6 +247,14 @@ def _scheduling(pods: pd.DataFrame) -> dict[str, Any]:
     return {"scheduling_delay_p50_s": float(delay.quantile(0.5)) if len(delay) else None,
             "scheduling_delay_p99_s": float(delay.quantile(0.99)) if len(delay) else None,
             "pods_never_scheduled": int(pods["scheduled_s"].isna().sum())}
+
+
+def latency_summary(samples: list[float]) -> dict[str, Any]:
+    """Count and p50/p90/p99 of latency samples (kube-proxy's network programming latency), None when empty."""
+    if not samples:
+        return {"changes": 0, "p50_s": None, "p90_s": None, "p99_s": None}
+    q = np.quantile(np.asarray(samples, dtype=float), [0.5, 0.9, 0.99])
+    return {"changes": len(samples), "p50_s": float(q[0]), "p90_s": float(q[1]), "p99_s": float(q[2])}
 
 
 def _scaled(v: int | str | None, total: float) -> float:

@@ -36,6 +36,7 @@ from clustersim.node.images import ImageService
 from clustersim.node.node_status import NodeStatus
 from clustersim.node.pod_worker import EVICT, POWER_OFF, REMOVED, TERMINATE, Crash, ImageSwap, PodWorker
 from clustersim.node.runtime_health import RuntimeHealth
+from clustersim.node.startup import StartupModel
 from clustersim.util.backoff import Backoff
 from clustersim.util.fastpaths import enabled
 
@@ -67,6 +68,7 @@ class Kubelet:
         self._rng: np.random.Generator = env.rng(f"kubelet/{self.name}")
         self.renew_period_s = cfg.node_lease_duration_s * LEASE_RENEW_FRACTION
         self._unsent: dict[str, Pod] = {}
+        self.startup = StartupModel(cfg.pod_startup, env.rng(f"kubelet/{self.name}/startup"))
         self.status = NodeStatus(env, node, cfg.node_status_update_frequency_s, self._post_node_status)
         self.runtime = RuntimeHealth(env, self.status, cfg.pleg_relist_period_s, cfg.pleg_relist_threshold_s, self.name)
         self.image_gc = ImageGCManager(self)
@@ -300,6 +302,13 @@ class Kubelet:
         return True
 
     # ---- called by pod workers
+    def container_start_s(self) -> float:
+        """How long the next sandbox and container start takes (fixed, or drawn for the node's pods now)."""
+        fixed = self.cfg.container_start_s
+        if fixed is not None:
+            return fixed
+        return self.startup.draw(len(self.workers) - 1)
+
     def ensure_image(self, worker: PodWorker, image: str) -> Generator[Any, Any, Any]:
         """Make ``image`` present, with Pulling/Pulled events and ImagePullBackOff on failure."""
         pod = worker.pod

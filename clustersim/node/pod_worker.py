@@ -168,7 +168,7 @@ class PodWorker:
                     cause = yield from self._await_runtime()
                     if cause is not None:
                         return (yield from self._stop(cause))
-                    cause = yield from self._sleep(k.cfg.container_start_s)
+                    cause = yield from self._sleep(k.container_start_s())
                     if isinstance(cause, ImageSwap):
                         self.paused, cause = cause.paused, None
                     if cause is not None and not isinstance(cause, Crash):

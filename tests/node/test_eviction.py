@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from clustersim.api.objects import TAINT_MEMORY_PRESSURE
-from tests.conftest import events_of, run_config
+from tests.conftest import SIMPLE_PULL, events_of, run_config
 
 NODES = {"zones": ["za"], "node_pools": [{"name": "n", "count": 3, "capacity": {"cpu": "8", "memory": "8Gi", "ephemeral-storage": "10Gi"}}]}
 
@@ -90,7 +90,7 @@ def test_imagefs_pressure_reclaims_images_before_evicting() -> None:
     disk = {"zones": ["za"], "node_pools": [{"name": "n", "count": 1, "capacity": {"cpu": "8", "memory": "16Gi", "ephemeral-storage": "10Gi"}}]}
     job = {"name": "once", "run_s": 5, "containers": [{"name": "c", "image": "big:old", "requests": {"cpu": "100m"}}]}
     res = run_config(cluster=disk, deployments=[_web(1, image="big:new")], jobs=[job], duration_s=200,
-                     images={"sizes_mib": {"big:old": 4608, "big:new": 4608}})
+                     images={"sizes_mib": {"big:old": 4608, "big:new": 4608}}, kubelet={"image_pull": SIMPLE_PULL})
     met = events_of(res, "EvictionThresholdMet")
     assert len(met) >= 1 and "ephemeral-storage" in met.message.iloc[0]
     assert events_of(res, "Evicted").empty  # deleting the unused image was enough

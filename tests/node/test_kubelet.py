@@ -25,32 +25,95 @@ def _dep(name: str, image: str = "img:1", replicas: int = 1, **behavior: object)
     return {"name": name, "replicas": replicas, "containers": [c]}
 
 
-def test_pull_time_from_size_and_bandwidth_then_cached() -> None:
-    result = run_config(cluster=ONE_NODE, deployments=[_dep("a", replicas=2)], duration_s=60,
-                        images={"sizes_mib": {"img:1": 200}}, kubelet={"image_pull_bandwidth_mib_s": 100})
+# a pull model with round numbers: 0.5 s floor, 100 MiB/s per connection, no cold penalty, instant unpack
+PULL = {"floor_s": 0.5, "cold_first_byte_s": 0.0, "cold_layer_mib_s": 100.0, "warm_layer_mib_s": 100.0, "unpack_mib_s": 1e9}
+
+
+def _pull_times(result) -> list[float]:
     pulled = events_of(result, "Pulled")
     fresh = pulled[pulled.message.str.startswith("Successfully")]
-    assert len(fresh) == 1 and "in 2.500s" in fresh.message.iloc[0]  # 0.5 s overhead + 200 MiB / 100 MiB/s
-    assert pulled.message.str.contains("already present").sum() == 1  # the second pod waited for the same pull
-    pulling = events_of(result, "Pulling")
-    assert len(pulling) == 1
+    return [float(m.split(" in ")[1].rstrip("s")) for m in fresh.message]
 
 
-def test_serialized_pulls_queue_on_a_node() -> None:
-    result = run_config(cluster=ONE_NODE, deployments=[_dep("a", "img:a"), _dep("b", "img:b")], duration_s=60,
-                        images={"default_size_mib": 100}, kubelet={"image_pull_bandwidth_mib_s": 100})
-    pulling = events_of(result, "Pulling").t.tolist()
-    assert len(pulling) == 2 and pulling[1] - pulling[0] == pytest.approx(1.5)  # the second starts when the first ends
-    parallel = run_config(cluster=ONE_NODE, deployments=[_dep("a", "img:a"), _dep("b", "img:b")], duration_s=60,
-                          images={"default_size_mib": 100}, kubelet={"image_pull_bandwidth_mib_s": 100, "serialize_image_pulls": False})
-    assert events_of(parallel, "Pulling").t.nunique() == 1
+def test_pull_time_from_layers_pulled_in_parallel_then_cached() -> None:
+    result = run_config(cluster=ONE_NODE, deployments=[_dep("a", replicas=2)], duration_s=60,
+                        images={"layers_mib": {"img:1": [200]}}, kubelet={"image_pull": PULL})
+    assert _pull_times(result) == [pytest.approx(2.5)]  # 0.5 s floor + 200 MiB at 100 MiB/s
+    assert events_of(result, "Pulled").message.str.contains("already present").sum() == 1  # the second pod waited for it
+    assert len(events_of(result, "Pulling")) == 1
+    # the same 200 MiB in four layers over containerd's 3 connections: two rounds of 50 MiB
+    layered = run_config(cluster=ONE_NODE, deployments=[_dep("a")], duration_s=60,
+                         images={"layers_mib": {"img:1": [50, 50, 50, 50]}}, kubelet={"image_pull": PULL})
+    assert _pull_times(layered) == [pytest.approx(0.5 + 1.0)]
+
+
+def test_default_layering_by_size() -> None:
+    from clustersim.config.timing import ImagePullTimingConfig
+    from clustersim.node.images import layers_of, makespan, registry_of
+
+    t = ImagePullTimingConfig()
+    assert layers_of(100, t) == (100,) and layers_of(1000, t) == (125.0,) * 8 and len(layers_of(17000, t)) == t.max_layers
+    assert makespan((3, 1, 1, 1), 2, 1.0) == 3 and makespan((2, 2, 2), 3, 2.0) == 1
+    assert (registry_of("nginx:1.27"), registry_of("ghcr.io/org/app:1"), registry_of("localhost:5000/x")) == (
+        "docker.io", "ghcr.io", "localhost:5000")
+
+
+def test_a_cold_registry_is_slower_than_a_warm_one() -> None:
+    pull = {**PULL, "cold_first_byte_s": 1.0, "cold_layer_mib_s": 50.0}
+    two = {"zones": ["z"], "node_pools": [{"name": "n", "count": 2, "capacity": {"cpu": "8", "memory": "16Gi"}}]}
+    later = {"name": "b", "replicas": 1, "node_selector": {"kubernetes.io/hostname": "n-1"},
+             "containers": [{"name": "c", "image": "img:1", "requests": {"cpu": "100m"}}]}
+    first = {**later, "name": "a", "node_selector": {"kubernetes.io/hostname": "n-0"}}
+    res = run_config(cluster=two, deployments=[first, {**later, "replicas": 0}], duration_s=120,
+                     images={"layers_mib": {"img:1": [100]}}, kubelet={"image_pull": pull},
+                     workloads=[{"name": "DeploymentUpdate", "args": {"at_s": 30, "deployment": "b", "replicas": 1}}])
+    # the first pull of the image is cold (first byte late, 50 MiB/s); the one at t=30 warm (100 MiB/s)
+    assert _pull_times(res) == [pytest.approx(0.5 + 1.0 + 2.0), pytest.approx(0.5 + 1.0)]
+    both = run_config(cluster=two, deployments=[first, later], duration_s=120,
+                      images={"layers_mib": {"img:1": [100]}}, kubelet={"image_pull": pull})
+    assert _pull_times(both) == [pytest.approx(3.5)] * 2  # both started before either finished: both cold
+
+
+def test_nodes_share_their_registry_s_bandwidth() -> None:
+    ten = {"zones": ["z"], "node_pools": [{"name": "n", "count": 10, "capacity": {"cpu": "8", "memory": "16Gi"}}]}
+    spread = [{"max_skew": 1, "topology_key": "kubernetes.io/hostname"}]
+    dep = {**_dep("a", replicas=10), "topology_spread_constraints": spread}
+    images = {"layers_mib": {"img:1": [100]}}
+    free = run_config(cluster=ten, deployments=[dep], duration_s=60, images=images, kubelet={"image_pull": PULL})
+    assert _pull_times(free) == [pytest.approx(1.5)] * 10  # 10 x 100 MiB/s fits in the default registry
+    tight = run_config(cluster=ten, deployments=[dep], duration_s=60, images={**images, "registry_bandwidth_mib_s": 200},
+                       kubelet={"image_pull": PULL})
+    times = sorted(_pull_times(tight))
+    # the registry serves 200 MiB/s in arrival order: the k-th pull's bytes are through after k/2 s
+    assert times[0] == pytest.approx(1.5) and times[-1] == pytest.approx(5.0, abs=0.1)
+
+
+@pytest.mark.parametrize(("kubelet", "starts"), [
+    ({}, [0.0, 1.5, 3.0]),  # serializeImagePulls: one after another
+    ({"serialize_image_pulls": False, "max_parallel_image_pulls": 2}, [0.0, 0.0, 1.5]),
+    ({"serialize_image_pulls": False}, [0.0, 0.0, 0.0]),
+])
+def test_serialized_and_parallel_pulls(kubelet: dict, starts: list[float]) -> None:
+    result = run_config(cluster=ONE_NODE, deployments=[_dep("a", "img:a"), _dep("b", "img:b"), _dep("c", "img:c")], duration_s=60,
+                        images={"default_size_mib": 100}, kubelet={"image_pull": PULL, **kubelet})
+    pulling = events_of(result, "Pulling").t.to_numpy()
+    assert [round(float(t - pulling[0]), 6) for t in pulling] == starts
+
+
+def test_max_parallel_pulls_need_serialize_off() -> None:
+    from clustersim.config.errors import ConfigError
+    from tests.conftest import make_config
+
+    with pytest.raises(ConfigError, match="max_parallel_image_pulls"):
+        make_config(kubelet={"max_parallel_image_pulls": 3})
 
 
 def test_image_pull_backoff_doubles() -> None:
-    result = run_config(cluster=ONE_NODE, deployments=[_dep("a", "bad:1")], duration_s=200, images={"failing": ["bad:1"]})
+    result = run_config(cluster=ONE_NODE, deployments=[_dep("a", "bad:1")], duration_s=200, images={"failing": ["bad:1"]},
+                        kubelet={"image_pull": PULL})
     failed = events_of(result, "Failed")
     attempts = failed[failed.message.str.startswith("Failed to pull")].t.to_numpy()
-    # each failed attempt takes the 0.5 s overhead, then waits 10, 20, 40, 80 s
+    # each failed attempt takes the 0.5 s floor (the manifest request fails), then waits 10, 20, 40, 80 s
     assert [round(b - a, 6) for a, b in zip(attempts, attempts[1:], strict=False)] == [10.5, 20.5, 40.5, 80.5]
     assert events_of(result, "BackOff").message.str.contains('Back-off pulling image "bad:1"').all()
     assert result.pods.started_s.isna().all()
