@@ -58,7 +58,7 @@ class ImagePullTimingConfig(_Strict):
     cold_layer_mib_s: Pos = Field(44.4, description="Per-connection download speed, cold registry (simulator parameter; 46.6 MB/s fitted).")
     warm_layer_mib_s: Pos = Field(216.0, description="Per-connection speed once the image was pulled before (simulator parameter; 226 MB/s fitted).")
     unpack_mib_s: Pos = Field(1110.0, description="Decompress and unpack speed, layers one after another (simulator parameter).")
-    max_concurrent_downloads: int = Field(3, ge=1, le=1000, description="Layers downloaded at once per pull (containerd's max_concurrent_downloads default).")
+    max_concurrent_downloads: int = Field(3, ge=1, le=1000, description="Layers downloaded at once per pull (containerd max_concurrent_downloads).")
     layer_mib: Pos = Field(128.0, description="Default layering: an image without listed layers is split into equal layers of at most this size ...")
     max_layers: int = Field(8, ge=1, le=1000, description="... and at most this many layers (simulator parameter).")
 
