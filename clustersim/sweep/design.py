@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from clustersim.sweep.spec import Axis, ExperimentSpec
+from clustersim.sweep.models import Axis, ExperimentSpec
 
 __all__ = ["design_points", "replication_seed", "run_id"]
 
