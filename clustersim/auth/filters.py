@@ -31,13 +31,14 @@ _BY_NAME = object()
 class RequestFilter:
     """Authenticates and authorizes requests; ``rows`` is the audit log of refused requests."""
 
-    def __init__(self, env: Any, authorizer: Authorizer, policy: Policy, rec: Any = None) -> None:
-        self.env, self.authorizer, self.policy, self.rec = env, authorizer, policy, rec
+    def __init__(self, env: Any, authorizer: Authorizer, policy: Policy, rec: Any = None, store: Any = None) -> None:
+        self.env, self.authorizer, self.policy, self.rec, self.store = env, authorizer, policy, rec, store
         self.cache: dict[Any, Any] = {}
         self._epoch = policy.epoch
         self.rows: list[tuple[Any, ...]] = []
         self.decisions = 0  # uncached decisions made (for the benchmark)
-        self.decided: set[tuple[str, str, str, str, bool]] = set()  # (user, verb, resource, subresource, allowed) decided
+        self.decided: set[tuple[str, str, str, str, bool]] = set()
+        self.storage: Any = None  # the RBAC registry's escalation check, built on first use  # (user, verb, resource, subresource, allowed) decided
 
     def check(self, cred: Credential, verb: str, kind: str, namespace: str = "", name: str = "", subresource: str = "",
               field_selector: tuple[tuple[str, str], ...] = ()) -> None:
@@ -60,6 +61,19 @@ class RequestFilter:
             if hit is True:
                 return
         self._forbidden(cred, verb, kind, namespace, name, subresource, hit.reason)
+
+    def admit(self, cred: Credential, verb: str, obj: Any) -> None:
+        """The registry's checks after authorization: an RBAC write that escalates is 403 (recorded like a denial)."""
+        if self.storage is None:
+            from clustersim.auth.registry import RBACStorage
+
+            self.storage = RBACStorage(self.authorizer, self.store)
+        try:
+            self.storage.check(cred, obj)
+        except Forbidden as err:
+            group, resource, _ = resource_of(obj.KIND)
+            self._audit(cred, verb, group, resource, "", obj.meta.namespace, obj.meta.name, 403, REASON_FORBIDDEN, err.message, obj.KIND)
+            raise
 
     def allowed(self, cred: Credential, verb: str, kind: str, namespace: str = "", name: str = "", subresource: str = "",
                 field_selector: tuple[tuple[str, str], ...] = ()) -> bool:

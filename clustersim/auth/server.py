@@ -42,7 +42,7 @@ class ApiServerAuth:
         self.policy = Policy()
         self.authn = Authenticator(store.env, horizon_s)
         self.authorizer = build_authorizer(self.policy, StoreGraph(store), cfg.authorization_modes, cfg.node_authorizer_selectors)
-        self.filter = RequestFilter(store.env, self.authorizer, self.policy, rec)
+        self.filter = RequestFilter(store.env, self.authorizer, self.policy, rec, store)
         for kind in RBAC_KINDS:
             store.watch(kind, self._on_rbac)
         store.watch("ServiceAccount", self.authn.on_service_account)

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from clustersim.auth.authn import Credential
     from clustersim.auth.filters import RequestFilter
 
-__all__ = ["Client", "Gate"]
+__all__ = ["Client", "Gate", "RBAC_WRITES"]
+
+RBAC_WRITES = frozenset(("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"))  # writes the RBAC registry checks
 
 
 class Gate:
@@ -127,6 +129,8 @@ class Client:
         """POST: ``create`` on the object's resource (a POST carries no name: the request's name is empty)."""
         if self.auth is not None and self.credential is not None:
             self.auth.check(self.credential, "create", obj.KIND, obj.meta.namespace, "", subresource)
+            if obj.KIND in RBAC_WRITES:
+                self.auth.admit(self.credential, "create", obj)
         return self.store.create(obj)
 
     def update(self, obj: Obj, subresource: str = "") -> bool:
@@ -134,6 +138,8 @@ class Client:
         if self.auth is not None and self.credential is not None:
             meta = obj.meta
             self.auth.check(self.credential, "update", obj.KIND, meta.namespace, meta.name, subresource)
+            if obj.KIND in RBAC_WRITES:
+                self.auth.admit(self.credential, "update", obj)
         return self.store.update(obj)
 
     def patch(self, obj: Obj, subresource: str = "") -> bool:
@@ -141,6 +147,8 @@ class Client:
         if self.auth is not None and self.credential is not None:
             meta = obj.meta
             self.auth.check(self.credential, "patch", obj.KIND, meta.namespace, meta.name, subresource)
+            if obj.KIND in RBAC_WRITES:
+                self.auth.admit(self.credential, "patch", obj)
         return self.store.update(obj)
 
     def set_owner(self, obj: Obj, owner: Any) -> bool:
