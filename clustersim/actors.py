@@ -4,6 +4,7 @@ their args base, and reference checks on the config."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ConfigDict
 
@@ -36,6 +37,7 @@ class ActorContext:
     infra: Infrastructure
     rec: Recorder
     cfg: SimConfig
+    auth: Any = None  # the API server's authentication and authorization (clustersim.auth.server.ApiServerAuth)
 
 
 def check_at(cfg: SimConfig, at_s: float) -> str | None:

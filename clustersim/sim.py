@@ -250,7 +250,7 @@ class Simulation:
         self.kube_proxy = KubeProxy(self.env, self.auth.client(KUBE_PROXY_IDENTITY), self.infra, cfg.kube_proxy, self.rec)  # type: ignore[arg-type]
         self.admin = self.auth.client(ADMIN)  # kubectl with admin.conf: creates the config's objects
         self.traffic = Traffic(self.env, self.state, self.infra, self.rec, cfg)
-        ctx = ActorContext(self.env, self.state, self.infra, self.rec, cfg)
+        ctx = ActorContext(self.env, self.state, self.infra, self.rec, cfg, self.auth)
         self.workloads = [WORKLOADS.get(w.name)(i, WORKLOADS.get(w.name).Args.model_validate(w.args), ctx)
                           for i, w in enumerate(cfg.workloads)]
         self.faults = [FAULTS.get(f.name)(i, FAULTS.get(f.name).Args.model_validate(f.args), ctx)

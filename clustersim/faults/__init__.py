@@ -1,6 +1,7 @@
 """Fault injectors, imported explicitly so each registers itself."""
 
 from clustersim.faults import (
+    auth,
     container_crash,
     control_plane,
     node_crash,
@@ -15,5 +16,5 @@ from clustersim.faults import (
 )
 from clustersim.faults.base import FAULTS
 
-__all__ = ["FAULTS", "container_crash", "control_plane", "node_crash", "node_faults", "node_taint", "pod_failure", "pod_faults",
+__all__ = ["FAULTS", "auth", "container_crash", "control_plane", "node_crash", "node_faults", "node_taint", "pod_failure", "pod_faults",
            "request_faults", "runtime", "stress", "trace_failures"]

@@ -29,6 +29,7 @@ SUMMARY_EVENT_REASONS = ("NodeNotReady", *EVICTION_REASONS, "Pulled", "DataLoss"
 SUMMARY_EVENT_KINDS = ("Job",)
 # faults whose target is a node: their recovery critical path is NotReady, taint, eviction, replacement
 NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain", "RuntimeOutage",
+               "CredentialExpiry",
                "TraceNodeFailures")
 
 
