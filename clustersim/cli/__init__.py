@@ -3,7 +3,7 @@
 import os
 import sys
 
-from clustersim.cli import chaos, data, export, kubectl, reference, run, sweep, validate, view  # noqa: F401  (add the commands)
+from clustersim.cli import auth, chaos, data, export, kubectl, reference, run, sweep, validate, view  # noqa: F401  (add the commands)
 from clustersim.cli.common import FAST_EXIT, cli
 
 __all__ = ["cli", "main"]
