@@ -47,7 +47,7 @@ def write_outputs(result: RunResult, out: Path, plot: bool = True) -> list[str]:
     files.append("summary.json")
     streamed = result.out is not None and result.out.resolve() == out.resolve()
     names = ["timeseries", "events", "pods", "faults", "pod_status", "node_status"] + [
-        n for n in ("explanations", "requests", "usage") if (streamed and n in STREAMED and (out / f"{n}.parquet").is_file())
+        n for n in ("explanations", "requests", "usage", "denied_requests") if (streamed and n in STREAMED and (out / f"{n}.parquet").is_file())
         or not (streamed and n in STREAMED) and not getattr(result, n).empty]
     for name in names:
         if streamed and name in STREAMED:

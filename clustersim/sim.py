@@ -40,6 +40,7 @@ from clustersim.auth.identity import (
 from clustersim.auth.identity import node as node_identity
 from clustersim.auth.materialize import objects_from_config
 from clustersim.auth.server import ApiServerAuth
+from clustersim.auth.summary import denied_summary
 from clustersim.client import Client, Gate
 from clustersim.client.leader_election import ElectedComponent
 from clustersim.cloud.ccm import CloudControllerManager
@@ -88,7 +89,8 @@ class RunResult:
     tables are its Parquet files. A result holds no reference to the simulation.
     """
 
-    FRAMES = ("timeseries", "events", "pods", "faults", "explanations", "requests", "pod_status", "node_status", "usage")
+    FRAMES = ("timeseries", "events", "pods", "faults", "explanations", "requests", "pod_status", "node_status", "usage",
+              "denied_requests")
 
     def __init__(self, config: SimConfig, seed: int, summary: dict[str, Any], runtime_s: float,
                  stats: dict[str, Any] | None = None, error: str | None = None,
@@ -201,6 +203,15 @@ class RunResult:
     @usage.setter
     def usage(self, df: pd.DataFrame) -> None:
         self.set_frame("usage", df)
+
+    @property
+    def denied_requests(self) -> pd.DataFrame:
+        """API requests refused (401/403), one row each (``clustersim.metrics.frames.DENIED_COLUMNS``)."""
+        return self.frame("denied_requests")
+
+    @denied_requests.setter
+    def denied_requests(self, df: pd.DataFrame) -> None:
+        self.set_frame("denied_requests", df)
 
 
 class Simulation:
@@ -404,6 +415,11 @@ class Simulation:
         }
         for name in ("pod_status", "node_status", "usage"):
             lazy[name] = lambda t=tables[name]: frames.table_of(t)  # type: ignore[misc]
+        denied = frames.denied_requests(self.auth.filter.rows)
+        lazy["denied_requests"] = denied
+        if len(denied):  # only then: a default run's summary is what it was before authorization
+            summary.update(denied_summary(denied))
+        stats["auth_decisions"] = self.auth.filter.decisions
         result = RunResult(self.cfg, self.cfg.seed, summary, t_sim, stats, frames=lazy)
         result.out = rec.out
         result._select = lambda metrics: frames.timeseries_of(tables["timeseries"], metrics)

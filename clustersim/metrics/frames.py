@@ -19,9 +19,9 @@ import pyarrow.compute as pc
 from clustersim.metrics.recorder import POD_FIELDS, POD_SCHEMA, Recorder
 from clustersim.metrics.tables import Table
 
-__all__ = ["EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "NODE_STATUS_COLUMNS", "POD_STATUS_COLUMNS", "REQUEST_COLUMNS",
+__all__ = ["DENIED_COLUMNS", "EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "NODE_STATUS_COLUMNS", "POD_STATUS_COLUMNS", "REQUEST_COLUMNS",
            "SERIES_COLUMNS", "USAGE_COLUMNS", "events", "events_of", "explanations", "faults", "finalize", "node_status",
-           "pod_status", "pod_table", "pods", "requests", "schema_for", "table_frame", "table_of", "timeseries", "timeseries_of",
+           "pod_status", "pod_table", "pods", "requests", "denied_requests", "schema_for", "table_frame", "table_of", "timeseries", "timeseries_of",
            "usage"]
 
 SERIES_COLUMNS = ["t", "metric", "namespace", "name", "zone", "value"]
@@ -199,4 +199,17 @@ def requests(rows: list[tuple[float, str, str, int, int]]) -> pd.DataFrame:
     df = pd.DataFrame.from_records(rows, columns=REQUEST_COLUMNS)
     df["requests"] = df["requests"].astype("int64")
     df["failed"] = df["failed"].astype("int64")
+    return df
+
+
+DENIED_COLUMNS = ["t", "user", "verb", "api_group", "resource", "subresource", "namespace", "name", "code", "reason", "message"]
+
+
+def denied_requests(rows: list[tuple[object, ...]]) -> pd.DataFrame:
+    """API requests the API server refused: one row each, with the user, the request and the 401/403 answer."""
+    df = pd.DataFrame.from_records(rows, columns=DENIED_COLUMNS)
+    df["code"] = df["code"].astype("int64")
+    for col in DENIED_COLUMNS[1:]:
+        if col != "code":
+            df[col] = df[col].astype("string")
     return df
