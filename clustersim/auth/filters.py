@@ -34,21 +34,35 @@ class RequestFilter:
     def __init__(self, env: Any, authorizer: Authorizer, policy: Policy, rec: Any = None, store: Any = None) -> None:
         self.env, self.authorizer, self.policy, self.rec, self.store = env, authorizer, policy, rec, store
         self.cache: dict[Any, Any] = {}
-        self._epoch = policy.epoch
+        self.watches: list[Any] = []  # every list+watch (client.watch), asked again when the policy changes
+        self._refresh_pending = False
+        policy.listeners.append(self._policy_changed)
         self.rows: list[tuple[Any, ...]] = []
         self.decisions = 0  # uncached decisions made (for the benchmark)
         self.decided: set[tuple[str, str, str, str, bool]] = set()
         self.storage: Any = None  # the RBAC registry's escalation check, built on first use  # (user, verb, resource, subresource, allowed) decided
 
+    def _policy_changed(self) -> None:
+        """Drop every decision; ask every watch again once the current watch batch is delivered."""
+        self.cache.clear()
+        if self.watches and not self._refresh_pending:
+            self._refresh_pending = True
+            if self.store is not None:
+                self.store.defer(self._refresh_watches)
+            else:
+                self._refresh_watches()
+
+    def _refresh_watches(self) -> None:
+        self._refresh_pending = False
+        for w in list(self.watches):
+            w.refresh()
+
     def check(self, cred: Credential, verb: str, kind: str, namespace: str = "", name: str = "", subresource: str = "",
               field_selector: tuple[tuple[str, str], ...] = ()) -> None:
         """Raise Unauthorized or Forbidden unless the request may proceed."""
-        if cred.revoked or cred.account_missing or self.env.now >= cred.not_after_s:
-            self.unauthorized(cred, verb, kind, namespace, name, subresource)
-        if self.policy.epoch != self._epoch:
-            self.cache.clear()
-            self._epoch = self.policy.epoch
         key = (cred, verb, kind, subresource, namespace, field_selector)
+        if not cred.valid and cred.failure(self.env.now) is not None:  # ``valid``: kept by the authenticator
+            self.unauthorized(cred, verb, kind, namespace, name, subresource)
         hit = self.cache.get(key)
         if hit is True:
             return
@@ -74,6 +88,17 @@ class RequestFilter:
             group, resource, _ = resource_of(obj.KIND)
             self._audit(cred, verb, group, resource, "", obj.meta.namespace, obj.meta.name, 403, REASON_FORBIDDEN, err.message, obj.KIND)
             raise
+
+    def node_allows(self, cred: Credential, kind: str, field_selector: tuple[tuple[str, str], ...]) -> bool:
+        """The Node authorizer allows this list+watch: an answer that depends only on who asks, so it never changes."""
+        from clustersim.auth.node import NodeAuthorizer
+
+        node = next((a for a in getattr(self.authorizer, "authorizers", ()) if isinstance(a, NodeAuthorizer)), None)
+        if node is None:
+            return False
+        group, resource, _ = resource_of(kind)
+        return all(node.authorize(Attributes(cred.user, verb, "", group, resource, field_selector=field_selector)).decision
+                   is Decision.ALLOW for verb in ("list", "watch"))
 
     def allowed(self, cred: Credential, verb: str, kind: str, namespace: str = "", name: str = "", subresource: str = "",
                 field_selector: tuple[tuple[str, str], ...] = ()) -> bool:

@@ -50,7 +50,7 @@ class ApiServerAuth:
     def _on_rbac(self, etype: str, obj: Any) -> None:
         if etype == DELETED:
             self.policy.remove(obj)
-        else:
+        elif not self.policy.holds(obj):  # the bootstrap objects' own events change nothing
             self.policy.put(obj)
 
     def bootstrap(self, extra: Sequence[Any] = ()) -> None:

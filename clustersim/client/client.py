@@ -29,7 +29,7 @@ class Gate:
     over when it opens, as a relist after a reconnect would; deferred work waits too.
     """
 
-    __slots__ = ("open", "_held", "_callbacks", "_waiters", "env", "_closed_by")
+    __slots__ = ("open", "_held", "_callbacks", "_waiters", "env", "_closed_by", "children")
 
     def __init__(self, env: simpy.Environment) -> None:
         self.env = env
@@ -38,6 +38,7 @@ class Gate:
         self._held: dict[tuple[int, int], tuple[Handler, str, Obj]] = {}
         self._callbacks: builtins.list[Callable[[], None]] = []
         self._waiters: builtins.list[simpy.Event] = []
+        self.children: builtins.list[Any] = []  # the gates of its watches (client/watch.py), open only while this one is
 
     def deliver(self, handler: Handler, etype: str, obj: Obj) -> None:
         """Call the handler now, or hold the event until the gate opens."""
@@ -46,9 +47,9 @@ class Gate:
         else:
             self._held[(id(handler), id(obj))] = (handler, etype, obj)
 
-    def hold_event(self, handler: Handler, etype: str, obj: Obj) -> None:
+    def hold_event(self, handler: Handler, etype: str, obj: Obj, key: int | None = None) -> None:
         """Hold a watch event until the gate opens (the store calls this while the gate is closed)."""
-        self._held[(id(handler), id(obj))] = (handler, etype, obj)
+        self._held[(id(handler) if key is None else key, id(obj))] = (handler, etype, obj)
 
     def hold(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` when the gate opens."""
@@ -58,6 +59,8 @@ class Gate:
         """The component is cut off (for ``reason``: its leader is down, the API server is down)."""
         self._closed_by.add(reason)
         self.open = False
+        for child in self.children:
+            child.open = False
 
     def reopen(self, reason: str = "down") -> None:
         """``reason`` is over; once none is left, hand over what was held and wake whoever waits."""
@@ -65,6 +68,8 @@ class Gate:
         if self.open or self._closed_by:
             return
         self.open = True
+        for child in self.children:
+            child.open = child.allowed
         held, self._held = self._held, {}
         for handler, etype, obj in held.values():
             handler(etype, obj)
@@ -101,6 +106,9 @@ class Client:
         self.store, self.gate = store, gate
         self.credential, self.auth = credential, auth
         self.watch_credential = watch_credential if watch_credential is not None else credential
+        # the request filter's check, bound once (None: requests are not checked)
+        self._check = auth.check if auth is not None and credential is not None else None
+        self._cred: Credential = credential  # type: ignore[assignment]  # set whenever _check is
         for name in ("get", "list", "count", "owned_by", "pods_on_node", "nodes_with_pods"):
             setattr(self, name, getattr(store, name))
         self.env = store.env
@@ -121,41 +129,41 @@ class Client:
     # ---- requests
     def authorize(self, verb: str, obj: Obj, subresource: str = "") -> None:
         """Raise ``StatusError`` unless ``verb`` on ``obj`` would be allowed (check before changing it in place)."""
-        if self.auth is not None and self.credential is not None:
+        if self._check is not None:
             meta = obj.meta
-            self.auth.check(self.credential, verb, obj.KIND, meta.namespace, meta.name, subresource)
+            self._check(self._cred, verb, obj.KIND, meta.namespace, meta.name, subresource)
 
     def create(self, obj: Obj, subresource: str = "") -> Obj:
         """POST: ``create`` on the object's resource (a POST carries no name: the request's name is empty)."""
-        if self.auth is not None and self.credential is not None:
-            self.auth.check(self.credential, "create", obj.KIND, obj.meta.namespace, "", subresource)
+        if self._check is not None:
+            self._check(self._cred, "create", obj.KIND, obj.meta.namespace, "", subresource)
             if obj.KIND in RBAC_WRITES:
-                self.auth.admit(self.credential, "create", obj)
+                self.auth.admit(self._cred, "create", obj)  # type: ignore[union-attr]
         return self.store.create(obj)
 
     def update(self, obj: Obj, subresource: str = "") -> bool:
         """PUT: ``update`` on the object (or on its ``subresource``)."""
-        if self.auth is not None and self.credential is not None:
+        if self._check is not None:
             meta = obj.meta
-            self.auth.check(self.credential, "update", obj.KIND, meta.namespace, meta.name, subresource)
+            self._check(self._cred, "update", obj.KIND, meta.namespace, meta.name, subresource)
             if obj.KIND in RBAC_WRITES:
-                self.auth.admit(self.credential, "update", obj)
+                self.auth.admit(self._cred, "update", obj)  # type: ignore[union-attr]
         return self.store.update(obj)
 
     def patch(self, obj: Obj, subresource: str = "") -> bool:
         """PATCH (strategic merge or server-side apply): ``patch`` on the object or its ``subresource``."""
-        if self.auth is not None and self.credential is not None:
+        if self._check is not None:
             meta = obj.meta
-            self.auth.check(self.credential, "patch", obj.KIND, meta.namespace, meta.name, subresource)
+            self._check(self._cred, "patch", obj.KIND, meta.namespace, meta.name, subresource)
             if obj.KIND in RBAC_WRITES:
-                self.auth.admit(self.credential, "patch", obj)
+                self.auth.admit(self._cred, "patch", obj)  # type: ignore[union-attr]
         return self.store.update(obj)
 
     def set_owner(self, obj: Obj, owner: Any) -> bool:
         """PATCH of ``metadata.ownerReferences`` (adoption or release): ``patch`` on the object."""
-        if self.auth is not None and self.credential is not None:
+        if self._check is not None:
             meta = obj.meta
-            self.auth.check(self.credential, "patch", obj.KIND, meta.namespace, meta.name)
+            self._check(self._cred, "patch", obj.KIND, meta.namespace, meta.name)
         return self.store.set_owner(obj, owner)
 
     def update_status(self, obj: Obj) -> bool:
@@ -164,23 +172,23 @@ class Client:
 
     def delete(self, kind: str, key: str, grace_s: float | None = None) -> bool:
         """DELETE: ``delete`` on the object ``key`` (``namespace/name`` or a cluster-scoped name)."""
-        if self.auth is not None and self.credential is not None:
+        if self._check is not None:
             ns, _, name = key.rpartition("/")
-            self.auth.check(self.credential, "delete", kind, ns, name)
+            self._check(self._cred, "delete", kind, ns, name)
         return self.store.delete(kind, key, grace_s)
 
     def bind(self, pod: Obj, node: str) -> None:
         """POST of ``pods/binding``."""
-        if self.auth is not None and self.credential is not None:
-            self.auth.check(self.credential, "create", "Pod", pod.meta.namespace, pod.meta.name, "binding")
+        if self._check is not None:
+            self._check(self._cred, "create", "Pod", pod.meta.namespace, pod.meta.name, "binding")
         self.store.bind(pod, node)
 
     def evict(self, pod: Obj) -> bool:
         """POST of ``pods/eviction``: the API server deletes the pod if its PodDisruptionBudgets allow."""
         from clustersim.apiserver.eviction import evict
 
-        if self.auth is not None and self.credential is not None:
-            self.auth.check(self.credential, "create", "Pod", pod.meta.namespace, pod.meta.name, "eviction")
+        if self._check is not None:
+            self._check(self._cred, "create", "Pod", pod.meta.namespace, pod.meta.name, "eviction")
         return evict(self.store, pod)
 
     # ---- watches
@@ -188,19 +196,24 @@ class Client:
               owner_kind: str | None = None, while_any: str | None = None) -> None:
         """A list+watch of ``kind`` whose events pass the gate (the store checks it) and the authorizer
         (the guard); selectors as ``ClusterState.watch``."""
-        deliver = self._guard(kind, handler, ()) if self.auth is not None else handler
-        self.store.watch(kind, deliver, etypes, gate=self.gate, owner_kind=owner_kind, while_any=while_any)
+        gate: Any = self.gate
+        if self.auth is not None and self.watch_credential is not None:
+            from clustersim.client.watch import WatchGate
+
+            gate = WatchGate(self.auth, self.watch_credential, self.gate, kind, handler)
+        self.store.watch(kind, handler, etypes, gate=gate, owner_kind=owner_kind, while_any=while_any)
 
     def watch_node_pods(self, node: str, handler: Handler) -> None:
         """The kubelet's list+watch of its pods (field selector ``spec.nodeName=<node>``)."""
-        deliver = self._guard("Pod", handler, (("spec.nodeName", node),)) if self.auth is not None else handler
+        deliver = handler
+        selector = (("spec.nodeName", node),)
+        # a kubelet's own-pod watch, allowed by the Node authorizer whatever the policy, needs no guard: the
+        # kubelet itself stops listening while its certificate is refused
+        if self.auth is not None and self.watch_credential is not None and not self.auth.node_allows(self.watch_credential, "Pod", selector):
+            from clustersim.client.watch import WatchGuard
+
+            deliver = WatchGuard(self.auth, self.watch_credential, "Pod", handler, selector)
         self.store.watch_node_pods(node, deliver)
-
-    def _guard(self, kind: str, handler: Handler, selector: tuple[tuple[str, str], ...]) -> Handler:
-        from clustersim.client.watch import WatchGuard
-
-        assert self.auth is not None and self.watch_credential is not None
-        return WatchGuard(self.auth, self.watch_credential, self.gate, kind, handler, selector)
 
     def defer(self, callback: Callable[[], None]) -> None:
         """Deferred work runs only while connected."""

@@ -47,7 +47,7 @@ class UserConfig(Strict):
 
     name: str = Field(min_length=1)
     groups: Names = Field((), description="Groups (a client certificate's O fields).")
-    expires_s: Pos | None = Field(None, description="When its credential expires (simulated seconds; none: it does not).")
+    expires_s: Pos | None = Field(None, description="When its client certificate expires (simulated seconds; none: it does not); its requests (PermissionRevoked as_user) are 401 after.")
 
 
 class RuleConfig(Strict):

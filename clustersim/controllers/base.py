@@ -117,12 +117,27 @@ class Controller:
         self._drain_scheduled = False
         self._draining = True
         try:
-            while self._queue:
-                key = self._queue.popleft()
-                self._queued.discard(key)
-                self._process_key(key)
+            queue, queued, failures = self._queue, self._queued, self.rate_limiter.failures
+            while queue:
+                key = queue.popleft()
+                queued.discard(key)
+                self.reconciles += 1
+                try:
+                    result = self.reconcile(key)
+                except StatusError:
+                    self._failed(key)
+                    continue
+                if failures:
+                    self.rate_limiter.forget(key)
+                if result is not None and result.requeue_after_s is not None:
+                    self.enqueue_after(key, result.requeue_after_s)
         finally:
             self._draining = False
+
+    def _failed(self, key: str) -> None:
+        """A refused API call: the key is requeued rate-limited (``AddRateLimited``)."""
+        self.sync_errors += 1
+        self.enqueue_after(key, self.rate_limiter.when(key, self.env.now))
 
     def _process_key(self, key: str) -> None:
         """One reconcile of ``key``; a refused API call requeues it rate-limited."""
@@ -130,8 +145,7 @@ class Controller:
         try:
             result = self.reconcile(key)
         except StatusError:
-            self.sync_errors += 1
-            self.enqueue_after(key, self.rate_limiter.when(key, self.env.now))
+            self._failed(key)
             return
         if self.rate_limiter.failures:
             self.rate_limiter.forget(key)

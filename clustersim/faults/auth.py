@@ -97,7 +97,8 @@ class PermissionRevoked:
         if a.as_user is None:
             return auth.client(ADMIN)
         u = next(u for u in self.ctx.cfg.users if u.name == a.as_user)
-        return auth.client(user(u.name, *u.groups))
+        validity = None if u.expires_s is None else max(0.0, u.expires_s - self.ctx.env.now)
+        return auth.client(auth.login(user(u.name, *u.groups), validity))
 
     @property
     def key(self) -> str:

@@ -126,7 +126,10 @@ class Kubelet:
     def write(self, pod: Pod) -> None:
         """Send a pod status update; while cut off from the API server it is sent on reconnect."""
         if self.connected:
-            self._request(self.state.patch, pod, "status")  # PatchPodStatus
+            try:
+                self.state.patch(pod, "status")  # PatchPodStatus
+            except StatusError:
+                pass  # refused: logged; the next status change carries this one too
         else:
             self._unsent[pod.meta.uid] = pod
 

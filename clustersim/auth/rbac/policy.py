@@ -8,7 +8,7 @@ changes with every update (the decision cache is keyed on it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,7 @@ class Policy:
         self.cluster_role_bindings: dict[str, Binding] = {}
         self.role_bindings: dict[str, dict[str, Binding]] = {}
         self.epoch = 0
+        self.listeners: list[Callable[[], None]] = []  # told of every change (the decision cache, the watches)
 
     @classmethod
     def of(cls, objects: Iterable[Any]) -> Policy:
@@ -48,6 +49,8 @@ class Policy:
     def put(self, obj: Any) -> None:
         """Add or replace an RBAC object."""
         self.epoch += 1
+        for listener in self.listeners:
+            listener()
         m = obj.meta
         if isinstance(obj, ClusterRole):
             self.cluster_roles[m.name] = tuple(obj.rules)
@@ -61,6 +64,8 @@ class Policy:
     def remove(self, obj: Any) -> None:
         """Forget an RBAC object."""
         self.epoch += 1
+        for listener in self.listeners:
+            listener()
         m = obj.meta
         if isinstance(obj, ClusterRole):
             self.cluster_roles.pop(m.name, None)
@@ -72,6 +77,19 @@ class Policy:
             self.role_bindings.get(m.namespace, {}).pop(m.name, None)
 
     # ---- the listers
+    def holds(self, obj: Any) -> bool:
+        """The policy already has exactly this object's rules (or subjects): a re-announced object changes nothing."""
+        m = obj.meta
+        if isinstance(obj, ClusterRole):
+            return self.cluster_roles.get(m.name) == tuple(obj.rules)
+        if isinstance(obj, Role):
+            return self.roles.get((m.namespace, m.name)) == tuple(obj.rules)
+        if isinstance(obj, ClusterRoleBinding):
+            return self.cluster_role_bindings.get(m.name) == Binding(m.name, "", obj.role_ref, tuple(obj.subjects))
+        if isinstance(obj, RoleBinding):
+            return self.role_bindings.get(m.namespace, {}).get(m.name) == Binding(m.name, m.namespace, obj.role_ref, tuple(obj.subjects))
+        return False
+
     def list_cluster_role_bindings(self) -> list[Binding]:
         """ClusterRoleBindings in name order (a fixed order, so reasons are reproducible)."""
         return [self.cluster_role_bindings[k] for k in sorted(self.cluster_role_bindings)]
