@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import yaml
 from clustersim.metrics.summary import NODE_FAULTS
 from clustersim.sim import RunResult
 
-__all__ = ["STREAMED", "format_summary", "write_outputs"]
+__all__ = ["STREAMED", "config_yaml", "format_summary", "write_outputs"]
 
 # frames a run given an output folder writes there itself, as it runs (usage only when the run has any)
 STREAMED = ("timeseries", "events", "pods", "pod_status", "node_status", "usage")
@@ -38,6 +39,41 @@ def _atomic(path: Path, write: Any) -> None:
     os.replace(tmp, path)
 
 
+LONG_LIST = 50  # a list of mappings with more items than this is written one flow mapping per line
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def config_yaml(config: dict[str, Any]) -> str:
+    """The resolved config as YAML: block style, except that the items of long lists of mappings (a
+    trace's or a manifest's thousands of pods and nodes) are one JSON flow mapping per line, which is
+    YAML too and about twenty times faster to write than PyYAML's representer makes it."""
+    return "".join(_yaml_lines(config, "", getattr(yaml, "CSafeDumper", yaml.SafeDumper)))
+
+
+def _long(value: Any) -> bool:
+    return isinstance(value, list) and len(value) > LONG_LIST and all(isinstance(v, dict) for v in value)
+
+
+def _has_long(value: Any) -> bool:
+    return isinstance(value, dict) and any(_long(v) or _has_long(v) for v in value.values())
+
+
+def _yaml_lines(data: dict[str, Any], indent: str, dumper: Any) -> list[str]:
+    out: list[str] = []
+    for key, value in data.items():
+        name = key if _PLAIN_KEY.match(key) else json.dumps(key)
+        if _long(value):
+            out.append(f"{indent}{name}:\n")
+            out.extend(f"{indent}- {json.dumps(v, ensure_ascii=True, allow_nan=False)}\n" for v in value)
+        elif _has_long(value):
+            out.append(f"{indent}{name}:\n")
+            out.extend(_yaml_lines(value, indent + "  ", dumper))
+        else:
+            chunk = yaml.dump({key: value}, Dumper=dumper, sort_keys=False)
+            out.extend(f"{indent}{line}\n" for line in chunk.splitlines())
+    return out
+
+
 def write_outputs(result: RunResult, out: Path, plot: bool = True) -> list[str]:
     """Write summary.json, the Parquet frames, the resolved config and the plot; return file names."""
     out.mkdir(parents=True, exist_ok=True)
@@ -57,14 +93,14 @@ def write_outputs(result: RunResult, out: Path, plot: bool = True) -> list[str]:
         _atomic(out / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
         files.append(f"{name}.parquet")
     config = result.config.model_dump(mode="json")
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the same YAML, many times faster
-    _atomic(out / "config.yaml", lambda p: p.write_text(yaml.dump(config, Dumper=dumper, sort_keys=False)))
+    _atomic(out / "config.yaml", lambda p: p.write_text(config_yaml(config)))
     files.append("config.yaml")
     if plot:
         from clustersim.report import PLOT_METRICS, plot_run
 
         fig = plot_run(result.select_timeseries(list(PLOT_METRICS)), result.faults, result.summary)
-        _atomic(out / "replicas.png", lambda p: fig.savefig(p, dpi=110, format="png"))
+        # zlib level 1: a few percent larger, the encoding several times faster
+        _atomic(out / "replicas.png", lambda p: fig.savefig(p, dpi=110, format="png", pil_kwargs={"compress_level": 1}))
         files.append("replicas.png")
     return files
 

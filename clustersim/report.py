@@ -25,12 +25,13 @@ class _Rows:
 
     def __init__(self, ts: pd.DataFrame) -> None:
         self.ts = ts
-        self.parts = {k: ts.iloc[i] for k, i in ts.groupby(["metric", "namespace", "name"], sort=False).indices.items()} if len(ts) else {}
+        self.parts = ts.groupby(["metric", "namespace", "name"], sort=False).indices if len(ts) else {}
 
     def of(self, metric: str, **labels: str) -> pd.DataFrame:
         """Rows of ``metric`` with these labels (all namespaces and names unless given), in frame order."""
         if "namespace" in labels and "name" in labels:
-            rows = self.parts.get((metric, labels["namespace"], labels["name"]), self.ts.iloc[0:0])
+            idx = self.parts.get((metric, labels["namespace"], labels["name"]))
+            rows = self.ts.iloc[idx] if idx is not None else self.ts.iloc[0:0]
             return rows[rows["zone"] == labels["zone"]] if "zone" in labels else rows
         rows = self.ts[self.ts["metric"] == metric]
         for k, v in labels.items():

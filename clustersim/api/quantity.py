@@ -8,6 +8,7 @@ decimal SI unit (``n u m "" k M G T P E``) or a decimal exponent (``e3``, ``E-2`
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from fractions import Fraction
@@ -58,7 +59,14 @@ def parse_quantity(value: str | int | float) -> Fraction:
         if not math.isfinite(value):
             raise QuantityError(f"quantity {value!r} is not finite")
         return Fraction(str(value))
-    text = str(value).strip()
+    return _parse_text(str(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_text(text: str) -> Fraction:
+    """``parse_quantity`` of a string (kept: a config spells the same few quantities thousands of times;
+    a Fraction is immutable, so sharing it is safe)."""
+    value, text = text, text.strip()
     m = _RE.match(text) if len(text) <= _MAX_LEN else None
     if m is None:
         shown = repr(value) if len(text) <= _MAX_LEN else f"{text[:20]!r}... ({len(text)} characters)"
