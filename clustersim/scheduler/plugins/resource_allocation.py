@@ -2,7 +2,8 @@
 
 Upstream keeps the two plugins' shared scoring in ``noderesources/resource_allocation.go``. Here the
 pair shares one per-row loop for the case that dominates real clusters and scheduler_perf alike: a pod
-asking for cpu and memory only, NodeResourcesFit as the only active filter, and as the active scores
+asking for cpu and memory only, NodeResourcesFit as the only active filter (or with filters that give a
+cheap per-row verdict, ``fused_filter``: TaintToleration while some node is tainted), and as the active scores
 NodeResourcesFit's LeastAllocated over cpu and memory (equal resource weights, as by default) and
 BalancedAllocation over cpu and memory. One read of each node's row (``NodeTable.rows``) serves the
 filter and both scores, with each plugin's own arithmetic: integers for cpu, and for memory the
@@ -41,9 +42,13 @@ def fused_rows(filters: Sequence[object], scores: Sequence[tuple[object, int]], 
     the plugins' per-row answer. The bookkeeping is written out in the loop rather than called: it runs
     for every changed row.
     """
-    if len(filters) != 1 or not isinstance(filters[0], NodeResourcesFit) or len(scores) != 2:
+    fits = [f for f in filters if isinstance(f, NodeResourcesFit)]
+    others = [f for f in filters if not isinstance(f, NodeResourcesFit)]
+    if len(fits) != 1 or len(scores) != 2 or not all(hasattr(f, "fused_filter") for f in others):
         return None
-    fit: NodeResourcesFit = filters[0]
+    fit: NodeResourcesFit = fits[0]
+    # other per-node static filters (TaintToleration while a node is tainted): their per-row verdicts
+    checks = [f.fused_filter(pod, nodes) for f in others]  # type: ignore[attr-defined]
     r = pod.spec.requests
     if r.scalar or fit.strategy != "LeastAllocated" or len(fit.resources) != 2 \
             or {name for name, _ in fit.resources} != {"cpu", "memory"} or fit.resources[0][1] != fit.resources[1][1]:
@@ -80,6 +85,11 @@ def fused_rows(filters: Sequence[object], scores: Sequence[tuple[object, int]], 
                 new = (((nc - want_cpu) * MAX_NODE_SCORE // ac if nc >= want_cpu else 0)  # LeastAllocated
                        + (int((nm - want_mem) * 100.0 / am) if nm >= want_mem else 0)) // 2 * fit_weight \
                     + int((1 - (d if d >= 0 else -d) / 2) * MAX_NODE_SCORE) * ba_weight
+            if checks and new != -1:
+                for ok in checks:
+                    if not ok(i):
+                        new = -1
+                        break
             old = vals[j]
             if new != old:
                 vals[j] = eff[j] = new
