@@ -30,7 +30,7 @@ class KubeStateMetrics:
         self._req: dict[str, tuple[int, int]] = {}  # pods on nodes: uid -> (cpu m, memory)
         self._alloc: dict[str, tuple[int, int]] = {}  # nodes: allocatable (cpu m, memory)
         self._sums = [0, 0, 0, 0]  # requested cpu, memory; allocatable cpu, memory
-        self._pod_state: dict[str, tuple[str, bool, int, str]] = {}
+        self._pod_state: dict[str, tuple[PodPhase, bool, int, str]] = {}
         self._node_state: dict[str, tuple[Any, ...]] = {}
 
     def start(self) -> None:
@@ -85,6 +85,10 @@ class KubeStateMetrics:
     def _track_requests(self, etype: str, pod: Pod) -> None:
         uid = pod.meta.uid
         placed = etype != DELETED and bool(pod.node_name) and not pod.terminal
+        if placed:
+            r = pod.spec.requests
+            if self._req.get(uid) == (r.cpu_m, r.memory):
+                return  # still placed, same requests: the sums and levels stand
         old = self._req.pop(uid, None)
         if old is not None:
             self._sums[0] -= old[0]
@@ -103,7 +107,7 @@ class KubeStateMetrics:
             self._pod_state.pop(uid, None)
             return
         st = pod.status
-        new = (st.phase.value, st.ready, st.restart_count, st.reason)
+        new = (st.phase, st.ready, st.restart_count, st.reason)  # the enum, not its value: no property per event
         old = self._pod_state.get(uid)
         if old == new:
             return
@@ -112,7 +116,7 @@ class KubeStateMetrics:
             self.rec.pod_mark(uid, "request_cpu_m", r.cpu_m or 0)
             self.rec.pod_mark(uid, "request_memory_bytes", r.memory or 0)
         self._pod_state[uid] = new
-        self.rec.pod_state(uid, *new)
+        self.rec.pod_state(uid, st.phase.value, st.ready, st.restart_count, st.reason)
 
     def _on_pod(self, etype: str, pod: Pod) -> None:
         self._pod_status(etype, pod)

@@ -58,6 +58,7 @@ class DeploymentController(Controller):
     """Rolls Deployments out through ReplicaSets."""
 
     name = "Deployment"
+    _rs_set_changes = 0  # ReplicaSets this controller created or deleted (a sync reuses its list when none)
 
     def setup(self) -> None:
         """Watch Deployments, their ReplicaSets and (for Recreate) their pods."""
@@ -116,6 +117,7 @@ class DeploymentController(Controller):
         rs = ReplicaSet(meta, ReplicaSetSpec(0, (*d.spec.selector, (HASH_LABEL, h)), PodTemplate(labels, t.spec),
                                              d.spec.min_ready_s))
         self.state.create(rs)
+        self._rs_set_changes += 1
         if replicas:
             self._scale(d, rs, replicas)
         return rs
@@ -149,13 +151,15 @@ class DeploymentController(Controller):
         if d is None or d.meta.deletion_s is not None:
             return None
         new, old = self._replica_sets(d)
+        before = self._rs_set_changes
         if new is not None and self._is_scaling_event(d, [new, *old]):
             self._proportional_scale(d, new, old)
         elif d.spec.strategy.type == RECREATE:
             self._rollout_recreate(d, new, old)
         else:
             self._rollout_rolling(d, new, old)
-        return self._sync_status(d)
+        # the status reads the same ReplicaSets unless this sync created or deleted one
+        return self._sync_status(d, (new, old) if self._rs_set_changes == before else None)
 
     def _is_scaling_event(self, d: Deployment, rss: list[ReplicaSet]) -> bool:
         for rs in rss:
@@ -233,9 +237,10 @@ class DeploymentController(Controller):
         excess = len(empty) - d.spec.revision_history_limit
         for rs in empty[: max(excess, 0)]:
             self.state.delete("ReplicaSet", rs.key)
+            self._rs_set_changes += 1
 
-    def _sync_status(self, d: Deployment) -> Result | None:
-        new, old = self._replica_sets(d)
+    def _sync_status(self, d: Deployment, rss: tuple[ReplicaSet | None, list[ReplicaSet]] | None = None) -> Result | None:
+        new, old = rss if rss is not None else self._replica_sets(d)
         st = d.status
         replicas = ready = available = 0
         for r in old:
