@@ -48,8 +48,12 @@ def check_at(cfg: SimConfig, at_s: float) -> str | None:
 
 
 def check_deployment(cfg: SimConfig, namespace: str, name: str) -> str | None:
-    """'deployment: ...' when no configured Deployment has this name."""
-    if not any(d.name == name and d.namespace == namespace for d in cfg.deployments):
+    """'deployment: ...' when no configured Deployment (or add-on workload, e.g. kube-system/coredns) has this name."""
+    from clustersim.addons.workloads import addon_workloads
+
+    addons = addon_workloads(cfg)
+    known = (*cfg.deployments, *addons.deployments, *addons.daemon_sets)
+    if not any(d.name == name and d.namespace == namespace for d in known):
         return f"deployment: unknown Deployment {namespace}/{name}"
     return None
 

@@ -10,6 +10,9 @@ import bisect
 from collections.abc import Callable
 from typing import Any
 
+from clustersim.dataplane.dns import ClusterDNS
+from clustersim.dataplane.external import ExternalWorld
+
 __all__ = ["RUNTIME_DOWN", "RUNTIME_OK", "RUNTIME_PLEG_STALL", "Host", "Infrastructure", "ProxyTable"]
 
 RUNTIME_OK, RUNTIME_DOWN, RUNTIME_PLEG_STALL = "ok", "down", "pleg-stall"
@@ -211,6 +214,8 @@ class Infrastructure:
         # cloud load balancers by Service key: the hosts they send to (absent: no cloud, every node is a
         # backend as with a static LB; an empty set: the LB is not provisioned yet or has no backends)
         self.lb_backends: dict[str, set[str]] | None = None
+        self.dns = ClusterDNS()  # what CoreDNS serves (addons/coredns.py writes it)
+        self.external = ExternalWorld()  # dependencies outside the cluster
 
     @property
     def uses_memory(self) -> bool:

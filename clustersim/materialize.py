@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from clustersim.api.objects import (
+    LABEL_ARCH,
     LABEL_HOSTNAME,
+    LABEL_OS,
     LABEL_REGION,
     LABEL_ZONE,
     CronJob,
@@ -13,6 +15,8 @@ from clustersim.api.objects import (
     Deployment,
     DeploymentSpec,
     DeploymentStrategy,
+    Endpoint,
+    EndpointSlice,
     HorizontalPodAutoscaler,
     HPAMetric,
     HPAScalingPolicy,
@@ -52,6 +56,7 @@ from clustersim.api.types import (
     TopologySpreadConstraint,
     Volume,
 )
+from clustersim.config.external import EndpointSliceConfig
 from clustersim.config.models import (
     SYSTEM_PRIORITY_CLASSES,
     ContainerConfig,
@@ -100,7 +105,8 @@ def resource_list(values: dict[str, str | int | float], default_pods: int | None
 
 
 def _node(spec: NodeSpec, region: str, max_pods: int) -> Node:
-    labels = {LABEL_HOSTNAME: spec.name, LABEL_ZONE: spec.zone, **({POOL_LABEL: spec.pool} if spec.pool else {}), **spec.labels}
+    labels = {LABEL_OS: "linux", LABEL_ARCH: "amd64", LABEL_HOSTNAME: spec.name, LABEL_ZONE: spec.zone,
+              **({POOL_LABEL: spec.pool} if spec.pool else {}), **spec.labels}
     if region:
         labels[LABEL_REGION] = region
     capacity = resource_list(spec.capacity, max_pods)
@@ -219,10 +225,10 @@ def pdb_from_config(b: PodDisruptionBudgetConfig) -> PodDisruptionBudget:
     return PodDisruptionBudget(ObjectMeta(b.name, b.namespace), _selector(b.selector), b.min_available, b.max_unavailable)
 
 
-def service_from_config(s: ServiceConfig) -> Service:
-    """A v1 Service object."""
+def service_from_config(s: ServiceConfig, cluster_ip: str = "") -> Service:
+    """A v1 Service object (``cluster_ip`` as the API server allocated it; none for Headless and ExternalName)."""
     return Service(ObjectMeta(s.name, s.namespace), s.type, tuple(sorted(s.selector.items())), s.external_traffic_policy,
-                   s.external_name or "")
+                   s.external_name or "", s.publish_not_ready_addresses, s.internal_traffic_policy, s.external_ips, cluster_ip=cluster_ip)
 
 
 def statefulset_from_config(st: StatefulSetConfig, classes: tuple[PriorityClassConfig, ...] = ()) -> StatefulSet:
@@ -307,3 +313,11 @@ def hpa_from_config(h: HorizontalPodAutoscalerConfig, down_window_s: float) -> H
         up, down = _rules(h.behavior.scale_up, True, down_window_s), _rules(h.behavior.scale_down, False, down_window_s)
     return HorizontalPodAutoscaler(ObjectMeta(h.name, h.namespace), h.target_kind, h.target_name, h.min_replicas,
                                    h.max_replicas, metrics, up, down)
+
+
+def endpointslice_from_config(es: EndpointSliceConfig) -> EndpointSlice:
+    """A hand-written ``discovery/v1`` EndpointSlice: its endpoints are addresses, not pods."""
+    eps = tuple(Endpoint("", e.node_name or "", e.ready and not e.terminating, e.ready if e.serving is None else e.serving,
+                         e.terminating, a) for e in es.endpoints for a in e.addresses)
+    meta = ObjectMeta(es.name, es.namespace, {"kubernetes.io/service-name": es.service})
+    return EndpointSlice(meta, f"{es.namespace}/{es.service}", eps, 1 if eps else 0)

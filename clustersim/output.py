@@ -128,9 +128,9 @@ def format_summary(result: RunResult, source: str) -> str:
             lines.append(f"  replacements Ready      {ready}{_d(f.get('replacement_s'), 'create, schedule, pull, start')}")
         conv = f.get("convergence_s")
         lines.append(f"  convergence             {'not converged by the end' if conv is None else f'{conv:.1f} s after injection'}")
-    if s["deployments"]:  # a trace replay may have none: no empty table
+    if s["deployments"] or s.get("addons"):  # a trace replay may have none: no empty table
         lines.append("Deployment            desired  availability  mean ready/desired  first whole at")
-        for key, d in s["deployments"].items():
+        for key, d in (*s["deployments"].items(), *s.get("addons", {}).items()):
             av = "-" if d["availability"] is None else f"{100 * d['availability']:.1f} %"
             mr = "-" if d["mean_ready_ratio"] is None else f"{100 * d['mean_ready_ratio']:.1f} %"
             lines.append(f"  {key:<20}{d['desired']:>7}  {av:>12}  {mr:>18}  {_t(d['initial_ready_s'])}")
@@ -142,6 +142,9 @@ def format_summary(result: RunResult, source: str) -> str:
             ratio = "-" if sv["success_ratio"] is None else f"{100 * sv['success_ratio']:.2f} %"
             lines.append(f"  {key:<22}{sv['type']:<14}{pct(sv['any_endpoint']):>12}  {pct(sv['all_desired']):>13}  "
                          f"{sv['requests']:>8}  {sv['failed_requests']:>6}  {ratio:>7}")
+            where = ", ".join(f"{hop} {n}" for hop, n in sv.get("failed_by_hop", {}).items() if n)
+            if where:
+                lines.append(f"    failed at: {where}")
     if s["pods_pending_at_end"]:
         lines.append(f"{s['pods_pending_at_end']} pod(s) still Pending at the end (see FailedScheduling in events.parquet)")
     return "\n".join(lines)

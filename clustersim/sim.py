@@ -24,6 +24,8 @@ import clustersim.scheduler.plugins  # noqa: F401
 import clustersim.workload  # noqa: F401
 from clustersim.actors import ActorContext
 from clustersim.addons.metrics_server import MetricsServer
+from clustersim.addons.setup import Addons
+from clustersim.addons.workloads import addon_workloads
 from clustersim.api.objects import Node
 from clustersim.apiserver import ClusterState
 from clustersim.apiserver.admission import DefaultTolerationSeconds
@@ -47,6 +49,7 @@ from clustersim.cloud.ccm import CloudControllerManager
 from clustersim.cloud.simulated import SimulatedCloud
 from clustersim.config.models import SimConfig
 from clustersim.controllers.base import CONTROLLERS
+from clustersim.dataplane.external import ExternalEndpoint
 from clustersim.env import ClusterEnv
 from clustersim.faults.base import FAULTS, FaultInjector
 from clustersim.infra import Infrastructure
@@ -54,6 +57,7 @@ from clustersim.materialize import (
     cronjob_from_config,
     daemonset_from_config,
     deployment_from_config,
+    endpointslice_from_config,
     hpa_from_config,
     job_from_config,
     nodes_from_config,
@@ -230,6 +234,10 @@ class Simulation:
         self.infra = Infrastructure(cfg.images.failing)
         self.registries = Registries(cfg.images)  # shared by every node's image service
         self.kubelets: list[Kubelet] = []
+        addon_images = addon_workloads(cfg).image_sizes_mib  # the add-ons' images, pulled like any
+        self.images = cfg.images.model_copy(update={"sizes_mib": {**addon_images, **cfg.images.sizes_mib}}) if addon_images else cfg.images
+        for ext in cfg.external_services:
+            self.infra.external.add(ExternalEndpoint(ext.name.rstrip(".").lower(), ext.addresses, ext.availability, ext.dns_ttl_s, ext.latency_s))
         self.cloud = SimulatedCloud(self.env, self.infra, self.rec, cfg) if cfg.cloud is not None else None
         nodes = nodes_from_config(cfg)
         if self.cloud is not None:
@@ -256,6 +264,7 @@ class Simulation:
         for c in self.controllers:
             c._clock_start = cfg.clock_start  # wall-clock time at t=0, for cron schedules
         self.ccm = self._cloud_controller_manager()
+        self.addons = Addons(self.env, self.state, self.infra, cfg)
         self.observer = KubeStateMetrics(self.state, self.rec)
         self.metrics_server = MetricsServer(self.env, self.state, self.infra, self.kubelets, cfg.metrics_server, self.rec)
         self.kube_proxy = KubeProxy(self.env, self.auth.client(KUBE_PROXY_IDENTITY), self.infra, cfg.kube_proxy, self.rec)  # type: ignore[arg-type]
@@ -273,7 +282,7 @@ class Simulation:
     def _kubelet(self, node: Node) -> Kubelet:
         """The kubelet (and its image service) of a node whose host exists."""
         cfg = self.cfg
-        images = ImageService(cfg.kubelet, cfg.images, self.registries,
+        images = ImageService(cfg.kubelet, self.images, self.registries,
                               {img: 0.0 for img in (*cfg.images.preloaded, *snapshot_images(cfg, node.meta.name))})
         kubelet = Kubelet(self.env, self.auth.client(node_identity(node.meta.name)), self.rec, cfg.kubelet,  # type: ignore[arg-type]
                           self.infra, node, images)
@@ -323,10 +332,13 @@ class Simulation:
         if self.ccm is not None:
             self.ccm.start()
         self.kube_proxy.start()
+        self.addons.start()
         for b in self.cfg.pod_disruption_budgets:
             self.admin.create(pdb_from_config(b))
-        for svc in self.cfg.services:
-            self.admin.create(service_from_config(svc))
+        for svc in self.addons.services():
+            self.admin.create(service_from_config(svc, self.addons.cluster_ip(svc)))
+        for es in self.cfg.endpoint_slices:
+            self.admin.create(endpointslice_from_config(es))
         for c in self.cfg.persistent_volume_claims:
             self.admin.create(pvc_from_config(c))
         for h in self.cfg.horizontal_pod_autoscalers:
@@ -335,11 +347,11 @@ class Simulation:
             f.name in ("CpuStress", "MemoryStress") for f in self.cfg.faults)
         if self.cfg.horizontal_pod_autoscalers or usage_model:
             self.metrics_server.start()  # HPAs read it and the usage frame records it: no scrape events otherwise
-        for d in self.cfg.deployments:
+        for d in self.addons.deployments():
             self.admin.create(deployment_from_config(d, self.cfg.priority_classes))
         for st in self.cfg.stateful_sets:
             self.admin.create(statefulset_from_config(st, self.cfg.priority_classes))
-        for ds in self.cfg.daemon_sets:
+        for ds in self.addons.daemon_sets():
             self.admin.create(daemonset_from_config(ds, self.cfg.priority_classes))
         for j in self.cfg.jobs:
             self.admin.create(job_from_config(j, self.cfg.priority_classes))

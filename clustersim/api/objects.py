@@ -56,6 +56,8 @@ __all__ = [
 LABEL_ZONE = "topology.kubernetes.io/zone"
 LABEL_REGION = "topology.kubernetes.io/region"
 LABEL_HOSTNAME = "kubernetes.io/hostname"
+LABEL_OS = "kubernetes.io/os"  # set by the kubelet at registration (k8s.io/api/core/v1 well_known_labels.go)
+LABEL_ARCH = "kubernetes.io/arch"
 # staging/src/k8s.io/api/core/v1/well_known_taints.go
 TAINT_NOT_READY = "node.kubernetes.io/not-ready"
 TAINT_UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -355,6 +357,7 @@ class Service(_Keyed):
     internal_traffic_policy: str = "Cluster"
     external_ips: tuple[str, ...] = ()
     load_balancer_ingress: tuple[str, ...] = ()  # status.loadBalancer.ingress (set by the cloud's service controller)
+    cluster_ip: str = ""
 
     KIND = "Service"
 
@@ -363,11 +366,12 @@ class Service(_Keyed):
 class Endpoint:
     """One endpoint of an EndpointSlice (``discovery/v1``) with its conditions."""
 
-    pod: str  # pod key
+    pod: str  # pod key ('' for an address written by hand into a selector-less Service's slice)
     node: str
     ready: bool
     serving: bool
     terminating: bool
+    address: str = ""  # a manual endpoint's address (pod endpoints are identified by ``pod``)
 
 
 @dataclass(slots=True, eq=False)

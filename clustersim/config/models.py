@@ -10,8 +10,9 @@ import dataclasses
 import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from clustersim.config.addons import AddonsConfig
 from clustersim.config.auth import (
     AuthConfig,
     ClusterRoleBindingConfig,
@@ -22,23 +23,24 @@ from clustersim.config.auth import (
     ServiceAccountConfig,
     UserConfig,
 )
+from clustersim.config.base import NonNeg, Pos, Strict
 from clustersim.config.bounds import (
     MAX_PODS,
     MAX_QUANTITY,
-    Bounded,
     NodeCount,
     Period,
     PerSecond,
-    PosSeconds,
     Quantity,
     Replicas,
     Resources,
     RunSeconds,
-    Seconds,
     at_most,
     check_quantity,
 )
+from clustersim.config.external import EndpointSliceConfig, ExternalServiceConfig
+from clustersim.config.networking import NetworkingConfig
 from clustersim.config.timing import ImagePullTimingConfig, KubeProxyTimingConfig, PodStartupConfig, ProxyMode
+from clustersim.config.traffic import TrafficConfig
 
 __all__ = [
     "ApiServerConfig", "ClusterConfig", "ContainerConfig", "ControllerManagerConfig", "DeploymentConfig",
@@ -49,16 +51,8 @@ __all__ = [
 
 # pkg/apis/scheduling/types.go: SystemClusterCritical / SystemNodeCritical
 SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical": 2_000_000_000, "system-node-critical": 2_000_001_000}
-NonNeg = Seconds  # durations (config/bounds.py: finite, at most MAX_SECONDS)
-Pos = PosSeconds
 MiB = Annotated[float, Field(gt=0, le=MAX_QUANTITY / 2**20)]
 IntOrPercent = int | str | None
-
-
-class Strict(Bounded):
-    """Base: unknown keys are errors; configs are immutable once validated; numbers bounded (config/bounds.py)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ApiServerConfig(Strict):
@@ -599,25 +593,20 @@ class DeploymentConfig(Strict):
         return self
 
 
-class TrafficConfig(Strict):
-    """Clients sending requests to a Service: a Poisson stream, in-cluster or from outside."""
-
-    rate_per_s: PerSecond = Field(description="Mean requests per second (Poisson).")
-    source: Literal["in-cluster", "external"] = Field("in-cluster", description="In-cluster clients on `client_nodes`, or outside clients through the NodePort or LoadBalancer.")
-    client_nodes: tuple[str, ...] = Field((), description="Nodes running the in-cluster clients (default: every node).")
-    start_s: NonNeg = Field(0.0, description="Clients start sending at this time (e.g. after the Deployments are up).")
-    timeout_s: Pos | None = Field(None, description="Client timeout: a request delayed longer than this fails (None: clients wait; see RequestFault).")
-
-
 class ServiceConfig(Strict):
-    """A ``v1`` Service selecting pods by labels; EndpointSlices follow its Ready pods."""
+    """A ``v1`` Service: selecting pods by labels (the EndpointSlice controller follows them), or without a
+    selector (its endpoints are the EndpointSlices written by hand in ``endpoint_slices``)."""
 
     name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     namespace: str = "default"
     type: Literal["ClusterIP", "NodePort", "LoadBalancer", "ExternalName", "Headless"] = "ClusterIP"
-    selector: dict[str, str] = Field(default_factory=dict, description="Pod labels (not for ExternalName).")
-    external_name: str | None = Field(None, description="ExternalName: the DNS name.")
-    external_traffic_policy: Literal["Cluster", "Local"] = Field("Cluster", description="NodePort/LoadBalancer: Local sends outside traffic only to endpoints on the receiving node.")
+    selector: dict[str, str] = Field(default_factory=dict, description="Pod labels (none for ExternalName; empty: a Service without selector).")
+    external_name: str | None = Field(None, description="ExternalName: the DNS name CoreDNS answers with a CNAME.")
+    external_traffic_policy: Literal["Cluster", "Local"] = Field("Cluster", description="NodePort/LoadBalancer/externalIPs: Local sends outside traffic only to endpoints on the receiving node.")
+    internal_traffic_policy: Literal["Cluster", "Local"] = Field("Cluster", description="Local sends in-cluster traffic only to endpoints on the client's node (none there: the request fails).")
+    publish_not_ready_addresses: bool = Field(False, description="Endpoints are ready whether or not their pods are (podToEndpoint).")
+    external_ips: tuple[str, ...] = Field((), description="externalIPs: outside clients reach the Service at these addresses, through kube-proxy on the nodes they route to.")
+    external_ip_nodes: tuple[str, ...] = Field((), description="Nodes the external IPs are routed to (the network's choice; default: every node).")
     lb_health_check_interval_s: Period = Field(10.0, description="LoadBalancer: health check interval (cloud LB setting, simulator parameter).")
     lb_unhealthy_threshold: int = Field(3, ge=1, description="LoadBalancer: failed checks before a node is taken out.")
     lb_healthy_threshold: int = Field(2, ge=1, description="LoadBalancer: passed checks before a node is put back.")
@@ -630,12 +619,13 @@ class ServiceConfig(Strict):
                 raise ValueError("external_name: required for an ExternalName Service")
             if self.selector:
                 raise ValueError("selector: an ExternalName Service has no selector")
-        elif not self.selector:
-            raise ValueError("selector: required (Services without selectors are not modelled)")
-        if self.traffic is not None and self.traffic.source == "external" and self.type not in ("NodePort", "LoadBalancer"):
-            raise ValueError("traffic.source: outside clients need a NodePort or LoadBalancer Service")
-        if self.traffic is not None and self.type == "ExternalName":
-            raise ValueError("traffic: requests to an ExternalName Service leave the cluster; not modelled")
+        t = self.traffic
+        if t is not None and t.source == "external" and self.type not in ("NodePort", "LoadBalancer") and not self.external_ips:
+            raise ValueError("traffic.source: outside clients need a NodePort or LoadBalancer Service, or externalIPs")
+        if t is not None and self.type == "ExternalName" and (t.source == "external" or t.resolve == "cluster_ip"):
+            raise ValueError("traffic: an ExternalName Service has no ClusterIP: only in-cluster clients reach it, by resolving its name")
+        if self.external_ip_nodes and not self.external_ips:
+            raise ValueError("external_ip_nodes: give external_ips too")
         return self
 
 
@@ -822,6 +812,11 @@ class SimConfig(Strict):
     role_bindings: tuple[RoleBindingConfig, ...] = Field((), description="RBAC RoleBindings created at t=0.")
     cluster_role_bindings: tuple[ClusterRoleBindingConfig, ...] = Field((), description="RBAC ClusterRoleBindings created at t=0, next to the default ones.")
 
+    networking: NetworkingConfig = Field(NetworkingConfig(), description="Service address ranges, the cluster domain, the nodes' resolv.conf and the pods' resolver.")
+    addons: AddonsConfig = Field(AddonsConfig(), description="CoreDNS and NodeLocal DNSCache.")
+    external_services: tuple[ExternalServiceConfig, ...] = Field((), description="Dependencies outside the cluster, by DNS name (ExternalName targets, manual endpoint addresses).")
+    endpoint_slices: tuple[EndpointSliceConfig, ...] = Field((), description="EndpointSlices written by hand, for Services without selector (from EndpointSlice and Endpoints manifests).")
+
     @model_validator(mode="after")
     def _some_nodes(self) -> SimConfig:
         c = self.cluster
@@ -890,8 +885,34 @@ class SimConfig(Strict):
             for j, n in enumerate(svc.traffic.client_nodes if svc.traffic else ()):
                 if n not in known_nodes:
                     raise ValueError(f"services.{i}.traffic.client_nodes.{j}: unknown node {n!r}")
+            for j, n in enumerate(svc.external_ip_nodes):
+                if n not in known_nodes:
+                    raise ValueError(f"services.{i}.external_ip_nodes.{j}: unknown node {n!r}")
+        self._check_networking(known_nodes)
         return self
 
+    def _check_networking(self, known_nodes: set[str]) -> None:
+        """External services, manual EndpointSlices and the Service address range."""
+        names: set[str] = set()
+        for i, ext in enumerate(self.external_services):
+            key = ext.name.rstrip(".").lower()
+            if key in names:
+                raise ValueError(f"external_services.{i}.name: duplicate external service {ext.name!r}")
+            names.add(key)
+            t = ext.traffic
+            if t is not None and (t.source != "in-cluster" or t.resolve != "dns"):
+                raise ValueError(f"external_services.{i}.traffic.source: only in-cluster clients call it, by resolving its name")
+            for j, n in enumerate(t.client_nodes if t else ()):
+                if n not in known_nodes:
+                    raise ValueError(f"external_services.{i}.traffic.client_nodes.{j}: unknown node {n!r}")
+        slices: set[tuple[str, str]] = set()
+        for i, es in enumerate(self.endpoint_slices):
+            if (es.namespace, es.name) in slices:
+                raise ValueError(f"endpoint_slices.{i}.name: duplicate EndpointSlice {es.namespace}/{es.name}")
+            slices.add((es.namespace, es.name))  # a slice of no Service is allowed, as upstream: nothing routes to it
+        size = self.networking.service_ips().num_addresses - 2
+        if len(self.services) + 1 > size:
+            raise ValueError(f"networking.service_cluster_ip_range: {len(self.services)} Services and kube-dns do not fit its {size} addresses")
 
 from clustersim.config.cloud import CloudConfig  # noqa: E402  (cloud.py builds on the models above)
 from clustersim.config.snapshot import SnapshotConfig  # noqa: E402  (its models build on the ones above)

@@ -207,21 +207,6 @@ def statefulset(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ..
     return "stateful_sets", out, used
 
 
-def service(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
-    """v1 Service."""
-    meta, spec = doc["metadata"], doc.get("spec") or {}
-    kind = spec.get("type", "ClusterIP")
-    if kind == "ClusterIP" and spec.get("clusterIP") == "None":
-        kind = "Headless"
-    out: dict[str, Any] = {"name": meta["name"], "namespace": meta.get("namespace", "default"), "type": kind,
-                           "selector": {str(k): str(v) for k, v in (spec.get("selector") or {}).items()}}
-    if kind == "ExternalName":
-        out["external_name"] = spec.get("externalName")
-    if spec.get("externalTrafficPolicy"):
-        out["external_traffic_policy"] = spec["externalTrafficPolicy"]
-    return "services", out, ("spec.type", "spec.clusterIP", "spec.selector", "spec.externalName", "spec.externalTrafficPolicy")
-
-
 def pdb(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
     """policy/v1 (or v1beta1) PodDisruptionBudget."""
     meta, spec = doc["metadata"], doc.get("spec") or {}
@@ -381,6 +366,6 @@ def hpa(doc: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[str, ...]]:
 
 
 CONVERTERS = {"DaemonSet": daemonset, "Job": job, "Pod": pod, "Node": node, "CronJob": cronjob, "ReplicaSet": replicaset,
-              "Deployment": deployment, "StatefulSet": statefulset, "Service": service, "PodDisruptionBudget": pdb,
+              "Deployment": deployment, "StatefulSet": statefulset, "PodDisruptionBudget": pdb,
               "PriorityClass": priority_class, "PersistentVolumeClaim": pvc,
               "HorizontalPodAutoscaler": hpa, **RBAC_CONVERTERS}

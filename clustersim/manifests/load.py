@@ -1,9 +1,11 @@
 """Load kubectl-style manifests: files with several documents, ``kind: List``, folders of files.
 
-Supported kinds become config entries (Node, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, Service,
-PodDisruptionBudget (policy/v1 and v1beta1), PriorityClass, PersistentVolumeClaim, HorizontalPodAutoscaler
-(autoscaling/v2 and v1, Resource metrics), Namespace, ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding);
-kinds that carry nothing the simulator uses load and are recorded (ConfigMap, Secret, StorageClass, Ingress, PersistentVolume). Fields the
+Supported kinds become config entries (Node, Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet,
+DaemonSet, Job, CronJob, Service, Endpoints, EndpointSlice, PodDisruptionBudget (policy/v1 and v1beta1),
+PriorityClass, PersistentVolumeClaim, HorizontalPodAutoscaler (autoscaling/v2 and v1, Resource metrics),
+Namespace, ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding); kinds that carry nothing the
+simulator uses load and are recorded (ConfigMap, Secret, StorageClass, Ingress, PersistentVolume, webhook
+configurations, NetworkPolicy). Fields the
 simulator ignores are listed once per kind (``Deployment: spec.template.spec.containers[].resources.limits``).
 An unknown kind, bad YAML, a missing required field or a bad value is a ``ManifestError`` naming the
 file, the document index and the field; ``lenient=True`` turns unknown kinds into warnings.
@@ -26,6 +28,7 @@ from clustersim.config.auth import (
     ServiceAccountConfig,
 )
 from clustersim.config.errors import describe_validation_error
+from clustersim.config.external import EndpointSliceConfig
 from clustersim.config.models import (
     CronJobConfig,
     DaemonSetConfig,
@@ -42,6 +45,7 @@ from clustersim.config.models import (
 )
 from clustersim.manifests.annotations import resource_annotations
 from clustersim.manifests.convert import CONVERTERS, IGNORED_KINDS, NOT_MODELLED_KINDS, NOTES, leaf_paths
+from clustersim.manifests.networking import NETWORKING_CONVERTERS, NETWORKING_IGNORED_KINDS
 from clustersim.manifests.paths import manifest_path
 from clustersim.manifests.rules import API_VERSIONS, check_rules
 from clustersim.manifests.schema import KIND_SCHEMAS, METADATA, ShapeError, check_shape
@@ -55,7 +59,10 @@ MODELS: dict[str, type[BaseModel]] = {"daemon_sets": DaemonSetConfig, "jobs": Jo
           "pod_disruption_budgets": PodDisruptionBudgetConfig, "priority_classes": PriorityClassConfig,
           "persistent_volume_claims": PersistentVolumeClaimConfig, "horizontal_pod_autoscalers": HorizontalPodAutoscalerConfig,
           "roles": RoleConfig, "cluster_roles": ClusterRoleConfig, "role_bindings": RoleBindingConfig,
-          "cluster_role_bindings": ClusterRoleBindingConfig, "namespaces": NamespaceConfig, "service_accounts": ServiceAccountConfig}
+          "cluster_role_bindings": ClusterRoleBindingConfig, "namespaces": NamespaceConfig, "service_accounts": ServiceAccountConfig,
+          "endpoint_slices": EndpointSliceConfig}
+KINDS = {**CONVERTERS, **NETWORKING_CONVERTERS}
+IGNORED = IGNORED_KINDS | NETWORKING_IGNORED_KINDS
 ALWAYS_USED = ("apiVersion", "kind", "metadata", "status")
 CLUSTER_SCOPED = {"Node", "PriorityClass", "Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass"}
 
@@ -203,13 +210,13 @@ def _one(doc: Any, where: str, out: ManifestSet, lenient: bool) -> None:
     api, kind, meta = _identity(doc, where)
     name = str(meta.get("name") or str(meta["generateName"]).rstrip("-"))
     out.documents += 1
-    if kind in IGNORED_KINDS:
+    if kind in IGNORED:
         out.ignored_kinds.append(f"{kind}/{name}")
         return
     if kind in NOT_MODELLED_KINDS:
         out.not_modelled.append(f"{kind}/{name}")
         return
-    conv = CONVERTERS.get(kind)
+    conv = KINDS.get(kind)
     if conv is None:
         if lenient:
             out.warnings.append(f"{where}: kind: unknown kind {kind!r}, skipped")
@@ -227,6 +234,9 @@ def _one(doc: Any, where: str, out: ManifestSet, lenient: bool) -> None:
         section, entry, used = conv(doc)
     except (KeyError, TypeError, AttributeError, ValueError) as e:  # a shape no check covers (a converter's own reads)
         raise ManifestError(where, label, f"cannot convert: {type(e).__name__} {str(e)[:80]}") from None
+    if section is None:  # a valid object that takes no effect (e.g. an EndpointSlice of no Service)
+        out.ignored_kinds.append(f"{kind}/{name}")
+        return
     out.not_modelled += [f"{kind}/{name}: {note}" for note in entry.pop(NOTES, [])]
     try:
         MODELS[section].model_validate(entry)

@@ -25,7 +25,7 @@ API_VERSIONS: dict[str, tuple[str, ...]] = {
     "Role": ("rbac.authorization.k8s.io/v1",), "ClusterRole": ("rbac.authorization.k8s.io/v1",),
     "RoleBinding": ("rbac.authorization.k8s.io/v1",), "ClusterRoleBinding": ("rbac.authorization.k8s.io/v1",),
     "StorageClass": ("storage.k8s.io/v1",), "Ingress": ("networking.k8s.io/v1",), "IngressClass": ("networking.k8s.io/v1",),
-    "EndpointSlice": ("discovery.k8s.io/v1",),
+    "EndpointSlice": ("discovery.k8s.io/v1",), "ReplicationController": ("v1",),
 }
 APPS_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
 POD_KINDS = (*APPS_KINDS, "Job", "CronJob", "Pod")

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from clustersim.metrics.recorder import POD_FIELDS, POD_SCHEMA, Recorder
 from clustersim.metrics.tables import Table
 
-__all__ = ["DENIED_COLUMNS", "EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "NODE_STATUS_COLUMNS", "POD_STATUS_COLUMNS", "REQUEST_COLUMNS",
+__all__ = ["DENIED_COLUMNS", "EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "HOP_COLUMNS", "NODE_STATUS_COLUMNS", "POD_STATUS_COLUMNS", "REQUEST_COLUMNS",
            "SERIES_COLUMNS", "USAGE_COLUMNS", "events", "events_of", "explanations", "faults", "finalize", "node_status",
            "pod_status", "pod_table", "pods", "requests", "denied_requests", "schema_for", "table_frame", "table_of", "timeseries", "timeseries_of",
            "usage"]
@@ -191,14 +191,24 @@ def explanations(rows: list[dict[str, object]]) -> pd.DataFrame:
     return df
 
 
-REQUEST_COLUMNS = ["t", "namespace", "service", "requests", "failed"]
+HOP_COLUMNS = ["failed_dns", "failed_load_balancer", "failed_ingress", "failed_routing", "failed_pod", "failed_external"]
+REQUEST_COLUMNS = ["t", "source", "namespace", "service", "ingress", "rule", "requests", "failed", *HOP_COLUMNS]
 
 
-def requests(rows: list[tuple[float, str, str, int, int]]) -> pd.DataFrame:
-    """Client requests per traffic step and Service: how many were sent and how many failed."""
+def requests(rows: list[tuple[object, ...]]) -> pd.DataFrame:
+    """Client requests per traffic step and stream: how many were sent, failed, and where they failed.
+
+    ``source`` is in-cluster, external or ingress; ``ingress`` and ``rule`` name the Ingress rule that
+    routed ingress requests; the ``failed_*`` columns split ``failed`` by hop: the DNS lookup, the load
+    balancer (or the entry node), the ingress controller (no controller answering, or 404: no rule),
+    Service routing (no endpoint in the rules; ingress 503), the pod (the endpoint did not answer),
+    the external dependency.
+    """
     df = pd.DataFrame.from_records(rows, columns=REQUEST_COLUMNS)
-    df["requests"] = df["requests"].astype("int64")
-    df["failed"] = df["failed"].astype("int64")
+    for col in ("source", "namespace", "service", "ingress", "rule"):
+        df[col] = df[col].astype("string")
+    for col in ("requests", "failed", *HOP_COLUMNS):
+        df[col] = df[col].astype("int64")
     return df
 
 

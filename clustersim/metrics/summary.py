@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim.config.models import SimConfig
+from clustersim.metrics.frames import HOP_COLUMNS
 
 __all__ = ["SUMMARY_EVENT_KINDS", "SUMMARY_EVENT_REASONS", "SUMMARY_METRICS", "SUMMARY_SERIES", "Series", "Step", "latency_summary",
            "summarize"]
@@ -274,7 +275,8 @@ def _service(cfg: SimConfig, svc: Any, series: Series, end: float, requests: pd.
     PodDisruptionBudget over those pods requires (None without one).
     """
     sel = svc.selector
-    deps = [d for d in cfg.deployments if d.namespace == svc.namespace and all((d.labels or {"app": d.name}).get(k) == v for k, v in sel.items())]
+    deps = [d for d in cfg.deployments if sel and d.namespace == svc.namespace
+            and all((d.labels or {"app": d.name}).get(k) == v for k, v in sel.items())]
     ready = series.get("service_ready_endpoints", svc.namespace, svc.name)
     desired = [series.get("desired_replicas", d.namespace, d.name) for d in deps]
     grid, dt = _intervals([ready, *desired], 0.0, end)
@@ -282,7 +284,7 @@ def _service(cfg: SimConfig, svc: Any, series: Series, end: float, requests: pd.
     want = np.sum([s.at(grid) for s in desired], axis=0) if desired else np.zeros(len(grid))
     start = np.flatnonzero(r >= np.maximum(want, 1))
     out: dict[str, Any] = {"type": svc.type, "any_endpoint": None, "all_desired": None, "pdb_min_available": None,
-                           "requests": 0, "failed_requests": 0, "success_ratio": None}
+                           "requests": 0, "failed_requests": 0, "success_ratio": None, "failed_by_hop": {}}
     if len(start):
         first = int(start[0])
         w = dt[first:]
@@ -298,10 +300,16 @@ def _service(cfg: SimConfig, svc: Any, series: Series, end: float, requests: pd.
                         else want[first:] - np.array([_scaled(b.max_unavailable, x) for x in want[first:]]))
                 out["pdb_min_available"] = float((w * (r[first:] >= need)).sum() / total)
     if requests is not None and not requests.empty:
-        mine = requests[(requests["namespace"] == svc.namespace) & (requests["service"] == svc.name)]
-        n, f = int(mine["requests"].sum()), int(mine["failed"].sum())
-        out.update(requests=n, failed_requests=f, success_ratio=(n - f) / n if n else None)
+        mine = requests[(requests["namespace"] == svc.namespace) & (requests["service"] == svc.name) & (requests["source"] != "ingress")]
+        out.update(_request_counts(mine))
     return out
+
+
+def _request_counts(rows: pd.DataFrame) -> dict[str, Any]:
+    """Requests, failures, success ratio and the failures per hop of some rows of the requests frame."""
+    n, f = int(rows["requests"].sum()), int(rows["failed"].sum())
+    hops = {c.removeprefix("failed_"): int(rows[c].sum()) for c in HOP_COLUMNS}
+    return {"requests": n, "failed_requests": f, "success_ratio": (n - f) / n if n else None, "failed_by_hop": hops}
 
 
 def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame,
@@ -311,7 +319,11 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
     ``ts`` and ``ev`` may hold only the rows of ``SUMMARY_SERIES`` and of ``SUMMARY_EVENT_REASONS`` or
     ``SUMMARY_EVENT_KINDS``: nothing else is read.
     """
-    deployments = [(d.namespace, d.name) for d in (*cfg.deployments, *cfg.stateful_sets, *cfg.daemon_sets)]
+    from clustersim.addons.workloads import addon_workloads
+
+    addons = addon_workloads(cfg)
+    deployments = [(d.namespace, d.name) for d in (*cfg.deployments, *cfg.stateful_sets, *cfg.daemon_sets,
+                                                   *addons.deployments, *addons.daemon_sets)]
     series = Series(ts[ts["metric"].isin(SUMMARY_METRICS)])
     t_fault = float(faults["t_inject"].min()) if len(faults) else None
     summary: dict[str, Any] = {
@@ -326,7 +338,9 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
         "data_loss_events": int((ev["reason"] == "DataLoss").sum()) if len(ev) else 0,
         **_scheduling(pods),
         "simplifications": list(cfg.simplifications),
-        "services": {f"{sv.namespace}/{sv.name}": _service(cfg, sv, series, end, requests) for sv in cfg.services if sv.type != "ExternalName"},
+        "services": {f"{sv.namespace}/{sv.name}": _service(cfg, sv, series, end, requests) for sv in cfg.services},
+        "addons": {f"{d.namespace}/{d.name}": _deployment(series, d.namespace, d.name, end, t_fault)
+                   for d in (*addons.deployments, *addons.daemon_sets)},
         "faults": [],
     }
     grid, ok = _good(series, deployments, end)

@@ -16,7 +16,8 @@ KubeProxyTimingConfig, fitted to rows K1-K4):
   stay about flat with the number of Services (K4).
 
 Routing uses ready endpoints, or, when none is ready, serving terminating ones
-(ProxyTerminatingEndpoints). A node cut off from the API server keeps its old rules
+(ProxyTerminatingEndpoints). A Service's EndpointSlices are merged (several when written by hand for a
+Service without selector). A node cut off from the API server keeps its old rules
 (``Host.proxy_cut_since``); a powered-off node routes nothing. One instance stands for the kube-proxy
 of every node: they see the same watch events at the same times, so their rules differ only when a
 node is cut off. Each change's latency, from the EndpointSlice write until its rules are in place, is
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import math
 
-from clustersim.api.objects import EndpointSlice
+from clustersim.api.objects import EndpointSlice, ObjectMeta
 from clustersim.apiserver import DELETED, ClusterState
 from clustersim.config.models import KubeProxyConfig
 from clustersim.env import ClusterEnv
@@ -53,6 +54,7 @@ class KubeProxy:
         self.timer_at = math.inf
         self.latencies: list[float] = []  # network programming latency of every change, s
         self.syncs = 0
+        self.slices: dict[str, dict[str, EndpointSlice]] = {}  # Service -> its slices by key
 
     def start(self) -> None:
         """Watch EndpointSlices; the periodic full resync (iptables)."""
@@ -68,8 +70,22 @@ class KubeProxy:
             if self.env.now - self.last_start >= period - 1e-9 and self.timer_at == math.inf:
                 self._arm(self.env.now)
 
+    def _merged(self, etype: str, eps: EndpointSlice) -> EndpointSlice | None:
+        """The Service's endpoints over all its slices (EndpointSliceCache merges them: a Service without
+        selector may have several written by hand); None once it has none."""
+        slices = self.slices.setdefault(eps.service, {})
+        if etype == DELETED:
+            slices.pop(eps.key, None)
+        else:
+            slices[eps.key] = eps
+        if len(slices) <= 1:
+            return next(iter(slices.values()), None)
+        ns, _, name = eps.service.partition("/")
+        merged = tuple(e for key in sorted(slices) for e in slices[key].endpoints)
+        return EndpointSlice(ObjectMeta(name, ns), eps.service, merged, len(slices))
+
     def _on_slice(self, etype: str, eps: EndpointSlice) -> None:
-        self.pending[eps.service] = None if etype == DELETED else eps
+        self.pending[eps.service] = self._merged(etype, eps)
         self.changed_at.append(self.env.now - self.state.watch_latency_s)
         self._arm(self.env.now)
 

@@ -32,6 +32,8 @@ AGGREGATE_METRICS: dict[str, str] = {
     "scheduling_delay_p50_s": "median seconds from pod creation to binding",
     "scheduling_delay_p99_s": "99th percentile of seconds from pod creation to binding",
     "data_loss_events": "emptyDir or hostPath data lost to a replacement",
+    "success_ratio_min": "lowest per-Service share of client requests that succeeded (NaN: no requests)",
+    "failed_dns_share": "share of all client requests that failed at the DNS lookup",
 }
 DEPLOYMENT_KEYS = ("availability", "mean_ready_ratio", "initial_ready_s", "min_serving_after_ready")
 FAULT_KEYS = ("detection_s", "taint_s", "toleration_s", "replacement_s", "convergence_s", "evicted_pods")
@@ -50,6 +52,9 @@ def known_metrics(cfg: SimConfig) -> set[str]:
         names |= {f"{label}.{k}" for k in DEPLOYMENT_KEYS}
     for i in range(len(cfg.faults)):
         names |= {f"fault{i}.{k}" for k in FAULT_KEYS}
+    for svc in cfg.services:
+        label = svc.name if svc.namespace == "default" else f"{svc.namespace}/{svc.name}"
+        names.add(f"{label}.success_ratio")
     return names
 
 
@@ -97,7 +102,22 @@ def run_metrics(summary: dict[str, Any]) -> dict[str, float]:
     out["pods_pending_at_end"] = _num(summary.get("pods_pending_at_end"))
     for k in ("pods_never_scheduled", "scheduling_delay_p50_s", "scheduling_delay_p99_s", "data_loss_events"):
         out[k] = _num(summary.get(k))
+    _request_metrics(summary, out)
     return out
+
+
+def _request_metrics(summary: dict[str, Any], out: dict[str, float]) -> None:
+    """Per-Service request success, the lowest of them, and the share failed at DNS."""
+    ratios, sent, dns = [], 0, 0
+    for key, sv in summary.get("services", {}).items():
+        r = _num(sv.get("success_ratio"))
+        out[f"{_deployment_label(key)}.success_ratio"] = r
+        if not math.isnan(r):
+            ratios.append(r)
+        sent += int(sv.get("requests") or 0)
+        dns += int((sv.get("failed_by_hop") or {}).get("dns", 0))
+    out["success_ratio_min"] = min(ratios) if ratios else float("nan")
+    out["failed_dns_share"] = dns / sent if sent else float("nan")
 
 
 def level_sum(ts: pd.DataFrame, metric: str, grid: np.ndarray) -> np.ndarray:

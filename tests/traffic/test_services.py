@@ -88,7 +88,9 @@ def test_same_seed_same_requests() -> None:
 
 
 @pytest.mark.parametrize(("svc", "field"), [
-    ({"name": "x", "type": "ClusterIP"}, "services.0.selector"),
+    ({"name": "x", "type": "ExternalName", "external_name": "db.example.com", "traffic": {"rate_per_s": 1, "resolve": "cluster_ip"}},
+     "services.0.traffic"),
+    ({"name": "x", "type": "ExternalName", "external_name": "db.example.com", "selector": {"app": "x"}}, "services.0.selector"),
     ({"name": "x", "selector": {"app": "web"}, "traffic": {"rate_per_s": 1, "source": "external"}}, "services.0.traffic.source"),
     ({"name": "x", "type": "ExternalName"}, "services.0.external_name"),
     ({"name": "x", "selector": {"app": "web"}, "traffic": {"rate_per_s": -1}}, "services.0.traffic.rate_per_s"),

@@ -1,0 +1,58 @@
+"""The add-ons of one run: their objects (``workloads.py``), the Services' ClusterIPs, and CoreDNS's
+kubernetes plugin, wired to the store through their own Client as every component is."""
+
+from __future__ import annotations
+
+from clustersim.addons.coredns import CoreDNS
+from clustersim.addons.workloads import KUBE_DNS, KUBE_SYSTEM, addon_workloads, coredns_enabled
+from clustersim.apiserver import ClusterState
+from clustersim.client import Client, Gate
+from clustersim.config.models import DaemonSetConfig, DeploymentConfig, ServiceConfig, SimConfig
+from clustersim.env import ClusterEnv
+from clustersim.infra import Infrastructure
+from clustersim.networking.ipam import ServiceAllocator
+
+__all__ = ["Addons"]
+
+
+class Addons:
+    """What the add-ons add to a run, and CoreDNS's process."""
+
+    def __init__(self, env: ClusterEnv, state: ClusterState, infra: Infrastructure, cfg: SimConfig) -> None:
+        self.cfg, self.work = cfg, addon_workloads(cfg)
+        net = cfg.networking
+        infra.dns.domain, infra.dns.service = net.cluster_domain, f"{KUBE_SYSTEM}/{KUBE_DNS}"
+        self.dns_ip = net.dns_service_ip()
+        self.allocator = ServiceAllocator(net.service_cluster_ip_range, (self.dns_ip,))
+        self.cluster_ips: dict[str, str] = {}
+        self.coredns: CoreDNS | None = None
+        if coredns_enabled(cfg):
+            gate = Gate(env)
+            infra.control_plane_gates.append(gate)  # its informer loses the API server with the control plane
+            self.coredns = CoreDNS(Client(state, gate), infra.dns, self.cluster_ips)
+
+    def start(self) -> None:
+        """Start CoreDNS's informer."""
+        if self.coredns is not None:
+            self.coredns.start()
+
+    def services(self) -> list[ServiceConfig]:
+        """Every Service of the run (the add-ons' first)."""
+        return [*self.work.services, *self.cfg.services]
+
+    def deployments(self) -> list[DeploymentConfig]:
+        """Every Deployment of the run (the add-ons' first)."""
+        return [*self.work.deployments, *self.cfg.deployments]
+
+    def daemon_sets(self) -> list[DaemonSetConfig]:
+        """Every DaemonSet of the run (the add-ons' first)."""
+        return [*self.work.daemon_sets, *self.cfg.daemon_sets]
+
+    def cluster_ip(self, svc: ServiceConfig) -> str:
+        """Allocate the Service's ClusterIP (kube-dns gets the DNS address; Headless and ExternalName none)."""
+        key = f"{svc.namespace}/{svc.name}"
+        if svc.type in ("Headless", "ExternalName"):
+            return ""
+        ip = self.allocator.cluster_ip(self.dns_ip if key == f"{KUBE_SYSTEM}/{KUBE_DNS}" else None)
+        self.cluster_ips[key] = ip
+        return ip

@@ -1,0 +1,110 @@
+"""The add-ons' objects as config entries: CoreDNS's Deployment and the kube-dns Service, the
+NodeLocal DNSCache DaemonSet. They are created at t = 0 like the user's workloads, scheduled, run,
+killed and recovered like them. Objects a manifest already defines (``coredns.yaml.sed`` creates
+``kube-system/coredns`` and ``kube-system/kube-dns``) are adopted instead of duplicated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from clustersim.config.models import (
+    BehaviorConfig,
+    ContainerConfig,
+    DaemonSetConfig,
+    DeploymentConfig,
+    LabelSelectorConfig,
+    NodeSelectorRequirementConfig,
+    PodAffinityConfig,
+    ProbeConfig,
+    ServiceConfig,
+    SimConfig,
+    TolerationConfig,
+    WeightedPodAffinityTermConfig,
+)
+
+__all__ = ["COREDNS", "KUBE_DNS", "NODE_LOCAL_DNS", "AddonWorkloads", "addon_workloads", "coredns_enabled", "node_local_enabled"]
+
+KUBE_SYSTEM = "kube-system"
+COREDNS, KUBE_DNS, NODE_LOCAL_DNS = "coredns", "kube-dns", "node-local-dns"
+IMAGE_SIZES_MIB = {"coredns": 16.0, "k8s-dns-node-cache": 40.0}  # compressed sizes of the upstream images, about
+
+
+@dataclass
+class AddonWorkloads:
+    """What the add-ons add to a run."""
+
+    deployments: list[DeploymentConfig] = field(default_factory=list)
+    daemon_sets: list[DaemonSetConfig] = field(default_factory=list)
+    services: list[ServiceConfig] = field(default_factory=list)
+    image_sizes_mib: dict[str, float] = field(default_factory=dict)
+
+
+def _resolves_names(cfg: SimConfig) -> bool:
+    """Does any client in the run look a name up?"""
+    for svc in cfg.services:
+        if svc.type == "ExternalName":
+            return True
+        t = svc.traffic
+        if t is not None and t.source == "in-cluster" and t.resolve == "dns":
+            return True
+    return any(getattr(e, "traffic", None) is not None for e in getattr(cfg, "external_services", ()))
+
+
+def coredns_enabled(cfg: SimConfig) -> bool:
+    """CoreDNS runs: always, never, or (auto) when names are resolved or a manifest deploys it."""
+    mode = cfg.addons.coredns.enabled
+    if mode != "auto":
+        return bool(mode)
+    adopted = any(d.namespace == KUBE_SYSTEM and d.name == COREDNS for d in cfg.deployments)
+    return adopted or _resolves_names(cfg)
+
+
+def node_local_enabled(cfg: SimConfig) -> bool:
+    """NodeLocal DNSCache runs (only together with CoreDNS)."""
+    return cfg.addons.node_local_dns.enabled and coredns_enabled(cfg)
+
+
+def _coredns(cfg: SimConfig) -> DeploymentConfig:
+    c = cfg.addons.coredns
+    spread = WeightedPodAffinityTermConfig(
+        weight=100, topology_key="kubernetes.io/hostname",
+        label_selector=LabelSelectorConfig(match_expressions=(NodeSelectorRequirementConfig(key="k8s-app", operator="In", values=("kube-dns",)),)))
+    container = ContainerConfig(
+        name="coredns", image=c.image, requests={"cpu": c.cpu, "memory": c.memory},
+        readiness_probe=ProbeConfig(), liveness_probe=ProbeConfig(initial_delay_s=60, timeout_s=5, failure_threshold=5),
+        behavior=BehaviorConfig(ready_after_s=c.ready_after_s, shutdown_s=c.lameduck_s))
+    return DeploymentConfig(name=COREDNS, namespace=KUBE_SYSTEM, replicas=c.replicas, labels={"k8s-app": "kube-dns"},
+                            max_unavailable=1, priority_class_name="system-cluster-critical",
+                            tolerations=(TolerationConfig(key="CriticalAddonsOnly", operator="Exists"),),
+                            node_selector={"kubernetes.io/os": "linux", **c.node_selector}, pod_anti_affinity=PodAffinityConfig(preferred=(spread,)),
+                            containers=(container,))
+
+
+def _node_local(cfg: SimConfig) -> DaemonSetConfig:
+    n = cfg.addons.node_local_dns
+    container = ContainerConfig(name="node-cache", image=n.image, requests={"cpu": n.cpu, "memory": n.memory},
+                                liveness_probe=ProbeConfig(initial_delay_s=60, timeout_s=5), behavior=BehaviorConfig(ready_after_s=1.0))
+    tolerate = (TolerationConfig(key="CriticalAddonsOnly", operator="Exists"), TolerationConfig(operator="Exists", effect="NoExecute"),
+                TolerationConfig(operator="Exists", effect="NoSchedule"))
+    return DaemonSetConfig(name=NODE_LOCAL_DNS, namespace=KUBE_SYSTEM, labels={"k8s-app": NODE_LOCAL_DNS},
+                           priority_class_name="system-node-critical", tolerations=tolerate, max_unavailable="10%",
+                           containers=(container,))
+
+
+def addon_workloads(cfg: SimConfig) -> AddonWorkloads:
+    """The add-on objects this run creates (none that the config already has)."""
+    out = AddonWorkloads()
+    if not coredns_enabled(cfg):
+        return out
+    have_deps = {(d.namespace, d.name) for d in cfg.deployments}
+    have_svcs = {(s.namespace, s.name) for s in cfg.services}
+    if (KUBE_SYSTEM, COREDNS) not in have_deps:
+        out.deployments.append(_coredns(cfg))
+        out.image_sizes_mib[cfg.addons.coredns.image] = IMAGE_SIZES_MIB["coredns"]
+    if (KUBE_SYSTEM, KUBE_DNS) not in have_svcs:
+        out.services.append(ServiceConfig(name=KUBE_DNS, namespace=KUBE_SYSTEM, selector={"k8s-app": "kube-dns"}))
+    if node_local_enabled(cfg) and not any(d.namespace == KUBE_SYSTEM and d.name == NODE_LOCAL_DNS for d in cfg.daemon_sets):
+        out.daemon_sets.append(_node_local(cfg))
+        out.image_sizes_mib[cfg.addons.node_local_dns.image] = IMAGE_SIZES_MIB["k8s-dns-node-cache"]
+    return out

@@ -1,0 +1,49 @@
+"""Cluster add-ons the simulator deploys as ordinary workloads: CoreDNS and NodeLocal DNSCache."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from clustersim.config.base import NonNeg, Pos, Quantity, Strict
+
+__all__ = ["AddonsConfig", "CoreDNSConfig", "NodeLocalDNSConfig"]
+
+
+class CoreDNSConfig(Strict):
+    """CoreDNS, the cluster DNS: a Deployment ``kube-system/coredns`` behind the ClusterIP Service
+    ``kube-system/kube-dns``, as kubeadm installs it (cmd/kubeadm/app/phases/addons/dns/manifests.go)."""
+
+    enabled: Literal["auto"] | bool = Field("auto", description="auto: deployed whenever a client in the run resolves names (in-cluster clients, ExternalName Services, external services); true: always; false: never (in-cluster clients then use ClusterIPs).")
+    replicas: int = Field(2, ge=0, description="kubeadm's CoreDNS replicas.")
+    cpu: Quantity = Field("100m", description="CPU request (kubeadm manifest).")
+    memory: Quantity = Field("70Mi", description="Memory request (kubeadm manifest; the limit of 170Mi is not modelled).")
+    image: str = Field("registry.k8s.io/coredns/coredns:v1.11.3", description="Image (its pull is modelled like any image).")
+    ready_after_s: NonNeg = Field(1.0, description="Start to ready: the ready plugin passes once the kubernetes plugin has synced (simulator parameter).")
+    lameduck_s: NonNeg = Field(5.0, description="health { lameduck 5s }: a stopping pod keeps answering this long.")
+    record_ttl_s: Pos = Field(30.0, description="TTL of cluster records: `ttl 30` in kubeadm's Corefile (the kubernetes plugin's own default is 5 s).")
+    cache_ttl_s: Pos = Field(30.0, description="`cache 30`: the longest a forwarded (non-cluster) answer is cached (plugin/cache maximum TTL; kubeadm disables the cache for the cluster domain, answered from the informer).")
+    cache_min_ttl_s: NonNeg = Field(5.0, description="The cache plugin's minimum TTL (MinimalDefaultTTL, 5 s).")
+    node_selector: dict[str, str] = Field(default_factory=dict, description="Extra nodeSelector of the CoreDNS pods (kubernetes.io/os: linux always).")
+    max_qps_per_pod: Pos | None = Field(None, description="Queries per second one pod answers; above it queries are dropped and clients time out (None: no limit; simulator parameter).")
+
+
+class NodeLocalDNSConfig(Strict):
+    """NodeLocal DNSCache: a DaemonSet ``kube-system/node-local-dns`` caching on every node
+    (cluster/addons/dns/nodelocaldns/nodelocaldns.yaml); pods' resolv.conf points at it."""
+
+    enabled: bool = Field(False, description="Deploy it; then each pod's lookups go to its node's cache, which forwards misses to kube-dns over TCP.")
+    local_ip: str = Field("169.254.20.10", description="The link-local address it listens on (kubelet --cluster-dns).")
+    cpu: Quantity = Field("25m", description="CPU request (nodelocaldns.yaml).")
+    memory: Quantity = Field("5Mi", description="Memory request (nodelocaldns.yaml).")
+    image: str = Field("registry.k8s.io/dns/k8s-dns-node-cache:1.23.1", description="Image.")
+    success_ttl_s: Pos = Field(30.0, description="cache { success 9984 30 }: longest a positive answer is kept.")
+    denial_ttl_s: Pos = Field(5.0, description="cache { denial 9984 5 }: longest a negative answer is kept.")
+
+
+class AddonsConfig(Strict):
+    """Add-ons deployed in kube-system."""
+
+    coredns: CoreDNSConfig = Field(CoreDNSConfig(), description="CoreDNS (the cluster DNS).")
+    node_local_dns: NodeLocalDNSConfig = Field(NodeLocalDNSConfig(), description="NodeLocal DNSCache.")
