@@ -52,11 +52,14 @@ def _resolves_names(cfg: SimConfig) -> bool:
 
 
 def coredns_enabled(cfg: SimConfig) -> bool:
-    """CoreDNS runs: always, never, or (auto) when names are resolved or a manifest deploys it."""
+    """CoreDNS runs: always, never, or (auto) when names are resolved or a manifest deploys it. A run that
+    starts from a snapshot gets CoreDNS only if the snapshot has it (else its clients connect by ClusterIP)."""
     mode = cfg.addons.coredns.enabled
     if mode != "auto":
         return bool(mode)
     adopted = any(d.namespace == KUBE_SYSTEM and d.name == COREDNS for d in cfg.deployments)
+    if getattr(cfg, "snapshot", None) is not None:
+        return adopted
     return adopted or _resolves_names(cfg)
 
 

@@ -15,7 +15,7 @@ class CoreDNSConfig(Strict):
     """CoreDNS, the cluster DNS: a Deployment ``kube-system/coredns`` behind the ClusterIP Service
     ``kube-system/kube-dns``, as kubeadm installs it (cmd/kubeadm/app/phases/addons/dns/manifests.go)."""
 
-    enabled: Literal["auto"] | bool = Field("auto", description="auto: deployed whenever a client in the run resolves names (in-cluster clients, ExternalName Services, external services); true: always; false: never (in-cluster clients then use ClusterIPs).")
+    enabled: Literal["auto"] | bool = Field("auto", description="auto: deployed whenever a client in the run resolves names (in-cluster clients, ExternalName Services, external services); a run from a snapshot only if the snapshot has it; true: always; false: never (in-cluster clients then use ClusterIPs).")
     replicas: int = Field(2, ge=0, description="kubeadm's CoreDNS replicas.")
     cpu: Quantity = Field("100m", description="CPU request (kubeadm manifest).")
     memory: Quantity = Field("70Mi", description="Memory request (kubeadm manifest; the limit of 170Mi is not modelled).")

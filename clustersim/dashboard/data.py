@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clustersim.addons.workloads import addon_workloads
 from clustersim.rundir import RunDir
 
 __all__ = ["PHASE_NAMES", "event_rows", "fault_phases", "node_matrix", "node_states", "request_success", "scheduling_rows", "steps",
@@ -41,7 +42,7 @@ def workload_keys(run: RunDir) -> list[tuple[str, str]]:
     """(namespace, name) of every Deployment and StatefulSet with replica levels."""
     ts = run.frame("timeseries")
     rows = ts[ts["metric"] == "desired_replicas"][["namespace", "name"]].drop_duplicates()
-    kinds = {(d.namespace, d.name) for d in (*run.config.deployments, *run.config.stateful_sets)}
+    kinds = {(d.namespace, d.name) for d in (*run.config.deployments, *run.config.stateful_sets, *addon_workloads(run.config).deployments)}
     return [(str(n), str(w)) for n, w in rows.itertuples(index=False) if (n, w) in kinds]
 
 

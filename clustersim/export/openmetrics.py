@@ -21,6 +21,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from clustersim.addons.workloads import addon_workloads
 from clustersim.export.series import Series, sample
 from clustersim.kubectl.snapshot import template_of, templates
 from clustersim.rundir import RunDir
@@ -173,7 +174,7 @@ def node_allocatable(run: RunDir) -> Iterator[Series]:
 def _deployment(metric: str) -> Callable[[RunDir], Iterator[Series]]:
     def build(run: RunDir) -> Iterator[Series]:
         ts = run.frame("timeseries")
-        names = {(d.namespace, d.name) for d in run.config.deployments}
+        names = {(d.namespace, d.name) for d in (*run.config.deployments, *addon_workloads(run.config).deployments)}
         rows = ts[ts["metric"] == metric]
         for (ns, name), g in rows.groupby(["namespace", "name"], sort=True):
             if (ns, name) in names:

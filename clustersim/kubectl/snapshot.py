@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clustersim.addons.workloads import addon_workloads
 from clustersim.config.models import DeploymentConfig, SimConfig
 from clustersim.rundir import RunDir, RunDirError
 
@@ -145,7 +146,7 @@ def deployments_at(run: RunDir, t: float) -> list[dict[str, Any]]:
     """Each Deployment's spec and status counts at ``t`` (the Deployment controller's last status sync)."""
     ts = run.frame("timeseries")
     out = []
-    for d in run.config.deployments:
+    for d in (*run.config.deployments, *addon_workloads(run.config).deployments):  # the add-ons' (CoreDNS) too
         desired = level_at(ts, "desired_replicas", d.namespace, d.name, t)
         get = {m: level_at(ts, m, d.namespace, d.name, t) for m in ("ready_replicas", "updated_replicas", "available_replicas")}
         out.append({"namespace": d.namespace, "name": d.name, "spec": d, "created_s": 0.0,
@@ -156,5 +157,6 @@ def deployments_at(run: RunDir, t: float) -> list[dict[str, Any]]:
 
 def services_at(run: RunDir, t: float) -> list[dict[str, Any]]:
     """The Services (all created at t = 0; their endpoints follow the EndpointSlice controller)."""
-    return sorted(({"namespace": s.namespace, "name": s.name, "spec": s, "created_s": 0.0} for s in run.config.services),
+    services = (*addon_workloads(run.config).services, *run.config.services)  # kube-dns too
+    return sorted(({"namespace": s.namespace, "name": s.name, "spec": s, "created_s": 0.0} for s in services),
                   key=lambda r: (r["namespace"], r["name"]))

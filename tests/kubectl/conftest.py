@@ -21,7 +21,8 @@ STORY = {
         {"name": "api", "replicas": 2, "containers": [{"name": "a", "image": "api:1", "requests": {"cpu": "250m", "memory": "128Mi"},
                                                       "readiness_probe": {"period_s": 5}, "behavior": {"ready_after_s": 2}}]},
     ],
-    "services": [{"name": "web", "selector": {"app": "web"}, "traffic": {"rate_per_s": 20, "start_s": 10}}],
+    # clients connect by ClusterIP: no CoreDNS pods in the story (tests/kubectl counts the pods)
+    "services": [{"name": "web", "selector": {"app": "web"}, "traffic": {"rate_per_s": 20, "start_s": 10, "resolve": "cluster_ip"}}],
     "faults": [{"name": "NodeCrash", "args": {"at_s": 60, "nodes": ["n-1"]}},
                {"name": "ContainerCrash", "args": {"at_s": 40, "deployment": "api", "count": 1}}],
     "workloads": [{"name": "CpuLoad", "args": {"workload": "api", "points": [[0, 300], [100, 900]], "idle_m": 10,
