@@ -124,8 +124,9 @@ def prepare(experiments: list[Path], cluster: Path, *, start_s: float = 60.0, ta
 def _http_ratio(sim: Any, svc: tuple[str, str] | None) -> float | None:
     if svc is None:
         return None
-    for _t, ns, name, n, failed in reversed(sim.traffic.rows):
-        if (ns, name) == svc:
+    for row in reversed(sim.traffic.rows):  # t, source, namespace, service, ingress, rule, requests, failed, per hop...
+        _t, source, ns, name, _ing, _rule, n, failed = row[:8]
+        if (ns, name) == svc and source != "ingress":
             return (n - failed) / n if n else None
     return None
 

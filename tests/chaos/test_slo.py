@@ -16,7 +16,9 @@ def _slo(expr: str, severity: str = "critical", weight: float | None = None) -> 
 
 
 def test_slos_fire_when_their_condition_held() -> None:
-    res = run_config(deployments=[WEB], duration_s=200, services=[{"name": "web", "selector": {"app": "web"}, "traffic": {"rate_per_s": 50}}],
+    # clients by ClusterIP: no CoreDNS Deployment (2 replicas) to make "replicas by deployment != 3" fire
+    res = run_config(deployments=[WEB], duration_s=200, services=[{"name": "web", "selector": {"app": "web"},
+                                                                    "traffic": {"rate_per_s": 50, "resolve": "cluster_ip"}}],
                      faults=[{"name": "PodFailure", "args": {"at_s": 60, "deployment": "web", "mode": "all", "duration_s": 40}}])
     slos = [_slo('up{job="web"} == 0'), _slo('kube_deployment_status_replicas_available{deployment="web"} < 1'),
             _slo('sum(kube_deployment_spec_replicas) by (deployment) != 3', "warning"),
