@@ -19,10 +19,10 @@ import pyarrow.compute as pc
 from clustersim.metrics.recorder import POD_FIELDS, POD_SCHEMA, Recorder
 from clustersim.metrics.tables import Table
 
-__all__ = ["DENIED_COLUMNS", "EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "HOP_COLUMNS", "NODE_STATUS_COLUMNS", "POD_STATUS_COLUMNS", "REQUEST_COLUMNS",
-           "SERIES_COLUMNS", "USAGE_COLUMNS", "events", "events_of", "explanations", "faults", "finalize", "node_status",
-           "pod_status", "pod_table", "pods", "requests", "denied_requests", "schema_for", "table_frame", "table_of", "timeseries", "timeseries_of",
-           "usage"]
+__all__ = ["DENIED_COLUMNS", "EVENT_COLUMNS", "EXPLANATION_COLUMNS", "FAULT_COLUMNS", "HOP_COLUMNS", "NODE_STATUS_COLUMNS",
+           "POD_STATUS_COLUMNS", "REQUEST_COLUMNS", "SERIES_COLUMNS", "USAGE_COLUMNS", "denied_requests", "events", "events_of",
+           "explanations", "faults", "finalize", "node_status", "pod_status", "pod_table", "pods", "requests", "schema_for",
+           "table_frame", "table_of", "timeseries", "timeseries_of", "usage"]
 
 SERIES_COLUMNS = ["t", "metric", "namespace", "name", "zone", "value"]
 EVENT_COLUMNS = ["t", "kind", "namespace", "name", "reason", "message", "node", "type"]
