@@ -29,18 +29,40 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from clustersim.api.quantity import parse_quantity
 
 if TYPE_CHECKING:
     from collections.abc import Generator
 
+    from clustersim.api.objects import Node
     from clustersim.api.types import Volume
-    from clustersim.node.kubelet import Kubelet
+    from clustersim.config.models import KubeletConfig
+    from clustersim.env import ClusterEnv
+    from clustersim.infra import Host, Infrastructure
+    from clustersim.node.images import ImageService
+    from clustersim.node.node_status import NodeStatus
     from clustersim.node.pod_worker import PodWorker
 
-__all__ = ["EvictionManager", "ImageGCManager"]
+
+class EvictionHost(Protocol):
+    """What image GC and the eviction manager need of their kubelet (``node.kubelet.Kubelet`` is one);
+    declared here so they do not import the kubelet that creates them."""
+
+    env: ClusterEnv
+    cfg: KubeletConfig
+    node: Node
+    host: Host
+    infra: Infrastructure
+    images: ImageService
+    status: NodeStatus
+    workers: dict[str, PodWorker]
+
+    def evict(self, worker: PodWorker, message: str) -> None: ...
+    def node_event(self, reason: str, message: str, type_: str = "Normal") -> None: ...
+
+__all__ = ["EvictionHost", "EvictionManager", "ImageGCManager"]
 
 MIB = 1024 * 1024
 
@@ -74,7 +96,7 @@ def _threshold(value: str, capacity: int) -> int:
 class ImageGCManager:
     """``realImageGCManager``: frees the image filesystem when it is too full."""
 
-    def __init__(self, kubelet: Kubelet) -> None:
+    def __init__(self, kubelet: EvictionHost) -> None:
         self.kubelet = kubelet
         self.capacity = kubelet.node.capacity.get("ephemeral-storage") or 0
         self.first_seen: dict[str, float] = {}
@@ -139,7 +161,7 @@ class ImageGCManager:
 class EvictionManager:
     """``managerImpl``: observes signals, sets pressure conditions, reclaims and evicts."""
 
-    def __init__(self, kubelet: Kubelet, image_gc: ImageGCManager) -> None:
+    def __init__(self, kubelet: EvictionHost, image_gc: ImageGCManager) -> None:
         self.kubelet, self.image_gc = kubelet, image_gc
         cfg = kubelet.cfg
         mem_cap = kubelet.node.capacity.get("memory") or 0

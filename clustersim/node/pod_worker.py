@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import simpy
 
@@ -28,9 +28,47 @@ from clustersim.node.prober import liveness_kill_time, readiness_fail_time, read
 from clustersim.node.restart import restart_wait
 
 if TYPE_CHECKING:
-    from clustersim.node.kubelet import Kubelet
+    from clustersim.config.models import KubeletConfig
+    from clustersim.env import ClusterEnv
+    from clustersim.infra import Host
+    from clustersim.metrics.recorder import Recorder
+    from clustersim.node.runtime_health import RuntimeHealth
+    from clustersim.util.backoff import Backoff
 
-__all__ = ["EVICT", "POWER_OFF", "REMOVED", "TERMINATE", "Crash", "ImageSwap", "PodWorker"]
+
+class EvictionSignals(Protocol):
+    """What the worker tells the node's eviction manager."""
+
+    def container_started(self, w: PodWorker) -> None: ...
+
+
+class PodHost(Protocol):
+    """What a pod worker needs of its kubelet (``node.kubelet.Kubelet`` is one); declared here so the
+    worker does not import the kubelet that creates it."""
+
+    env: ClusterEnv
+    rec: Recorder
+    cfg: KubeletConfig
+    host: Host
+    runtime: RuntimeHealth
+    container_backoff: Backoff
+    park_workers: bool
+
+    @property
+    def eviction(self) -> EvictionSignals: ...  # read-only, so the kubelet's EvictionManager fits
+    def write(self, pod: Pod) -> None: ...
+    def ensure_image(self, worker: PodWorker, image: str) -> Generator[Any, Any, Any]: ...
+    def container_start_s(self) -> float: ...
+    def containers_started(self, pod: Pod) -> None: ...
+    def containers_adopted(self, pod: Pod, ready: bool) -> None: ...
+    def back_off(self, pod: Pod, delay: float) -> None: ...
+    def unhealthy(self, pod: Pod, probe: str) -> None: ...
+    def liveness_kill(self, pod: Pod, container: str) -> None: ...
+    def killing(self, pod: Pod) -> None: ...
+    def worker_done(self, worker: PodWorker) -> None: ...
+    def finalize_deletion(self, pod: Pod) -> None: ...
+
+__all__ = ["EVICT", "POWER_OFF", "REMOVED", "TERMINATE", "Crash", "EvictionSignals", "ImageSwap", "PodHost", "PodWorker"]
 
 POWER_OFF, TERMINATE, REMOVED, EVICT = "power-off", "terminate", "removed", "evict"
 PARKED = "parked"  # _run's answer when nothing more is scheduled for the containers
@@ -62,7 +100,7 @@ class PodWorker:
     __slots__ = ("kubelet", "pod", "phase_s", "process", "started", "pending", "api_ready",
                  "app_ok", "serving", "running", "paused", "running_since", "parked")
 
-    def __init__(self, kubelet: Kubelet, pod: Pod, running_since: float | None = None) -> None:
+    def __init__(self, kubelet: PodHost, pod: Pod, running_since: float | None = None) -> None:
         self.kubelet = kubelet
         self.pod = pod
         self.phase_s = kubelet.env.now  # probe workers tick from pod admission (prober/worker.go)
