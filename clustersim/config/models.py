@@ -634,7 +634,8 @@ class KubeProxyConfig(Strict):
 
     mode: ProxyMode = Field("iptables", description="--proxy-mode: iptables (the default on Linux), ipvs or nftables; decides what a sync costs.")
     min_sync_period_s: NonNeg = Field(1.0, description="--iptables-min-sync-period (pkg/proxy/apis/config/v1alpha1/defaults.go): rules are rewritten at most this often.")
-    sync_period_s: Period = Field(30.0, description="--iptables-sync-period: a full resync at least this often (iptables mode).")
+    sync_period_s: Period = Field(30.0, description="--iptables-sync-period: a sync at least this often (BoundedFrequencyRunner maxInterval).")
+    full_sync_period_s: Period = Field(3600.0, description="pkg/proxy/util FullSyncPeriod: iptables restores every rule at most this long after the last full restore (v1.26 did it every sync period).")
     minimize_iptables_restore: bool = Field(True, description="Feature gate MinimizeIPTablesRestore (GA in v1.28): partial iptables-restore of what changed; false rewrites every rule at every sync.")
     timing: KubeProxyTimingConfig = Field(KubeProxyTimingConfig(), description="What a sync costs (a model fitted to rows K1-K4).")
     traffic_tick_s: Period = Field(1.0, description="Requests are drawn and routed in steps of this length (simulator parameter).")

@@ -32,10 +32,10 @@ class PodStartupConfig(_Strict):
     figures; see docs/fidelity.md).
     """
 
-    median_s: NonNeg = Field(0.57, description="Median start time on an empty node (simulator parameter; fitted to S1).")
+    median_s: NonNeg = Field(0.51, description="Median start time on an empty node (simulator parameter; fitted to S1).")
     median_per_pod_s: NonNeg = Field(0.033, description="Added to the median per pod already on the node (simulator parameter).")
-    p99_s: NonNeg = Field(0.99, description="99th percentile on an empty node (simulator parameter).")
-    p99_per_pod_s: NonNeg = Field(0.086, description="Added to the 99th percentile per pod on the node (simulator parameter).")
+    p99_s: NonNeg = Field(0.83, description="99th percentile on an empty node (simulator parameter).")
+    p99_per_pod_s: NonNeg = Field(0.088, description="Added to the 99th percentile per pod on the node (simulator parameter).")
 
     @model_validator(mode="after")
     def _order(self) -> PodStartupConfig:

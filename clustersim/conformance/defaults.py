@@ -86,6 +86,7 @@ CONFIG_DEFAULTS = [
     ("kube-proxy", "mode", "kube_proxy.mode", "mode"),
     ("kube-proxy", "iptables.minSyncPeriod", "kube_proxy.min_sync_period_s", "s"),
     ("kube-proxy", "iptables.syncPeriod", "kube_proxy.sync_period_s", "s"),
+    ("kube-proxy", "proxyutil.FullSyncPeriod", "kube_proxy.full_sync_period_s", "s"),
     ("kube-proxy", "featureGates.MinimizeIPTablesRestore", "kube_proxy.minimize_iptables_restore", "bool"),
     ("metrics-server", "metric-resolution", "metrics_server.resolution_s", "s"),
 ]

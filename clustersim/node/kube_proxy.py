@@ -10,8 +10,8 @@ KubeProxyTimingConfig, fitted to rows K1-K4):
 
 - iptables: a full sync restores every Service's and endpoint's rules; with MinimizeIPTablesRestore
   (GA in v1.28) the other syncs restore only the ``KUBE-SERVICES`` chain and the changed Services'
-  chains, and a full one still runs every sync period, so big clusters see long full syncs in their
-  tail latency (K1);
+  chains, and a full one runs only every ``FullSyncPeriod`` (1 h; v1.26 did one every sync period),
+  so big clusters see a long full sync in their tail latency (K1);
 - nftables and ipvs write only what changed (nftables transactions, ipvs real servers), so their syncs
   stay about flat with the number of Services (K4).
 
@@ -111,7 +111,7 @@ class KubeProxy:
                 self.endpoints.pop(svc, None)
             else:
                 self.endpoints[svc] = n
-        full = self.cfg.mode == "iptables" and (not self.cfg.minimize_iptables_restore or now - self.last_full >= self.cfg.sync_period_s)
+        full = self.cfg.mode == "iptables" and (not self.cfg.minimize_iptables_restore or now - self.last_full >= self.cfg.full_sync_period_s)
         done = now + self.duration_s(full, changed)
         table = self.infra.proxy
         for svc, eps in changed.items():
