@@ -35,7 +35,7 @@ class AuthConfig(Strict):
     authorization_modes: tuple[Literal["Node", "RBAC", "AlwaysAllow", "AlwaysDeny"], ...] = Field(
         ("Node", "RBAC"), description="--authorization-mode, in order (kubeadm's default Node,RBAC); system:masters is always allowed.")
     node_authorizer_selectors: bool = Field(True, description="AuthorizeNodeWithSelectors feature gate (on by default since v1.32): a kubelet reads only its own Node and lists only its pods.")
-    use_service_account_credentials: bool = Field(True, description="kube-controller-manager --use-service-account-credentials (kubeadm sets it): each controller calls as its own ServiceAccount; off, all call as system:kube-controller-manager.")
+    use_service_account_credentials: bool = Field(True, description="kube-controller-manager --use-service-account-credentials (kubeadm sets it): each controller calls as its own ServiceAccount; off, all call as system:kube-controller-manager, whose default role only lets it bootstrap (bind it more, as upstream requires).")
     kubelet_client_certificate_validity_s: Period = Field(31_536_000.0, description="Lifetime of a kubelet's client certificate (kubeadm signs for one year).")
     rotate_kubelet_client_certificates: bool = Field(True, description="kubelet rotateCertificates: a new certificate is requested at 70-90 % of the old one's lifetime (certificate manager jitter).")
     service_account_token_validity_s: Period = Field(3600.0, description="Lifetime of the controllers' and addons' ServiceAccount tokens (TokenRequest expirationSeconds).")
