@@ -106,3 +106,12 @@ def test_a_rotating_kubelet_renews_before_expiry() -> None:
     assert events_of(res, "NodeNotReady", kind="Node").empty and sim.auth.filter.rows == []
     cred = sim.kubelets[0].state.credential
     assert cred.not_after_s > 300.0 and cred.generation >= 3  # renewed at 70-90 % of each 100 s lifetime
+
+
+def test_without_the_node_authorizer_kubelets_cannot_register() -> None:
+    """``--authorization-mode=RBAC``: the system:node binding has no subjects, so kubelets are refused (upstream's default
+    policy relies on the Node authorizer)."""
+    sim = _run(duration_s=20.0, auth={"authorization_modes": ["RBAC"]})
+    refused = {(r[1], r[2], r[4]) for r in sim.auth.filter.rows}
+    assert ("system:node:n-0", "create", "nodes") in refused and sim.state.count("Node") == 0
+    assert sim.result(0.0).summary["pods_pending_at_end"] == 4
