@@ -562,14 +562,21 @@ provisioning to N1-N2 (issue 11's `cloud.provisioning_delay`). The T rows have n
 
 
 def fingerprint() -> str:
-    """A digest of every default the scenarios depend on: a change means the table must be regenerated."""
+    """A digest of the defaults the scenarios' figures depend on (the timing models and the settings around
+    them): a change means the table must be regenerated. Unrelated new settings leave it alone."""
     import hashlib
 
     from clustersim.config import models as m
     from clustersim.config.cloud import ProvisioningDelayConfig
 
-    parts = [c().model_dump(mode="json") for c in (m.ApiServerConfig, m.KubeletConfig, m.KubeProxyConfig, m.SchedulerConfig,
-                                                    m.ImagesConfig, m.ControllerManagerConfig, ProvisioningDelayConfig)]
+    k, p, s, a, i = m.KubeletConfig(), m.KubeProxyConfig(), m.SchedulerConfig(), m.ApiServerConfig(), m.ImagesConfig()
+    parts = {
+        "pod_startup": k.pod_startup.model_dump(), "image_pull": k.image_pull.model_dump(), "container_start_s": k.container_start_s,
+        "pulls": [k.serialize_image_pulls, k.max_parallel_image_pulls, i.registry_bandwidth_mib_s, i.default_size_mib],
+        "kube_proxy": p.model_dump(exclude={"traffic_tick_s"}), "provisioning": ProvisioningDelayConfig().model_dump(),
+        "scheduler": [s.client_qps, s.client_burst, s.pod_scheduling_s, s.node_eval_s, s.binding_latency_s, s.parallelism],
+        "watch_latency_s": a.watch_latency_s, "node_status_update_frequency_s": k.node_status_update_frequency_s,
+    }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
