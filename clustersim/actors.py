@@ -38,6 +38,7 @@ class ActorContext:
     rec: Recorder
     cfg: SimConfig
     auth: Any = None  # the API server's authentication and authorization (clustersim.auth.server.ApiServerAuth)
+    cloud: Any = None  # the run's cloud (clustersim.cloud.SimulatedCloud), None on a self-managed cluster
 
 
 def check_at(cfg: SimConfig, at_s: float) -> str | None:
@@ -59,13 +60,17 @@ def check_deployment(cfg: SimConfig, namespace: str, name: str) -> str | None:
 
 
 def node_names(cfg: SimConfig) -> list[str]:
-    """Names of the nodes the config creates, as the builder names them."""
-    return [n.name for n in cfg.cluster.node_list()]
+    """Names of the nodes the config creates, as the builder names them (cloud pools' VMs at t=0 last)."""
+    from clustersim.config.cloud import cloud_node_names
+
+    return [n.name for n in cfg.cluster.node_list()] + list(cloud_node_names(cfg))
 
 
 def node_zones(cfg: SimConfig) -> dict[str, str]:
     """Zone of each configured node (round-robin over the pool's zones)."""
-    return {n.name: n.zone for n in cfg.cluster.node_list()}
+    from clustersim.config.cloud import cloud_node_names
+
+    return {**{n.name: n.zone for n in cfg.cluster.node_list()}, **{k: z for k, (_, z) in cloud_node_names(cfg).items()}}
 
 
 def edit_deployment(ctx: ActorContext, namespace: str, name: str, image: str | None = None, replicas: int | None = None,

@@ -124,6 +124,8 @@ def format_summary(result: RunResult, source: str) -> str:
             lines.append(f"  node NotReady           {_t(f.get('t_not_ready'))}{_d(f.get('detection_s'), 'detection')}")
             lines.append(f"  NoExecute taint         {_t(f.get('t_tainted'))}{_d(f.get('taint_s'), 'rate limiter')}")
             lines.append(f"  pods evicted ({f.get('evicted_pods', 0)})        {_t(f.get('t_evicted'))}{_d(f.get('toleration_s'), 'toleration')}")
+            if "recovered_by" in f:  # a managed cluster: the cloud's side of the path
+                lines += _cloud_path(f)
             ready = _t(f.get("t_replacements_ready"))
             lines.append(f"  replacements Ready      {ready}{_d(f.get('replacement_s'), 'create, schedule, pull, start')}")
         conv = f.get("convergence_s")
@@ -145,6 +147,33 @@ def format_summary(result: RunResult, source: str) -> str:
             where = ", ".join(f"{hop} {n}" for hop, n in sv.get("failed_by_hop", {}).items() if n)
             if where:
                 lines.append(f"    failed at: {where}")
+    if s.get("cloud"):
+        lines += _pools(s["cloud"])
     if s["pods_pending_at_end"]:
         lines.append(f"{s['pods_pending_at_end']} pod(s) still Pending at the end (see FailedScheduling in events.parquet)")
     return "\n".join(lines)
+
+
+def _cloud_path(f: dict[str, Any]) -> list[str]:
+    """The managed path of a node fault: VM gone, Node deleted, orphans deleted, new capacity."""
+    out = []
+    for key, label in (("t_instance_gone", "VM gone"), ("t_node_deleted", "Node deleted (cloud)"),
+                       ("t_orphans_deleted", f"orphans deleted ({f.get('orphans_deleted') or 0})"),
+                       ("t_scale_up_triggered", "scale-up triggered"), ("t_new_node_ready", "new node Ready")):
+        if f.get(key) is not None:
+            out.append(f"  {label:<24}{_t(f[key])}")
+    cap = f.get("capacity_from")
+    out.append(f"  recovered by            {f['recovered_by']}" + (f" (capacity: {cap})" if cap else ""))
+    return out
+
+
+def _pools(cloud: dict[str, Any]) -> list[str]:
+    """Per node pool: VMs at the end and at peak, VM hours and cost."""
+    lines = ["Node pool             type           capacity    VMs end/peak  VM hours      cost"]
+    for name, p in cloud["pools"].items():
+        lines.append(f"  {name:<20}{p['instance_type']:<15}{p['capacity_type']:<12}{p['vms_at_end']:>5}/{p['vms_peak']:<6}"
+                     f"{p['vm_hours']:>10.2f}  {p['cost']:>8.2f}")
+    a = cloud["autoscaler"]
+    lines.append(f"  total cost {cloud['total_cost']:.2f} (list prices per hour x VM hours); scale-ups {a['scale_ups']}, "
+                 f"scale-downs {a['scale_downs']}, nodes deleted by the cloud node lifecycle controller {cloud['nodes_deleted_by_ccm']}")
+    return lines

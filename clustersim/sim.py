@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+import clustersim.cloud.faults  # noqa: F401  (registers the cloud faults)
 import clustersim.controllers  # noqa: F401  (registers controllers)
 import clustersim.faults  # noqa: F401
 import clustersim.scheduler.plugins  # noqa: F401
@@ -30,7 +31,7 @@ from clustersim.api.objects import Node
 from clustersim.apiserver import ClusterState
 from clustersim.apiserver.admission import DefaultTolerationSeconds
 from clustersim.auth.authn import Credential
-from clustersim.auth.bootstrappolicy.addons import addon_policy
+from clustersim.auth.bootstrappolicy.addons import ADDONS, addon_policy
 from clustersim.auth.identity import (
     ADMIN,
     KUBE_CONTROLLER_MANAGER_IDENTITY,
@@ -45,8 +46,10 @@ from clustersim.auth.server import ApiServerAuth
 from clustersim.auth.summary import denied_summary
 from clustersim.client import Client, Gate
 from clustersim.client.leader_election import ElectedComponent
+from clustersim.cloud.autoscaler import ClusterAutoscaler
 from clustersim.cloud.ccm import CloudControllerManager
 from clustersim.cloud.simulated import SimulatedCloud
+from clustersim.cloud.termination_handler import TerminationHandler
 from clustersim.config.models import SimConfig
 from clustersim.controllers.base import CONTROLLERS
 from clustersim.dataplane.external import ExternalEndpoint
@@ -265,12 +268,14 @@ class Simulation:
             c._clock_start = cfg.clock_start  # wall-clock time at t=0, for cron schedules
         self.ccm = self._cloud_controller_manager()
         self.addons = Addons(self.env, self.state, self.infra, cfg)
+        self.termination_handler = self._termination_handler()
+        self.autoscaler = self._cluster_autoscaler()
         self.observer = KubeStateMetrics(self.state, self.rec)
         self.metrics_server = MetricsServer(self.env, self.state, self.infra, self.kubelets, cfg.metrics_server, self.rec)
         self.kube_proxy = KubeProxy(self.env, self.auth.client(KUBE_PROXY_IDENTITY), self.infra, cfg.kube_proxy, self.rec)  # type: ignore[arg-type]
         self.admin = self.auth.client(ADMIN)  # kubectl with admin.conf: creates the config's objects
         self.traffic = Traffic(self.env, self.state, self.infra, self.rec, cfg)
-        ctx = ActorContext(self.env, self.state, self.infra, self.rec, cfg, self.auth)
+        ctx = ActorContext(self.env, self.state, self.infra, self.rec, cfg, self.auth, self.cloud)
         self.workloads = [WORKLOADS.get(w.name)(i, WORKLOADS.get(w.name).Args.model_validate(w.args), ctx)
                           for i, w in enumerate(cfg.workloads)]
         self.faults = [FAULTS.get(f.name)(i, FAULTS.get(f.name).Args.model_validate(f.args), ctx)
@@ -314,6 +319,28 @@ class Simulation:
         identity = controller_identity(name, getattr(CONTROLLERS.get(name), "service_account", None))
         return self.auth.client(identity, gate, watch_as=self._cm_cred)
 
+    def _cluster_autoscaler(self) -> ClusterAutoscaler | None:
+        """cluster-autoscaler, elected, behind its own gate (None unless cloud.autoscaler is set)."""
+        if self.cloud is None or self.cfg.cloud is None or self.cfg.cloud.autoscaler is None:
+            return None
+        ca = self.cfg.cloud.autoscaler
+        gate = Gate(self.env)
+        self.infra.control_plane_gates.append(gate)
+        self.infra.control_plane["cluster-autoscaler"] = ElectedComponent(
+            self.env, "cluster-autoscaler", gate, ca.replicas, ca.leader_election, self._recorder_for("cluster-autoscaler"))
+        provision = {p.name: p.max_node_provision_time_s for p in self.cfg.cloud.node_pools if p.max_node_provision_time_s is not None}
+        client = self.auth.client(service_account("kube-system", "cluster-autoscaler"), gate)  # its manifest's ServiceAccount
+        return ClusterAutoscaler(self.env, client, self.rec, ca, self.cloud, provision)
+
+    def _termination_handler(self) -> TerminationHandler | None:
+        """The node termination handler, when configured (it runs on the nodes: its own client)."""
+        if self.cloud is None or self.cfg.cloud is None or not self.cfg.cloud.termination_handler.enabled:
+            return None
+        gate = Gate(self.env)
+        self.infra.control_plane_gates.append(gate)  # the API server going down cuts it off too
+        client = self.auth.client(service_account("kube-system", "aws-node-termination-handler"), gate)  # its chart's ServiceAccount
+        return TerminationHandler(self.env, client, self.rec, self.cfg.cloud.termination_handler, self.cloud)
+
     def start(self) -> None:
         """Bootstrap the API server's policy, start every component, then create the Deployments."""
         accounts = [(c.state.credential.identity.namespace, c.state.credential.identity.service_account) for c in self.controllers
@@ -322,6 +349,11 @@ class Simulation:
         if self.ccm is not None:  # its manifest's ServiceAccount, ClusterRole and binding
             accounts.append(("kube-system", "cloud-controller-manager"))
             addons += addon_policy("cloud-controller-manager")
+        for addon, component in (("cluster-autoscaler", self.autoscaler), ("aws-node-termination-handler", self.termination_handler)):
+            if component is not None:
+                _, _, ns, sa = ADDONS[addon]
+                accounts.append((ns, sa))
+                addons += addon_policy(addon)
         self.auth.bootstrap([*objects_from_config(self.cfg, accounts), *addons])
         self.observer.start()
         for kubelet in list(self.kubelets):
@@ -331,6 +363,10 @@ class Simulation:
             c.start()
         if self.ccm is not None:
             self.ccm.start()
+        if self.termination_handler is not None:
+            self.termination_handler.start()
+        if self.autoscaler is not None:
+            self.autoscaler.start()
         self.kube_proxy.start()
         self.addons.start()
         for b in self.cfg.pod_disruption_budgets:

@@ -42,7 +42,7 @@ def test_pandas_and_matplotlib_stay_out_of_the_simulation_path() -> None:
 # cloud-controller-manager and the Cluster Autoscaler are components like the others
 CLOUD_PHYSICAL = ["cloud/instances.py", "cloud/instance_types.py", "cloud/load_balancers.py", "cloud/pools.py",
                   "cloud/pricing.py", "cloud/provider.py", "cloud/provisioning.py", "cloud/simulated.py"]
-CLOUD_COMPONENTS = ["cloud/ccm", "cloud/autoscaler"]
+CLOUD_COMPONENTS = ["cloud/ccm", "cloud/autoscaler", "cloud/termination_handler.py"]
 
 
 def _module_imports(path: str) -> set[str]:
@@ -74,8 +74,8 @@ def test_the_cloud_itself_imports_no_component(path: str) -> None:
 def test_cloud_components_import_no_other_component(path: str) -> None:
     imports = _module_imports(path)
     assert _top(imports) & {"node", "controllers", "faults", "workload", "traffic"} == set(), imports
-    other = "clustersim.cloud.autoscaler" if path.endswith("ccm") else "clustersim.cloud.ccm"
-    assert not any(m.startswith(other) for m in imports), imports
+    others = {c.removesuffix(".py").replace("/", ".") for c in CLOUD_COMPONENTS} - {path.removesuffix(".py").replace("/", ".")}
+    assert not any(m.startswith(tuple(f"clustersim.{o}" for o in others)) for m in imports), imports
     # the autoscaler simulates with the scheduler's own filter plugins, as upstream's simulator/ vendors
     # the scheduler framework; it never talks to the running scheduler
     allowed = ("clustersim.scheduler.framework", "clustersim.scheduler.plugins", "clustersim.scheduler.cache", "clustersim.scheduler.profile")
@@ -85,3 +85,9 @@ def test_cloud_components_import_no_other_component(path: str) -> None:
 @pytest.mark.parametrize("package", COMPONENTS)
 def test_components_do_not_reach_into_the_cloud(package: str) -> None:
     assert not any(m.startswith("clustersim.cloud") for m in _module_imports(package))
+
+
+def test_cloud_faults_act_on_the_cloud_not_through_its_controllers() -> None:
+    imports = _module_imports("cloud/faults.py")
+    assert not any(m.startswith(("clustersim.cloud.ccm", "clustersim.cloud.autoscaler", "clustersim.cloud.termination_handler")) for m in imports)
+    assert _top(imports) & {"node", "scheduler", "controllers", "workload", "traffic"} == set()

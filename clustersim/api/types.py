@@ -312,6 +312,7 @@ class Container:
     liveness_probe: Probe | None = None
     behavior: AppBehavior = AppBehavior()
     host_ports: tuple[HostPort, ...] = ()
+    restart_policy: str | None = None  # an init container with "Always" is a sidecar (KEP-753)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,9 +356,18 @@ def _pod_requests(containers: tuple[Container, ...], init: tuple[Container, ...]
     for c in containers:
         for name, value in reqs(c).items():
             total[name] = total.get(name, 0) + value
+    # resourcehelper.PodRequests with sidecars (KEP-753): restartable init containers run beside the app, so
+    # they add to it; a regular init container runs alone beside the sidecars started before it
+    sidecars: dict[str, int] = {}
+    init_peak: dict[str, int] = {}
     for c in init:
         for name, value in reqs(c).items():
-            total[name] = max(total.get(name, 0), value)
+            if c.restart_policy == "Always":
+                sidecars[name] = sidecars.get(name, 0) + value
+            else:
+                init_peak[name] = max(init_peak.get(name, 0), value + sidecars.get(name, 0))
+    for name in {*sidecars, *init_peak}:
+        total[name] = max(total.get(name, 0) + sidecars.get(name, 0), init_peak.get(name, 0))
     for name in overhead.names():
         total[name] = total.get(name, 0) + (overhead.get(name) or 0)
     return total

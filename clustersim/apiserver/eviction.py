@@ -12,8 +12,9 @@ from clustersim.apiserver import ClusterState
 __all__ = ["evict"]
 
 
-def evict(state: ClusterState, pod: Pod) -> bool:
-    """Evict ``pod`` (graceful delete); False (HTTP 429) when a PDB allows no disruption now."""
+def evict(state: ClusterState, pod: Pod, grace_s: float | None = None) -> bool:
+    """Evict ``pod`` (graceful delete, ``grace_s`` overriding its grace period as DeleteOptions do);
+    False (HTTP 429) when a PDB allows no disruption now."""
     if state.get("Pod", pod.key) is not pod:
         return True
     if pod.terminating:
@@ -27,5 +28,5 @@ def evict(state: ClusterState, pod: Pod) -> bool:
         for b in budgets:
             b.status.disruptions_allowed -= 1
             state.update(b)
-    state.delete("Pod", pod.key)
+    state.delete("Pod", pod.key, grace_s)
     return True

@@ -84,12 +84,13 @@ def _nodes_of(instances: tuple[str, ...], cfg: SimConfig, a: ChaosAction) -> lis
     return out
 
 
-def _fault_name(a: ChaosAction, out: Compiled) -> str | None:
+def _fault_name(a: ChaosAction, cfg: SimConfig, out: Compiled) -> str | None:
     if a.fault.startswith("Instance:"):
         cloud, fallback = CLOUD[a.fault.split(":", 1)[1]]
-        if cloud in FAULTS:
+        if cloud in FAULTS and cfg.cloud is not None:
             return cloud
-        out.notes.append(f"{a.source} {a.description}: {cloud} is not in this build's catalogue: modelled as {fallback}")
+        why = "is not in this build's catalogue" if cloud not in FAULTS else "needs a cloud: section (a managed cluster)"
+        out.notes.append(f"{a.source} {a.description}: {cloud} {why}: modelled as {fallback}")
         return fallback
     if a.fault not in FAULTS:
         out.notes.append(f"{a.source} {a.description}: {a.fault} is not in this build's fault catalogue: not modelled")
@@ -118,7 +119,7 @@ def _entry(a: ChaosAction, cfg: SimConfig, start_s: float, horizon_s: float, out
         _validate(WORKLOADS, workload, wargs, cfg, a)
         out.workloads.append({"name": workload, "args": wargs})
         return
-    found = _fault_name(a, out)
+    found = _fault_name(a, cfg, out)
     if found is None:
         return
     name = found

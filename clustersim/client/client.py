@@ -183,13 +183,14 @@ class Client:
             self._check(self._cred, "create", "Pod", pod.meta.namespace, pod.meta.name, "binding")
         self.store.bind(pod, node)
 
-    def evict(self, pod: Obj) -> bool:
-        """POST of ``pods/eviction``: the API server deletes the pod if its PodDisruptionBudgets allow."""
+    def evict(self, pod: Obj, grace_s: float | None = None) -> bool:
+        """POST of ``pods/eviction``: the API server deletes the pod if its PodDisruptionBudgets allow
+        (``grace_s``: the Eviction's DeleteOptions.gracePeriodSeconds)."""
         from clustersim.apiserver.eviction import evict
 
         if self._check is not None:
             self._check(self._cred, "create", "Pod", pod.meta.namespace, pod.meta.name, "eviction")
-        return evict(self.store, pod)
+        return evict(self.store, pod, grace_s)
 
     # ---- watches
     def watch(self, kind: str, handler: Handler, etypes: tuple[str, ...] = (ADDED, MODIFIED, DELETED), *,

@@ -7,19 +7,7 @@ from clustersim.config.cloud import parse_nodes_flag
 from clustersim.config.errors import ConfigError
 from clustersim.config.models import SimConfig
 
-__all__ = ["check_cloud", "cloud_node_names"]
-
-
-def cloud_node_names(cfg: SimConfig) -> dict[str, tuple[str, str]]:
-    """Name -> (pool, zone) of the VMs the pools start with (``<pool>-<i>``, zones least-used first)."""
-    out: dict[str, tuple[str, str]] = {}
-    if cfg.cloud is None:
-        return out
-    for p in cfg.cloud.node_pools:
-        zones = p.zones or cfg.cluster.zones
-        for i in range(p.start_size):
-            out[f"{p.name}-{i}"] = (p.name, zones[i % len(zones)])
-    return out
+__all__ = ["check_cloud"]
 
 
 def check_cloud(cfg: SimConfig, source: str) -> None:

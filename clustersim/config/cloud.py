@@ -17,7 +17,7 @@ from clustersim.config.models import LeaderElectionConfig, Pos, Quantity, Strict
 
 __all__ = [
     "AutoscalerConfig", "CloudConfig", "CloudControllerManagerConfig", "CloudLoadBalancerConfig", "CloudNodePoolConfig",
-    "EXPANDERS", "InstanceTypeConfig", "ProvisioningDelayConfig", "SPOT_NOTICE_S", "TerminationHandlerConfig",
+    "EXPANDERS", "InstanceTypeConfig", "cloud_node_labels", "cloud_node_names", "parse_nodes_flag", "ProvisioningDelayConfig", "SPOT_NOTICE_S", "TerminationHandlerConfig",
 ]
 
 NonNeg = Annotated[float, Field(ge=0)]
@@ -133,6 +133,8 @@ class AutoscalerConfig(Strict):
     priorities: dict[int, tuple[str, ...]] = Field(default_factory=dict, description="The priority expander's ConfigMap cluster-autoscaler-priority-expander: priority -> node group regexes.")
     estimator: Literal["binpacking"] = Field("binpacking", description="--estimator.")
     max_nodes_total: Annotated[int, Field(ge=0), at_most(MAX_NODES, "nodes")] = Field(0, description="--max-nodes-total (0: no limit).")
+    cores_total: str = Field("0:320000", pattern=r"^\d+:\d+$", description="--cores-total MIN:MAX cores in the cluster (a scale-up never passes MAX).")
+    memory_total: str = Field("0:6400000", pattern=r"^\d+:\d+$", description="--memory-total MIN:MAX GiB in the cluster (a scale-up never passes MAX).")
     nodes: tuple[str, ...] = Field((), description="--nodes MIN:MAX:NAME per node group (overrides the pool's min/max).")
     node_group_auto_discovery: tuple[str, ...] = Field((), description="--node-group-auto-discovery: with it, every pool is discovered; without it and without --nodes, too.")
     balance_similar_node_groups: bool = Field(False, description="--balance-similar-node-groups.")
@@ -267,3 +269,24 @@ class CloudConfig(Strict):
     def notice_s(self) -> float:
         """The spot interruption notice in seconds."""
         return SPOT_NOTICE_S[self.provider] if self.spot_interruption_notice_s is None else self.spot_interruption_notice_s
+
+
+def cloud_node_names(cfg: Any) -> dict[str, tuple[str, str]]:
+    """Name -> (pool, zone) of the VMs the pools start with (``<pool>-<i>``, zones least-used first)."""
+    out: dict[str, tuple[str, str]] = {}
+    if cfg.cloud is None:
+        return out
+    for p in cfg.cloud.node_pools:
+        zones = p.zones or cfg.cluster.zones
+        for i in range(p.start_size):
+            out[f"{p.name}-{i}"] = (p.name, zones[i % len(zones)])
+    return out
+
+
+def cloud_node_labels(cfg: Any) -> dict[str, dict[str, str]]:
+    """Labels the pools' VMs at t=0 register with (hostname, zone, pool and the pool's own labels)."""
+    if cfg.cloud is None:
+        return {}
+    pools = {p.name: p for p in cfg.cloud.node_pools}
+    return {name: {**pools[pool].labels, "kubernetes.io/hostname": name, "topology.kubernetes.io/zone": zone,
+                   "clustersim.io/node-pool": pool} for name, (pool, zone) in cloud_node_names(cfg).items()}

@@ -53,6 +53,7 @@ def validate_dict(data: Any, source: str) -> SimConfig:
     """Validate a parsed config (pydantic, then names and references); raise ConfigError."""
     if not isinstance(data, dict):
         raise ConfigError(source, "", "top level must be a mapping")
+    from clustersim.cloud.autoscaler.flags import expand_autoscaler
     from clustersim.config.size import check_size
     from clustersim.config.validation import (  # late: the registries import config
         check_references,
@@ -66,6 +67,7 @@ def validate_dict(data: Any, source: str) -> SimConfig:
     origins: dict[str, Any] = {}
     data = expand_manifests(expand_scheduler_config_file(data, source), source, origins)
     data = expand_snapshot(expand_traces(data, source), source)
+    data = expand_autoscaler(data, source)
     try:
         try:
             cfg = SimConfig.model_validate(data)

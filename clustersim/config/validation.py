@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+import clustersim.cloud.faults  # noqa: F401  (registers the cloud faults)
 import clustersim.controllers  # noqa: F401  (registers controllers)
 import clustersim.faults  # noqa: F401
 import clustersim.scheduler.plugins  # noqa: F401

@@ -9,6 +9,7 @@ registers its kinds (``registry.register``), as the scheduler's plugins register
 """
 
 from clustersim.conformance import (  # noqa: F401  (register the kinds)
+    autoscaler,
     backoff,
     cloud,
     daemonset,

@@ -10,8 +10,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["ADAPTERS", "Adapter", "CONFIG_PATHS", "DEFAULTS", "NOT_MODELLED", "UNORDERED", "register", "register_config_defaults",
-           "register_defaults", "register_unordered"]
+__all__ = ["ADAPTERS", "Adapter", "CONFIG_PATHS", "DEFAULTS", "NOT_MODELLED", "TOLERANCES", "UNORDERED", "register",
+           "register_config_defaults", "register_defaults", "register_tolerances", "register_unordered"]
 
 Adapter = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -28,6 +28,9 @@ NOT_MODELLED: dict[str, set[str]] = {}
 
 # kind -> expected keys whose lists compare as unordered (the cases' notes say "compare as a set")
 UNORDERED: dict[str, set[str]] = {}
+
+# kind -> expected key -> relative tolerance of a float (upstream's assert.InEpsilon; 0 stays exact)
+TOLERANCES: dict[str, dict[str, float]] = {}
 
 
 def register(adapters: dict[str, Adapter]) -> None:
@@ -69,3 +72,9 @@ def _read(obj: Any, attrs: tuple[str, ...]) -> Any:
         obj = getattr(obj, a)
     value = dict(obj) if isinstance(obj, dict) else obj
     return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def register_tolerances(tolerances: dict[str, dict[str, float]]) -> None:
+    """Declare expected float keys the runner compares with a relative tolerance."""
+    for kind, keys in tolerances.items():
+        TOLERANCES.setdefault(kind, {}).update(keys)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from clustersim.conformance.registry import ADAPTERS, UNORDERED
+from clustersim.conformance.registry import ADAPTERS, TOLERANCES, UNORDERED
 
 __all__ = ["check_case", "main", "run_cases"]
 
@@ -27,9 +27,23 @@ def check_case(case: dict[str, Any]) -> str | None:
     expected = case["expected"]
     got_cmp = {k: got.get(k) for k in expected}
     unordered = UNORDERED.get(case["kind"], set())
-    if _normal(got_cmp, unordered) != _normal(expected, unordered):
+    tolerant = TOLERANCES.get(case["kind"], {})
+    # a key ending in _not_equal asserts the result differs from the value given (README_2 "Expected-value variants")
+    negated = {k for k in expected if k.endswith("_not_equal")}
+    plain = {k for k in expected if k not in negated and k not in tolerant}
+    ok = _normal({k: got_cmp[k] for k in plain}, unordered) == _normal({k: expected[k] for k in plain}, unordered)
+    ok = ok and all(got_cmp[k] != expected[k] for k in negated)
+    ok = ok and all(_close(got_cmp[k], expected[k], tol) for k, tol in tolerant.items() if k in expected)
+    if not ok:
         return f"expected {json.dumps(expected)}, got {json.dumps(got_cmp, default=str)}"
     return None
+
+
+def _close(got: Any, want: Any, rel: float) -> bool:
+    """``assert.InEpsilon``: |got - want| <= rel x |want| (so 0 must be exactly 0)."""
+    if not isinstance(got, int | float) or not isinstance(want, int | float):
+        return bool(got == want)
+    return abs(got - want) <= rel * abs(want)
 
 
 def _normal(values: dict[str, Any], unordered: set[str]) -> dict[str, Any]:

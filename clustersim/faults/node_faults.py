@@ -170,6 +170,14 @@ class ZoneOutageArgs(NodeFaultArgs):
             raise ValueError("zone: required")
         return self
 
+    def check(self, cfg: SimConfig) -> str | None:
+        """As any node fault; on a managed cluster a zone with no node yet is fine when a cloud pool can put VMs there."""
+        problem = super().check(cfg)
+        if problem is not None and problem.startswith("labels:") and cfg.cloud is not None and self.zone in cfg.cluster.zones \
+                and any(not p.zones or self.zone in p.zones for p in cfg.cloud.node_pools):
+            return self.check_times(cfg)
+        return problem
+
 
 @FAULTS.register("ZoneOutage")
 class ZoneOutage(NodeFault):
@@ -183,9 +191,20 @@ class ZoneOutage(NodeFault):
         return self.args.kind  # type: ignore[attr-defined, no-any-return]
 
     def inject(self) -> None:
-        """All nodes of the zone."""
-        for name in self.args.matching(self.ctx.cfg):
+        """All nodes of the zone, the cloud VMs running there now included; while it lasts, the zone's new
+        VMs never come up (the cloud reads ``infra.zones_down``)."""
+        zone = self.args.zone
+        assert zone is not None
+        names = self.args.matching(self.ctx.cfg)
+        known = set(names)
+        names += [n for n, h in self.ctx.infra.hosts.items() if h.zone == zone and n not in known and not h.retired]
+        infra = self.ctx.infra
+        infra.zones_down.add(zone)
+        for name in names:
             self.hit(name, self.recovery_s())
+        recovery = self.recovery_s()
+        if recovery is not None:
+            self.ctx.env.timeout(recovery).callbacks.append(lambda _e: infra.zones_down.discard(zone))
 
 
 class NodeFailuresArgs(NodeTargetArgs):

@@ -9,7 +9,7 @@ picks come from the run's seed.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -19,28 +19,33 @@ from clustersim.apiserver import ClusterState
 from clustersim.config.models import ClusterConfig, SimConfig
 from clustersim.faults.pod_targets import PodTargetArgs, select_pods
 
-__all__ = ["NodeTargetArgs", "node_labels", "pick_nodes"]
+__all__ = ["NodeTargetArgs", "node_labels", "pick_from", "pick_nodes"]
+
+T = TypeVar("T")
 
 
 # per cluster config object: id -> (the config, node name -> labels); the config is held, so its id stays its own
-_LABELS: dict[int, tuple[ClusterConfig, dict[str, dict[str, str]]]] = {}
+_LABELS: dict[tuple[int, int], tuple[ClusterConfig, Any, dict[str, dict[str, str]]]] = {}
 _LABELS_KEPT = 8
 
 
 def node_labels(cfg: SimConfig) -> dict[str, dict[str, str]]:
-    """Labels of each configured node (pool labels, zone, hostname, pool).
+    """Labels of each configured node (pool labels, zone, hostname, pool), cloud pools' VMs at t=0 included.
 
     Built once per cluster config: every fault's targeting reads it (read it, never modify it).
     """
-    cluster = cfg.cluster
-    hit = _LABELS.get(id(cluster))
-    if hit is None or hit[0] is not cluster:
+    from clustersim.config.cloud import cloud_node_labels
+
+    cluster, cloud = cfg.cluster, cfg.cloud
+    hit = _LABELS.get((id(cluster), id(cloud)))
+    if hit is None or hit[0] is not cluster or hit[1] is not cloud:
         if len(_LABELS) >= _LABELS_KEPT:
             del _LABELS[next(iter(_LABELS))]
         labels = {n.name: {**n.labels, "kubernetes.io/hostname": n.name, "topology.kubernetes.io/zone": n.zone,
                            **({"clustersim.io/node-pool": n.pool} if n.pool else {})} for n in cluster.node_list()}
-        hit = _LABELS[id(cluster)] = (cluster, labels)
-    return hit[1]
+        labels.update(cloud_node_labels(cfg))  # cloud pools' VMs at t=0
+        hit = _LABELS[(id(cluster), id(cloud))] = (cluster, cloud, labels)
+    return hit[2]
 
 
 class NodeTargetArgs(ActorArgs):
@@ -95,17 +100,21 @@ def pick_nodes(args: NodeTargetArgs, cfg: SimConfig, rng: np.random.Generator, s
         pool = [n for n in pool if n in hosting]
         if not pool:
             return []
-    mode = args.mode or ("all" if args.nodes else "one")
-    if mode == "all":
+    return pick_from(pool, args.mode or ("all" if args.nodes else "one"), args.value, rng)
+
+
+def pick_from(pool: list[T], mode: str, value: float | None, rng: np.random.Generator) -> list[T]:
+    """``mode``/``value`` (Chaos Mesh) among ``pool``, drawn from ``rng``, in pool order."""
+    if mode == "all" or not pool:
         return pool
     if mode == "one":
         k = 1
     elif mode == "fixed":
-        k = int(args.value or 1)
+        k = int(value or 1)
     elif mode == "fixed-percent":
-        k = max(1, math.floor(len(pool) * (args.value or 0) / 100))
+        k = max(1, math.floor(len(pool) * (value or 0) / 100))
     else:
-        k = int(rng.integers(1, max(1, math.floor(len(pool) * (args.value or 0) / 100)) + 1))
+        k = int(rng.integers(1, max(1, math.floor(len(pool) * (value or 0) / 100)) + 1))
     k = min(k, len(pool))
     picks = rng.choice(len(pool), size=k, replace=False)
     return [pool[int(i)] for i in sorted(picks)]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim.config.models import SimConfig
+from clustersim.metrics.cloud_path import CLOUD_EVENT_REASONS, CLOUD_SERIES, cloud_paths, cloud_summary
 from clustersim.metrics.frames import HOP_COLUMNS
 
 __all__ = ["SUMMARY_EVENT_KINDS", "SUMMARY_EVENT_REASONS", "SUMMARY_METRICS", "SUMMARY_SERIES", "Series", "Step", "latency_summary",
@@ -25,12 +26,13 @@ SUMMARY_METRICS = ("desired_replicas", "serving_replicas", "pods_pending", "serv
 EVICTION_REASONS = ("TaintManagerEviction", "NodeControllerEviction")
 # what summarize reads: it may be given only these rows of the timeseries and events frames (a test checks
 # that the summary of the subsets is the summary of the whole frames; add here what a new part reads)
-SUMMARY_SERIES = (*SUMMARY_METRICS, "node_noexecute_taint")
-SUMMARY_EVENT_REASONS = ("NodeNotReady", *EVICTION_REASONS, "Pulled", "DataLoss")
+SUMMARY_SERIES = (*SUMMARY_METRICS, "node_noexecute_taint", *CLOUD_SERIES)
+SUMMARY_EVENT_REASONS = ("NodeNotReady", *EVICTION_REASONS, "Pulled", "DataLoss", *CLOUD_EVENT_REASONS)
 SUMMARY_EVENT_KINDS = ("Job",)
 # faults whose target is a node: their recovery critical path is NotReady, taint, eviction, replacement
 NODE_FAULTS = ("NodeCrash", "NodeReboot", "KubeletStop", "NetworkPartition", "ZoneOutage", "NodeFailures", "NodeDrain", "RuntimeOutage",
                "CredentialExpiry",
+               "InstanceTermination", "InstanceStop", "InstanceRestart", "SpotInterruption",
                "TraceNodeFailures")
 
 
@@ -344,6 +346,7 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
         "faults": [],
     }
     grid, ok = _good(series, deployments, end)
+    ev_all, ts_all = ev, ts
     # the few rows the critical paths read, selected once
     ev = ev[ev["reason"].isin(["NodeNotReady", *EVICTION_REASONS, "Pulled"])]
     ts = ts[ts["metric"] == "node_noexecute_taint"]
@@ -366,5 +369,8 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
             _endpoint_path(row, cfg, series, end)
         row["convergence_s"] = _convergence(grid, ok, row["t_inject"])
         rows.append(row)
+    if cfg.cloud is not None:  # managed cluster: the cloud path of each node fault, and what the pools cost
+        cloud_paths(rows, NODE_FAULTS, ev_all, ts_all, pods)
+        summary["cloud"] = cloud_summary(cfg, ts_all, ev_all, end)
     summary["faults"] = rows
     return summary, pd.DataFrame(rows) if rows else faults

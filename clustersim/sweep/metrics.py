@@ -34,6 +34,10 @@ AGGREGATE_METRICS: dict[str, str] = {
     "data_loss_events": "emptyDir or hostPath data lost to a replacement",
     "success_ratio_min": "lowest per-Service share of client requests that succeeded (NaN: no requests)",
     "failed_dns_share": "share of all client requests that failed at the DNS lookup",
+    "cloud_cost": "managed clusters: what the node pools' VMs cost over the run (list price per hour x VM hours)",
+    "cloud_vm_hours": "managed clusters: VM hours of every node pool",
+    "spot_interruptions": "managed clusters: spot interruption notices",
+    "autoscaler_scale_ups": "managed clusters: node groups grown by the Cluster Autoscaler",
 }
 DEPLOYMENT_KEYS = ("availability", "mean_ready_ratio", "initial_ready_s", "min_serving_after_ready")
 FAULT_KEYS = ("detection_s", "taint_s", "toleration_s", "replacement_s", "convergence_s", "evicted_pods")
@@ -103,6 +107,11 @@ def run_metrics(summary: dict[str, Any]) -> dict[str, float]:
     for k in ("pods_never_scheduled", "scheduling_delay_p50_s", "scheduling_delay_p99_s", "data_loss_events"):
         out[k] = _num(summary.get(k))
     _request_metrics(summary, out)
+    cloud = summary.get("cloud")
+    out["cloud_cost"] = _num(cloud.get("total_cost")) if cloud else float("nan")
+    out["cloud_vm_hours"] = float(sum(p["vm_hours"] for p in cloud["pools"].values())) if cloud else float("nan")
+    out["spot_interruptions"] = _num(cloud.get("spot_interruptions")) if cloud else float("nan")
+    out["autoscaler_scale_ups"] = _num(cloud["autoscaler"]["scale_ups"]) if cloud else float("nan")
     return out
 
 

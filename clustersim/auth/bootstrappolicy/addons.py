@@ -12,6 +12,9 @@ component's own manifest:
   ``kube-system/cloud-controller-manager``.
 - ``ingress-nginx``: ingress-nginx ``deploy/static/provider/cloud/deploy.yaml``, bound to
   ``ingress-nginx/ingress-nginx``.
+- ``aws-node-termination-handler``: aws/aws-node-termination-handler ``config/helm/
+  aws-node-termination-handler/templates/clusterrole.yaml`` (plus ``events`` create, which its
+  Kubernetes event emitter needs), bound to ``kube-system/aws-node-termination-handler``.
 """
 
 from __future__ import annotations
@@ -89,12 +92,25 @@ def _ingress_nginx() -> list[PolicyRule]:
     ]
 
 
+def _node_termination_handler() -> list[PolicyRule]:
+    return [
+        rule("get", "list", "patch", "update").groups(LEGACY).resources("nodes").build(),
+        rule("list").groups(LEGACY).resources("pods").build(),
+        rule("create").groups(LEGACY).resources("pods/eviction").build(),
+        rule("get").groups(EXTENSIONS).resources("replicasets", "daemonsets").build(),
+        rule("get", "delete").groups(APPS).resources("daemonsets").build(),
+        rule("create").groups(LEGACY).resources("events").build(),
+    ]
+
+
 # addon -> (ClusterRole name, rules, ServiceAccount namespace, ServiceAccount name)
 ADDONS = {
     "coredns": ("system:coredns", _coredns, "kube-system", "coredns"),
     "cluster-autoscaler": ("cluster-autoscaler", _cluster_autoscaler, "kube-system", "cluster-autoscaler"),
     "cloud-controller-manager": ("system:cloud-controller-manager", _cloud_controller_manager, "kube-system", "cloud-controller-manager"),
     "ingress-nginx": ("ingress-nginx", _ingress_nginx, "ingress-nginx", "ingress-nginx"),
+    "aws-node-termination-handler": ("aws-node-termination-handler", _node_termination_handler, "kube-system",
+                                     "aws-node-termination-handler"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Estimators (cluster-autoscaler ``estimator/``): ``binpacking``, the only one upstream ships."""

@@ -1,0 +1,2 @@
+"""Scale-up (cluster-autoscaler ``core/scaleup``): estimate per node group, choose with the expanders,
+balance similar groups, grow them."""
