@@ -85,6 +85,7 @@ class NodePool:
         if self.target + delta > self._max:
             raise CloudError(f"size increase too large - desired:{self.target + delta} max:{self._max}")
         self.target += delta
+        self.cloud.generation += 1
         self.cloud.reconcile(self)
 
     def delete_nodes(self, nodes: list[Node]) -> None:
@@ -97,6 +98,7 @@ class NodePool:
                 raise CloudError(f"min size reached, node group {self.cfg.name} will not be scaled down")
             self.target -= 1
             inst.deleting = True
+            self.cloud.generation += 1
             self.cloud.terminate(inst, "DeleteNodes")
 
     def decrease_target_size(self, delta: int) -> None:
@@ -107,6 +109,7 @@ class NodePool:
         if self.target + delta < registered:
             raise CloudError(f"attempt to delete existing nodes target:{self.target} delta:{delta} existing:{registered}")
         self.target += delta
+        self.cloud.generation += 1
         self.cloud.reconcile(self)
 
     def nodes(self) -> list[InstanceStatus]:

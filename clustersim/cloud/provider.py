@@ -118,6 +118,8 @@ class PricingModel(Protocol):
 class CloudProvider(InstancesV2, Protocol):
     """The cloud as the autoscaler sees it."""
 
+    generation: int  # changes whenever any node group's VMs (their states) or target sizes change: a cache key
+
     def node_groups(self) -> list[NodeGroup]:
         """Every node group."""
         ...

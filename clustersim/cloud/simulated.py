@@ -50,6 +50,7 @@ class SimulatedCloud:
         self.replaces = _REPLACES[self.provider] if self.cc.group_replaces_terminated is None else self.cc.group_replaces_terminated
         self._notice: list[Callable[[Instance], None]] = []
         self._seq = 0
+        self.generation = 0  # changes whenever a node group's VMs or target change (CloudProvider.generation)
         self._pricing = CloudPricing(self)
         self.load_balancers = CloudLoadBalancers(env, infra, self.cc.load_balancer)
         sizes = _node_group_sizes(self.cc)
@@ -92,6 +93,7 @@ class SimulatedCloud:
         self.instances[iid] = inst
         self.by_node[name] = inst
         pool.members[iid] = inst
+        self.generation += 1
         return inst
 
     # ---- node groups at work
@@ -105,6 +107,7 @@ class SimulatedCloud:
             victims = sorted((i for i in live if i.ready_s is None), key=lambda i: -i.launched_s)[:extra]
             for inst in victims:
                 inst.deleting = True
+                self.generation += 1
                 self.terminate(inst, "target size decreased")
 
     def _launch(self, pool: NodePool) -> None:
@@ -124,8 +127,8 @@ class SimulatedCloud:
             self._event(inst, "InstanceLaunchStuck", f"zone {inst.zone} is down: the VM does not boot")
             return
         pool = self.pools[inst.pool or ""]
-        self._set(inst, InstanceState.RUNNING, "InstanceRunning", "booted")
         inst.ready_s = self.env.now
+        self._set(inst, InstanceState.RUNNING, "InstanceRunning", "booted")
         self.infra.add_host(inst.name, inst.zone)
         node = pool.build_node(inst.name, inst.zone, inst.provider_id, initialized=False)
         if self.boot is not None:
@@ -148,6 +151,7 @@ class SimulatedCloud:
             self.env.timeout(self.cc.group_replace_delay_s).callbacks.append(lambda _e: self.reconcile(pool))
         else:  # a scale set shrinks
             pool.target = max(0, pool.target - 1)
+            self.generation += 1
 
     def _gone(self, inst: Instance, token: int) -> None:
         if inst.token != token:
@@ -157,6 +161,7 @@ class SimulatedCloud:
         pool = self.pools.get(inst.pool or "")
         if pool is not None:
             pool.members.pop(inst.id, None)
+            self.generation += 1
 
     def stop(self, inst: Instance) -> bool:
         """Stop a running VM (its host powers off); reported stopped ``instance_stop_s`` later."""
@@ -257,6 +262,7 @@ class SimulatedCloud:
     def _set(self, inst: Instance, state: InstanceState, reason: str, message: str) -> None:
         inst.state = state
         inst.token += 1
+        self.generation += 1
         self._event(inst, reason, message)
         self._level(inst)
 

@@ -89,6 +89,8 @@ class ClusterStateRegistry:
         self.targets: dict[str, int] = {}
         self.unregistered_since: dict[str, float] = {}  # VM name -> first seen without a Node
         self.total = Readiness()
+        self._key: object = None  # (cloud generation, Node version, groups) of the last count
+        self._valid_until = float("-inf")  # the last count holds until a node's startup or provision time runs out
 
     def _node_state(self, node: Node, now: float) -> str:
         if node.ready is ConditionStatus.TRUE and not uninitialized(node):
@@ -98,8 +100,16 @@ class ClusterStateRegistry:
                 return "not_started"
         return "unready"
 
-    def update(self, groups: list[NodeGroup], nodes: dict[str, Node], now: float) -> None:
-        """UpdateNodes: recount every group from its VMs and the registered Nodes."""
+    def update(self, groups: list[NodeGroup], nodes: dict[str, Node], now: float, key: object = None) -> None:
+        """UpdateNodes: recount every group from its VMs and the registered Nodes.
+
+        ``key`` (the cloud's generation and the Node informer's version) names what the count depends on
+        besides the time: with the same key, before any node's startup or provision time runs out, the
+        count would come out the same, and the last one is kept."""
+        if key is not None and key == self._key and now < self._valid_until:
+            return
+        self._key = key
+        valid = float("inf")
         self.readiness, self.total = {}, Readiness()
         seen: set[str] = set()
         for g in groups:
@@ -113,17 +123,24 @@ class ClusterStateRegistry:
                 seen.add(inst.node_name)
                 if node is None:
                     since = self.unregistered_since.setdefault(inst.node_name, now)
-                    long = since + self.provision_time.get(gid, self.cfg.max_node_provision_time_s) < now
+                    deadline = since + self.provision_time.get(gid, self.cfg.max_node_provision_time_s)
+                    long = deadline < now
+                    if not long:
+                        valid = min(valid, deadline)
                     (r.long_unregistered if long else r.unregistered).append(inst.node_name)
                     continue
                 self.unregistered_since.pop(inst.node_name, None)
-                getattr(r, self._node_state(node, now)).append(inst.node_name)
+                state = self._node_state(node, now)
+                if state == "not_started":
+                    valid = min(valid, node.meta.creation_s + self.cfg.max_node_startup_time_s)
+                getattr(r, state).append(inst.node_name)
             self.readiness[gid] = r
             for part in ("ready", "unready", "not_started"):
                 getattr(self.total, part).extend(getattr(r, part))
         for name in list(self.unregistered_since):
             if name not in seen:
                 del self.unregistered_since[name]
+        self._valid_until = valid
 
     def upcoming(self, gid: str) -> int:
         """Nodes asked for and not there yet (GetUpcomingNodes)."""

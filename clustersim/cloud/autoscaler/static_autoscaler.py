@@ -61,6 +61,7 @@ class ClusterAutoscaler:
         self.last_scale_up_s = float("-inf")
         self._told: dict[str, str] = {}  # pod key -> last NotTriggerScaleUp message (events are deduplicated)
         self.loops = 0
+        self._node_version = 0  # bumped on every Node event (a cache key of the cluster state's recount)
 
     # ---- informers
     def start(self) -> None:
@@ -74,6 +75,7 @@ class ClusterAutoscaler:
         self.env.process(self.run_loop())
 
     def _on_node(self, etype: str, node: Node) -> None:
+        self._node_version += 1
         if etype == DELETED:
             self.snapshot.remove_node(node.meta.name)
         else:
@@ -127,8 +129,8 @@ class ClusterAutoscaler:
         now = self.env.now
         self.loops += 1
         groups = self.node_groups()
-        nodes = dict(self.snapshot.nodes)
-        self.registry.update(groups, nodes, now)
+        nodes = self.snapshot.nodes
+        self.registry.update(groups, nodes, now, (self.cloud.generation, self._node_version))
         for req in self.registry.expire_requests(now):
             wait = self.registry.provision_time.get(req.group, self.cfg.max_node_provision_time_s)
             self.rec.event(*STATUS, "ScaleUpTimedOut", f"Nodes added to group {req.group} failed to register within {wait:g}s", type_="Warning")
@@ -220,12 +222,15 @@ class ClusterAutoscaler:
                                priorities=dict(self.cfg.priorities), cluster_nodes=len(self.snapshot.nodes), event=event)
 
     def _scale_down(self, groups: list[NodeGroup], nodes: dict[str, Node], now: float) -> None:
-        managed = {g.id() for g in groups}
+        managed = {g.id() for g in groups if g.target_size() > g.min_size()}  # only groups above their min size have candidates
+        if not managed and not self.planner.unneeded:
+            return
+        nodes = dict(nodes)  # the snapshot's nodes as they are now (simulations below fork and revert it)
         deleting = self.actuator.deleting
         candidates = []
         for node in nodes.values():
             g = self.cloud.node_group_for_node(node)
-            if g is not None and g.id() in managed and node.meta.name not in deleting and g.target_size() > g.min_size():
+            if g is not None and g.id() in managed and node.meta.name not in deleting:
                 candidates.append(node)
         if not candidates and not self.planner.unneeded:
             return
