@@ -66,11 +66,17 @@ class SimulatedCloud:
         """The pools' VMs at t=0: running, registered and initialized (the cluster was up before the run)."""
         out = []
         for pool in self.pools.values():
+            counts = {z: 0 for z in pool.zones}  # as next_zone counts them: every VM so far is live
+            last: dict[str, Instance] = {}
             for _ in range(pool.cfg.start_size):
-                inst = self._new_instance(pool, pool.next_zone())
+                zone = min(pool.zones, key=lambda z: counts[z])
+                counts[zone] += 1
+                inst = self._new_instance(pool, zone)
                 inst.state, inst.ready_s = InstanceState.RUNNING, 0.0
                 pool.target += 1
                 out.append(pool.build_node(inst.name, inst.zone, inst.provider_id, initialized=True))
+                last[zone] = inst
+            for inst in last.values():  # the billed VMs per zone at t=0, once
                 self._level(inst)
         return out
 

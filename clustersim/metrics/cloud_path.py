@@ -38,28 +38,51 @@ def _first(ev: pd.DataFrame, lo: float, hi: float) -> float | None:
     return float(rows["t"].iloc[0]) if len(rows) else None
 
 
-def _victims(pods: pd.DataFrame, node: str, t0: float, t1: float) -> pd.DataFrame:
-    """Pods on ``node`` at ``t0`` that went away in [t0, t1)."""
-    on = pods[(pods["node"] == node) & (pods["created_s"] <= t0)]
-    gone = on["deletion_s"].fillna(on["deleted_s"])
-    return on[(gone >= t0) & (gone < t1)]
+class _Pods:
+    """The pods frame as arrays, indexed by node and by workload once for every fault's path."""
+
+    def __init__(self, pods: pd.DataFrame) -> None:
+        self.frame = pods
+        self.created = pods["created_s"].to_numpy(float)
+        self.gone = pods["deletion_s"].fillna(pods["deleted_s"]).to_numpy(float, na_value=np.nan)
+        self.ready = pods["ready_s"].to_numpy(float, na_value=np.nan)
+        self.node = pods["node"].to_numpy(object)
+        self.workload = pods["workload"].to_numpy(object)
+        self.by_node = {k: np.asarray(v) for k, v in pods.groupby("node", sort=False).indices.items()} if len(pods) else {}
+        self._by_workload: dict[str, np.ndarray] | None = None
+
+    def of_workload(self, workload: str) -> np.ndarray:
+        """Row positions of a workload's pods in creation order (stable: the frame's order breaks ties)."""
+        if self._by_workload is None:
+            self._by_workload = {}
+            for k, v in self.frame.groupby("workload", sort=False).indices.items():
+                v = np.asarray(v)
+                self._by_workload[k] = v[np.argsort(self.created[v], kind="stable")]
+        return self._by_workload.get(workload, np.empty(0, dtype=np.intp))
+
+    def victims(self, node: str, t0: float, t1: float) -> np.ndarray:
+        """Positions of the pods on ``node`` at ``t0`` that went away in [t0, t1)."""
+        idx = self.by_node.get(node, np.empty(0, dtype=np.intp))
+        gone = self.gone[idx]
+        return idx[(self.created[idx] <= t0) & (gone >= t0) & (gone < t1)]
+
+    def replacements(self, victims: np.ndarray) -> np.ndarray | None:
+        """For each workload, as many of its pods created after its first victim went as it lost."""
+        out = []
+        for workload in dict.fromkeys(self.workload[victims]):
+            if not isinstance(workload, str) or not workload:  # no workload (or NA): nothing replaces it
+                continue
+            lost = victims[self.workload[victims] == workload]
+            since = float(np.nanmin(self.gone[lost]))
+            cand = self.of_workload(workload)
+            cand = cand[self.created[cand] >= since][:len(lost)]
+            if len(cand) < len(lost):
+                return None
+            out.append(cand)
+        return np.concatenate(out) if out else None
 
 
-def _replacements(pods: pd.DataFrame, victims: pd.DataFrame) -> pd.DataFrame | None:
-    """For each workload, as many of its pods created after its first victim went as it lost."""
-    out = []
-    for workload, group in victims.groupby("workload"):
-        if not workload:
-            continue
-        since = float(group["deletion_s"].fillna(group["deleted_s"]).min())
-        cand = pods[(pods["workload"] == workload) & (pods["created_s"] >= since)].sort_values("created_s").head(len(group))
-        if len(cand) < len(group):
-            return None
-        out.append(cand)
-    return pd.concat(out) if out else None
-
-
-def _path(row: dict[str, Any], ev: pd.DataFrame, pods: pd.DataFrame, ready: pd.DataFrame, t1: float) -> None:
+def _path(row: dict[str, Any], ev: pd.DataFrame, pods: _Pods, ready: pd.DataFrame, t1: float) -> None:
     node, t0 = row["target"], row["t_inject"]
     mine = ev[(ev["node"] == node) | (ev["name"] == node)]
     row["t_instance_gone"] = _first(mine[(mine["reason"] == "InstanceTerminated") & (mine["kind"] == "Instance")], t0, t1)
@@ -84,14 +107,16 @@ def _path(row: dict[str, Any], ev: pd.DataFrame, pods: pd.DataFrame, ready: pd.D
         row["recovered_by"] = "node-restart"
     else:
         row["recovered_by"] = "none"
-    victims = _victims(pods, node, t0, t1)
-    reps = _replacements(pods, victims) if len(victims) else None
+    victims = pods.victims(node, t0, t1)
+    reps = pods.replacements(victims) if len(victims) else None
     row["capacity_from"] = None
     if reps is not None and len(reps):
-        if row.get("t_replacements_ready") is None and not reps["ready_s"].isna().any():
-            row["t_replacements_ready"] = float(reps["ready_s"].max())
-        on_new = reps["node"].isin(set(new["name"]))
-        row["capacity_from"] = "spare" if not on_new.any() else ("autoscaler" if row["t_scale_up_triggered"] is not None else "node-group")
+        ready_s = pods.ready[reps]
+        if row.get("t_replacements_ready") is None and not np.isnan(ready_s).any():
+            row["t_replacements_ready"] = float(ready_s.max())
+        fresh = set(new["name"])
+        on_new = any(n in fresh for n in pods.node[reps])
+        row["capacity_from"] = "spare" if not on_new else ("autoscaler" if row["t_scale_up_triggered"] is not None else "node-group")
 
 
 def cloud_paths(rows: list[dict[str, Any]], node_faults: tuple[str, ...], ev: pd.DataFrame, ts: pd.DataFrame, pods: pd.DataFrame) -> None:
@@ -99,6 +124,7 @@ def cloud_paths(rows: list[dict[str, Any]], node_faults: tuple[str, ...], ev: pd
     ev = ev[ev["reason"].isin(_REASONS)]
     ready = ts[ts["metric"] == "node_ready"]
     times: dict[str, list[float]] = {}
+    table: _Pods | None = None
     for r in rows:
         if r["fault"] in node_faults:
             times.setdefault(r["target"], []).append(r["t_inject"])
@@ -106,7 +132,9 @@ def cloud_paths(rows: list[dict[str, Any]], node_faults: tuple[str, ...], ev: pd
         if row["fault"] not in node_faults:
             continue
         later = [t for t in sorted(times[row["target"]]) if t > row["t_inject"]]
-        _path(row, ev, pods, ready, later[0] if later else math.inf)
+        if table is None:
+            table = _Pods(pods)
+        _path(row, ev, table, ready, later[0] if later else math.inf)
 
 
 def _hours(ts: pd.DataFrame, metric: str, pool: str, end: float) -> tuple[float, float, float]:
