@@ -4,6 +4,7 @@
     python benchmarks/bench_cluster.py --scenario R --skeleton ../shared/perf/toy_cluster.py
     python benchmarks/bench_cluster.py --scenario R --nodes 15000 --skeleton ../shared/perf/toy_cluster.py
     python benchmarks/bench_cluster.py --pairs 3 --skeleton ../shared/perf/toy_cluster.py
+    python benchmarks/bench_cluster.py --cloud --pairs 2                 # also managed: a cloud pool, the CCM, the autoscaler
 
 Scenarios (the skeleton gets the same nodes, pods, churn and hours):
 - ``ci``: 1,000 nodes in 3 zones, 30,000 pods in 100 Deployments, 1 % of nodes crashing per hour
@@ -14,6 +15,12 @@ Scenarios (the skeleton gets the same nodes, pods, churn and hours):
   ``config/jobs/kubernetes/sig-scalability/env/ci-kubernetes-e2e-scalability-common.env``,
   ``SCHEDULER_TEST_ARGS``), so that every pod can bind within the hour (the default 50 QPS, shared with
   20 replacements/s, could not).
+
+With ``--cloud`` each pair also runs the same cluster managed (docs/cloud.md): the nodes are the VMs of
+one cloud node pool (an instance type of the same capacity; min size ``--cloud-min-size``, the node
+count by default, max size 10 % above), with the cloud-controller-manager and the Cluster Autoscaler at
+their upstream defaults; the NodeCrash faults hit those VMs. The plain and the managed run alternate
+(the order flipped every other pair) and the managed/plain ratios are printed per pair.
 
 Each run is its own child process started from this small driver (which imports neither clustersim
 nor numpy), so the peak RSS of each (from ``wait4``) is its own; wall is the whole process (imports,
@@ -40,8 +47,10 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 
 
 def config(nodes: int, pods: int, hours: float, churn: float, seed: int,
-           client_qps: float | None = None, client_burst: int | None = None) -> dict[str, Any]:
-    """A cluster of ``nodes`` nodes in 3 zones running ``pods`` pods in 100 Deployments."""
+           client_qps: float | None = None, client_burst: int | None = None, cloud_min_size: int | None = None) -> dict[str, Any]:
+    """A cluster of ``nodes`` nodes in 3 zones running ``pods`` pods in 100 Deployments; with ``cloud_min_size``
+    the nodes are a cloud pool's VMs (min ``cloud_min_size``, max 10 % above ``nodes``) under the CCM and
+    the Cluster Autoscaler."""
     import numpy as np
 
     deployments = 100
@@ -66,6 +75,15 @@ def config(nodes: int, pods: int, hours: float, churn: float, seed: int,
         "workloads": [{"name": "PodChurn", "args": {"rate_per_s": churn, "start_s": 60.0}}] if churn > 0 else [],
         "faults": faults,
     }
+    if cloud_min_size is not None:
+        del cfg["cluster"]["node_pools"]
+        cfg["cloud"] = {
+            "provider": "aws",
+            "instance_types": [{"name": "bench.8xlarge", "cpu": "32", "memory": "128Gi", "max_pods": 110, "price_per_hour": 1.536}],
+            "node_pools": [{"name": "n", "instance_type": "bench.8xlarge", "min_size": min(cloud_min_size, nodes),
+                            "max_size": nodes + nodes // 10, "initial_size": nodes}],
+            "autoscaler": {},
+        }
     if client_qps is not None:
         cfg["scheduler"] = {"client_qps": client_qps, "client_burst": client_burst or int(client_qps)}
     return cfg
@@ -77,7 +95,8 @@ def child(a: argparse.Namespace) -> None:
     from clustersim.config.load import validate_dict
     from clustersim.sim import build, few_gc_passes
 
-    cfg = validate_dict(config(a.nodes, a.pods, a.hours, a.churn, a.seed, a.client_qps, a.client_burst), "benchmark")
+    cloud_min = (a.cloud_min_size if a.cloud_min_size is not None else a.nodes) if a.cloud else None
+    cfg = validate_dict(config(a.nodes, a.pods, a.hours, a.churn, a.seed, a.client_qps, a.client_burst, cloud_min), "benchmark")
     t_import = time.perf_counter() - t0
     sim = build(cfg)
     t_build = time.perf_counter() - t0 - t_import
@@ -121,6 +140,11 @@ def child(a: argparse.Namespace) -> None:
              if out["handler_calls"] is not None else ""))
     print(f"  pods created {created:,}, bound {bound:,}, pending at end {pending:,}; scheduling decisions "
           f"{sim.scheduler.decisions:,}; churn completions {out['completions']:,}")
+    if cfg.cloud is not None:
+        auto = s.get("cloud", {}).get("autoscaler", {})
+        print(f"  managed: cloud {cfg.cloud.provider}, pool n min {cfg.cloud.node_pools[0].min_size} max {cfg.cloud.node_pools[0].max_size}; "
+              f"autoscaler scale-ups {auto.get('scale_ups', 0)}, scale-downs {auto.get('scale_downs', 0)}; "
+              f"Nodes deleted by the CCM {s.get('cloud', {}).get('nodes_deleted_by_ccm', 0)}")
     print("RESULT " + json.dumps(out), flush=True)
     sys.stdout.flush()
     os._exit(0)  # as `clustersim run` ends once its outputs are written: no teardown of every object
@@ -171,6 +195,8 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=1, help="alternating clustersim/skeleton pairs")
     ap.add_argument("--profile", action="store_true", help="print the top functions by own time (cProfile)")
     ap.add_argument("--skeleton", help="path to ../shared/perf/toy_cluster.py to run the yardstick alternately")
+    ap.add_argument("--cloud", action="store_true", help="also run it managed (cloud pool, CCM, Cluster Autoscaler) and print the ratio")
+    ap.add_argument("--cloud-min-size", type=int, help="the cloud pool's min size (default: the node count, so scale-down has no candidates)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     for k, v in SCENARIOS[a.scenario].items():
@@ -185,31 +211,46 @@ def main() -> None:
         sim_cmd += ["--client-qps", str(a.client_qps), "--client-burst", str(a.client_burst or int(a.client_qps))]
     if a.profile:
         sim_cmd.append("--profile")
+    cloud_cmd = None
+    if a.cloud:
+        cloud_cmd = [*sim_cmd, "--cloud"] + (["--cloud-min-size", str(a.cloud_min_size)] if a.cloud_min_size is not None else [])
     skel_cmd = [sys.executable, a.skeleton, *args] if a.skeleton else None
     per = a.pods + a.nodes
     print(f"scenario {a.scenario}: {a.nodes:,} nodes, {a.pods:,} pods, {a.hours:g} h, churn {a.churn:g}/s; "
           f"{a.pairs} pair(s); {os.cpu_count()} CPUs, load average {_load()}")
-    sims, skels = [], []
-    for k in range(a.pairs):
-        order = [("clustersim", sim_cmd), ("skeleton", skel_cmd)]
-        if k % 2:
+    sims: list[dict[str, Any]] = []
+    skels: list[dict[str, Any]] = []
+    clouds: list[dict[str, Any]] = []
+    for pair in range(a.pairs):
+        order = [("clustersim", sim_cmd), ("managed", cloud_cmd), ("skeleton", skel_cmd)]
+        if pair % 2:
             order.reverse()
         for name, cmd in order:
             if cmd is None:
                 continue
             r = _run(cmd)
-            (sims if name == "clustersim" else skels).append(r)
-            if name == "clustersim":
+            {"clustersim": sims, "managed": clouds, "skeleton": skels}[name].append(r)
+            if name in ("clustersim", "managed"):
                 print("\n".join(line for line in r["text"].splitlines() if not line.startswith("RESULT ")))
             else:
                 print("  " + "\n  ".join(line for line in r["text"].splitlines() if line.startswith(("wall:", "peak", "counts"))))
-            print(_line(name, r, per) + f"   [pair {k + 1}, load {_load()}]", flush=True)
+            print(_line(name, r, per) + f"   [pair {pair + 1}, load {_load()}]", flush=True)
+    med = statistics.median
+    if clouds:
+        walls = [c["wall"] / s["wall"] for s, c in zip(sims, clouds, strict=True)]
+        runs = [c["run"] / s["run"] for s, c in zip(sims, clouds, strict=True)]
+        cpus = [c["cpu"] / s["cpu"] for s, c in zip(sims, clouds, strict=True)]
+        rss = [c["rss_mib"] / s["rss_mib"] for s, c in zip(sims, clouds, strict=True)]
+        print("--- ratios managed / plain per pair: wall " + ", ".join(f"{x:.2f}x" for x in walls)
+              + "; run " + ", ".join(f"{x:.2f}x" for x in runs) + "; CPU " + ", ".join(f"{x:.2f}x" for x in cpus)
+              + "; peak RSS " + ", ".join(f"{x:.2f}x" for x in rss))
+        print(f"--- medians managed / plain: wall {med(walls):.2f}x, run {med(runs):.2f}x, CPU {med(cpus):.2f}x, RSS {med(rss):.2f}x "
+              f"(budget 1.2x)")
     if not skels:
         return
     walls = [s["wall"] / t["wall"] for s, t in zip(sims, skels, strict=True)]
     cpus = [s["cpu"] / t["cpu"] for s, t in zip(sims, skels, strict=True)]
     rss = [s["rss_mib"] / t["rss_mib"] for s, t in zip(sims, skels, strict=True)]
-    med = statistics.median
     print("--- ratios clustersim / skeleton per pair: wall " + ", ".join(f"{x:.2f}x" for x in walls)
           + "; CPU " + ", ".join(f"{x:.2f}x" for x in cpus) + "; peak RSS " + ", ".join(f"{x:.2f}x" for x in rss))
     print(f"--- medians: clustersim wall {med(s['wall'] for s in sims):.2f} s, CPU {med(s['cpu'] for s in sims):.2f} s, "
