@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ import yaml
 from clustersim.metrics.summary import NODE_FAULTS
 from clustersim.sim import RunResult
 
-__all__ = ["STREAMED", "config_yaml", "format_summary", "write_outputs"]
+__all__ = ["STREAMED", "atomic_folder", "config_yaml", "format_summary", "write_outputs"]
 
 # frames a run given an output folder writes there itself, as it runs (usage only when the run has any)
 STREAMED = ("timeseries", "events", "pods", "pod_status", "node_status", "usage")
@@ -35,8 +38,34 @@ def _clean(obj: Any) -> Any:
 
 def _atomic(path: Path, write: Any) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise e if e.filename is not None else OSError(e.errno, e.strerror or str(e), str(path)) from None
+
+
+@contextlib.contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """A temporary folder beside ``out`` to write into; on success it replaces ``out`` whole, on failure it goes.
+
+    So ``out`` is never half-written: a full disk leaves no folder that looks complete but lacks
+    files, and an earlier complete ``out`` stays as it was until the new one is whole.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        yield tmp
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        if out.exists():
+            os.rename(out, old)
+        os.rename(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 LONG_LIST = 50  # a list of mappings with more items than this is written one flow mapping per line

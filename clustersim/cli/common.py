@@ -7,7 +7,7 @@ from typing import NoReturn
 
 import click
 
-__all__ = ["EXIT_BAD_INPUT", "cli", "fail", "request_fast_exit"]
+__all__ = ["EXIT_BAD_INPUT", "cli", "fail", "request_fast_exit", "write_failure"]
 
 EXIT_BAD_INPUT = 2
 # set by a command whose outputs are all written: the console script then ends the process with
@@ -18,6 +18,11 @@ FAST_EXIT = [False]
 def request_fast_exit() -> None:
     """Everything this command writes is written and closed: skip the interpreter's teardown."""
     FAST_EXIT[0] = True
+
+
+def write_failure(e: OSError, where: object) -> str:
+    """One line for a failed write (a full disk, a read-only folder), naming the path that failed."""
+    return f"cannot write {e.filename or where}: {e.strerror or e}"
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

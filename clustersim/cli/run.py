@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from clustersim.cli.common import cli, fail, request_fast_exit
+from clustersim.cli.common import cli, fail, request_fast_exit, write_failure
 from clustersim.config.errors import ConfigError
 from clustersim.config.load import load_config, parse_overrides
 
@@ -23,6 +23,10 @@ from clustersim.config.load import load_config, parse_overrides
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar (it shows only on a terminal, for runs over a few seconds).")
 def run_cmd(config: Path, out: Path, seed: int | None, sets: tuple[str, ...], no_plot: bool, quiet: bool) -> None:
     """Run CONFIG and write summary.json, Parquet frames, the resolved config and a plot to --out."""
+    from clustersim.sweep.spec import is_experiment
+
+    if is_experiment(config):
+        fail(f"{config}: is an experiment file (it has base:); run it with: clustersim sweep {config}")
     try:
         overrides = parse_overrides(sets)
         if seed is not None:
@@ -30,32 +34,21 @@ def run_cmd(config: Path, out: Path, seed: int | None, sets: tuple[str, ...], no
         cfg = load_config(config, overrides)
     except ConfigError as e:
         fail(str(e))
-    from clustersim.output import format_summary, write_outputs
+    from clustersim.output import atomic_folder, format_summary, write_outputs
     from clustersim.sim import run
 
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        with progress_bar(cfg.duration_s, enabled=not quiet and sys.stderr.isatty()) as bar:
-            result = run(cfg, progress=bar, out=out)  # the tables stream into --out as the run goes
+        with atomic_folder(out) as tmp:  # everything goes to a temporary folder, renamed to --out when whole
+            with progress_bar(cfg.duration_s, enabled=not quiet and sys.stderr.isatty()) as bar:
+                result = run(cfg, progress=bar, out=tmp)  # the tables stream into it as the run goes
+            files = write_outputs(result, tmp, plot=not no_plot)
     except OSError as e:
-        _drop_parts(out)
-        fail(f"{out}: {e.strerror or e}", 1)
+        fail(write_failure(e, out), 1)
     except Exception as e:  # a bug, not bad input: one line, exit 1
-        _drop_parts(out)
         fail(f"simulation failed: {type(e).__name__}: {e}", 1)
-    try:
-        files = write_outputs(result, out, plot=not no_plot)
-    except OSError as e:
-        fail(f"{out}: {e.strerror or e}", 1)
     click.echo(format_summary(result, str(config)))
     click.echo(f"Outputs in {out}: {', '.join(files)}")
     request_fast_exit()
-
-
-def _drop_parts(out: Path) -> None:
-    """Remove the hidden parts a failed run was streaming (nothing half-written stays behind)."""
-    for part in out.glob(".*.parquet*") if out.is_dir() else ():
-        part.unlink(missing_ok=True)
 
 
 PROGRESS_DELAY_S = 2.0  # wall seconds before the bar appears: quick runs print nothing (CLUSTERSIM_PROGRESS_DELAY_S overrides)

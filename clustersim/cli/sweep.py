@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from clustersim.cli.common import cli, fail
+from clustersim.cli.common import cli, fail, write_failure
 from clustersim.config.errors import ConfigError
 
 
@@ -39,13 +39,18 @@ def sweep_cmd(experiment: Path, out: Path | None, workers: int, executor: str, s
         fail(f"interrupted; finished runs are kept in {out} (rerun with --resume)", 130)
     except SweepError as e:
         fail(str(e), 1)
-    except (RuntimeError, ValueError, OSError) as e:
+    except OSError as e:  # a full disk: the run being written is dropped whole, finished runs are kept
+        fail(write_failure(e, out), 1)
+    except (RuntimeError, ValueError) as e:
         fail(str(e), 1)
     click.echo(f"{len(runs)} runs in {out}")
     if report:
         from clustersim.sweep.report import write_report
 
-        click.echo(f"Report: {write_report(out)}")
+        try:
+            click.echo(f"Report: {write_report(out)}")
+        except OSError as e:
+            fail(write_failure(e, out / "report"), 1)
 
 
 @cli.command("report")

@@ -79,6 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, KeyError, TypeError) as e:
         print(f"error: {args.cases}: cannot read cases: {e}", file=sys.stderr)
         return 2
+    if not isinstance(cases, list) or not all(isinstance(c, dict) and isinstance(c.get("kind"), str) for c in cases):
+        print(f"error: {args.cases}: cases: expected a list of cases with a kind", file=sys.stderr)
+        return 2
+    if args.kind and not any(c["kind"].startswith(k) for c in cases for k in args.kind):
+        prefixes = sorted({c["kind"].split("_")[0].split(".")[0].split("/")[0] for c in cases})
+        print(f"error: {args.cases}: --kind {' '.join(args.kind)}: no case kind starts with it (kinds start with: {', '.join(prefixes)})",
+              file=sys.stderr)
+        return 2
     passed, failed = run_cases(cases, args.kind)
     for case_id, why in failed:
         print(f"FAIL {case_id}: {why}")

@@ -7,6 +7,9 @@ on its config and seed, so it is the same whatever executor and number of worker
 from __future__ import annotations
 
 import concurrent.futures as cf
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
@@ -36,11 +39,31 @@ class InlineExecutor:
         pass
 
 
+PARENT_POLL_S = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker when the sweep that started it is gone.
+
+    A SIGKILLed sweep cannot shut its pool down; its workers would wait on the task queue for ever.
+    A worker whose parent dies is re-parented, so ``getppid()`` changes: the watch thread then ends
+    the process (``os._exit``: no cleanup of the dead parent's resources is due). Portable, unlike
+    Linux's PR_SET_PDEATHSIG, which also fires when the thread that forked the worker ends.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 class ProcessExecutor:
-    """A local process pool; at most ``workers`` runs at once."""
+    """A local process pool; at most ``workers`` runs at once; workers end with the sweep, even a killed one."""
 
     def __init__(self, workers: int) -> None:
-        self.pool = cf.ProcessPoolExecutor(max_workers=workers)
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
 
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
         futures = [self.pool.submit(fn, t) for t in tasks]

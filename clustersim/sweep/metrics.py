@@ -17,7 +17,7 @@ __all__ = ["AGGREGATE_METRICS", "FAULT_KEYS", "known_metrics", "level_sum", "run
 AGGREGATE_METRICS: dict[str, str] = {
     "convergence_s": "largest over the faults of the seconds from injection until every Deployment serves its desired replicas and nothing is Pending, for good (NaN: not within the run)",
     "converged": "1 if the cluster converged after every fault within the run, else 0",
-    "availability_min": "lowest per-Deployment availability (fraction of time serving all desired replicas, after first becoming whole)",
+    "availability_min": "lowest per-Deployment availability (fraction of time serving all desired replicas, after first becoming whole; Deployments of 0 replicas left out)",
     "availability_mean": "mean per-Deployment availability",
     "ready_ratio_min": "lowest per-Deployment time-weighted serving/desired ratio",
     "ready_ratio_mean": "mean per-Deployment time-weighted serving/desired ratio",
@@ -75,8 +75,11 @@ def run_metrics(summary: dict[str, Any]) -> dict[str, float]:
     """Flatten a run summary into ``{metric: number}`` (NaN where undefined)."""
     out: dict[str, float] = {}
     deps = summary.get("deployments", {})
-    avail = [_num(d.get("availability")) for d in deps.values()]
-    ratio = [_num(d.get("mean_ready_ratio")) for d in deps.values()]
+    # a Deployment that wants no pods is neither available nor unavailable: it is left out of the
+    # aggregates (counted as 0 it made availability_min 0 whatever the others did)
+    wanted = [d for d in deps.values() if d.get("desired") or d.get("availability") is not None]
+    avail = [_num(d.get("availability")) for d in wanted]
+    ratio = [_num(d.get("mean_ready_ratio")) for d in wanted]
     for key, d in deps.items():
         for k in DEPLOYMENT_KEYS:
             out[f"{_deployment_label(key)}.{k}"] = _num(d.get(k))

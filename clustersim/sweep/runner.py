@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import platform
+import sys
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -151,6 +153,7 @@ def sweep(experiment: str | Path | LoadedExperiment, out: str | Path | None = No
             "seeds": {str(r): replication_seed(spec.seed, r) for r in range(spec.replications)},
             "started": (old or {}).get("started") if resume else _now(), "resumed": _now() if resume else None,
             "ended": None, "status": "running", "executor": executor, "workers": workers,
+            "pid": os.getpid(), "host": platform.node(),  # a killed sweep reads as interrupted (ResultStore.status)
         }
         if manifest["started"] is None:
             manifest["started"] = _now()
@@ -185,7 +188,13 @@ def sweep(experiment: str | Path | LoadedExperiment, out: str | Path | None = No
         if store is not None:
             manifest.update(ended=_now(), status=status, failed_runs=[f.task.run_id for f in failed],
                             seeds={str(r): replication_seed(spec.seed, r) for r in range(_max_rep(store) + 1)})
-            store.write_manifest(manifest)
+            try:
+                store.write_manifest(manifest)
+            except OSError:
+                if sys.exc_info()[0] is None:
+                    raise
+                # already failing (a full disk): keep that error; the stale "running" reads as interrupted
+
     if failed:
         first = failed[0]
         raise SweepError(f"{len(failed)} run(s) failed, first {first.task.run_id} "

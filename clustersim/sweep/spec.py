@@ -83,6 +83,9 @@ def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None) -
 
     source = str(path)
     data = read_yaml(path)
+    if isinstance(data, dict) and "base" not in data and "cluster" in data:
+        raise ConfigError(source, "", f"is a config file, not an experiment (it has no base:); run it with: clustersim run {source} --out DIR, "
+                                      "or sweep an experiment file whose base: names it")
     if not isinstance(data, dict):
         raise ConfigError(source, "", "top level must be a mapping")
     data.update(overrides or {})

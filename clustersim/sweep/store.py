@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 from pathlib import Path
 from typing import Any
@@ -22,15 +23,36 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["FRAMES", "ResultStore"]
+__all__ = ["FRAMES", "ResultStore", "named"]
 
 FRAMES = ("timeseries", "events", "faults")
 
 
+def named(e: OSError, path: Path) -> OSError:
+    """``e`` with the file it concerns (pyarrow's and some OS errors name none)."""
+    if e.filename is not None:
+        return e
+    return OSError(e.errno, e.strerror or str(e), str(path))
+
+
 def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2, default=str) + "\n")
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise named(e, path) from None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process of that id
+        return True
+    return True
 
 
 class ResultStore:
@@ -57,6 +79,16 @@ class ResultStore:
         data: dict[str, Any] = json.loads(path.read_text())
         return data
 
+    def status(self) -> str | None:
+        """The sweep's status; a "running" sweep whose process on this machine is gone (killed) is "interrupted"."""
+        m = self.read_manifest()
+        if m is None:
+            return None
+        status = str(m.get("status"))
+        if status == "running" and m.get("host") == platform.node() and isinstance(m.get("pid"), int) and not _alive(m["pid"]):
+            return "interrupted"
+        return status
+
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Replace the manifest atomically."""
         self.root.mkdir(parents=True, exist_ok=True)
@@ -73,19 +105,26 @@ class ResultStore:
                   ident: dict[str, Any] | None = None) -> None:
         """Write one finished run (summary row and frames) atomically; ``ident`` columns are added to each frame."""
         tmp = self.runs_dir / f".tmp-{run_id}-{os.getpid()}"
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
-        pd.DataFrame([row]).to_parquet(tmp / "summary.parquet", index=False)
-        for name, df in frames.items():
-            table = pa.Table.from_pandas(df, preserve_index=False)
-            for key, value in (ident or {}).items():
-                table = table.append_column(key, pa.array([value] * len(df)))
-            pq.write_table(table, tmp / f"{name}.parquet")
         final = self.runs_dir / run_id
-        if final.exists():  # a rerun of a run that raised before: replace
-            shutil.rmtree(final)
-        os.rename(tmp, final)
+        target = tmp / "summary.parquet"
+        try:
+            if tmp.exists():
+                shutil.rmtree(tmp)
+            tmp.mkdir(parents=True)
+            pd.DataFrame([row]).to_parquet(target, index=False)
+            for name, df in frames.items():
+                table = pa.Table.from_pandas(df, preserve_index=False)
+                for key, value in (ident or {}).items():
+                    table = table.append_column(key, pa.array([value] * len(df)))
+                target = tmp / f"{name}.parquet"
+                pq.write_table(table, target)
+            target = final
+            if final.exists():  # a rerun of a run that raised before: replace
+                shutil.rmtree(final)
+            os.rename(tmp, final)
+        except OSError as e:  # a full disk: no partial folder stays, and the message names the file
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise named(e, target) from None
         err = self.errors_dir / f"{run_id}.json"
         if err.exists():
             err.unlink()
