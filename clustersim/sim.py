@@ -232,7 +232,7 @@ class Simulation:
                                              cfg.apiserver.default_unreachable_toleration_seconds)
         self.state = ClusterState(self.env, cfg.apiserver.watch_latency_s, admission)
         self.rec = Recorder(self.env, out, frames.schema_for)
-        self.auth = ApiServerAuth(self.state, self.rec, cfg.auth, horizon_s=cfg.duration_s)
+        self.auth = ApiServerAuth(self.state, self.rec, cfg.auth)
         self._cm_cred: Credential | None = None
         self.infra = Infrastructure(cfg.images.failing)
         self.registries = Registries(cfg.images)  # shared by every node's image service

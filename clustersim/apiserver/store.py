@@ -17,6 +17,7 @@ from typing import Any
 
 import simpy
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import Deployment, Lease, Node, Pod, ReplicaSet
 from clustersim.api.rbac import RBAC_KINDS, Namespace, ServiceAccount
 from clustersim.api.types import PodPhase
@@ -123,7 +124,12 @@ class ClusterState:
             calls += len(route)
             for handler, gate in route:
                 if gate is None or gate.open:
-                    handler(etype, obj)
+                    try:  # free unless raised (3.11 zero-cost exceptions)
+                        handler(etype, obj)
+                    except StatusError as err:  # a component's request refused: its gate retries, never a crash
+                        if gate is None:
+                            raise
+                        gate.handler_failed(handler, etype, obj, err)
                 else:
                     gate.hold_event(handler, etype, obj)
             if kind == "Pod" and obj.node_name:

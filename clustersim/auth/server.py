@@ -36,11 +36,11 @@ SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 class ApiServerAuth:
     """Authenticator, authorizer chain (with its policy index) and request filter of one API server."""
 
-    def __init__(self, store: ClusterState, rec: Any = None, cfg: AuthConfig | None = None, horizon_s: float = math.inf) -> None:
+    def __init__(self, store: ClusterState, rec: Any = None, cfg: AuthConfig | None = None) -> None:
         self.store, self.env = store, store.env
         self.cfg = cfg = cfg if cfg is not None else AuthConfig()
         self.policy = Policy()
-        self.authn = Authenticator(store.env, horizon_s)
+        self.authn = Authenticator(store.env)
         self.authorizer = build_authorizer(self.policy, StoreGraph(store), cfg.authorization_modes, cfg.node_authorizer_selectors)
         self.filter = RequestFilter(store.env, self.authorizer, self.policy, rec, store)
         for kind in RBAC_KINDS:

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from clustersim.api.errors import StatusError
 from clustersim.apiserver.store import ADDED, DELETED, MODIFIED, Handler, Obj
+from clustersim.client.retry import HandlerRetries
 
 if TYPE_CHECKING:
     from clustersim.apiserver.store import ClusterState
@@ -26,10 +28,11 @@ class Gate:
     """A component's link to the API server: closed while the component is down or the API server is.
 
     Watch events arriving while it is closed are held (the newest per object and handler) and handed
-    over when it opens, as a relist after a reconnect would; deferred work waits too.
+    over when it opens, as a relist after a reconnect would; deferred work waits too. A handler whose
+    API request is refused gets its event again later (``handler_failed``: client/retry.py).
     """
 
-    __slots__ = ("open", "_held", "_callbacks", "_waiters", "env", "_closed_by", "children")
+    __slots__ = ("open", "_held", "_callbacks", "_waiters", "env", "_closed_by", "children", "retries")
 
     def __init__(self, env: simpy.Environment) -> None:
         self.env = env
@@ -39,6 +42,7 @@ class Gate:
         self._callbacks: builtins.list[Callable[[], None]] = []
         self._waiters: builtins.list[simpy.Event] = []
         self.children: builtins.list[Any] = []  # the gates of its watches (client/watch.py), open only while this one is
+        self.retries: HandlerRetries | None = None  # built at the first refused handler
 
     def deliver(self, handler: Handler, etype: str, obj: Obj) -> None:
         """Call the handler now, or hold the event until the gate opens."""
@@ -50,6 +54,12 @@ class Gate:
     def hold_event(self, handler: Handler, etype: str, obj: Obj, key: int | None = None) -> None:
         """Hold a watch event until the gate opens (the store calls this while the gate is closed)."""
         self._held[(id(handler) if key is None else key, id(obj))] = (handler, etype, obj)
+
+    def handler_failed(self, handler: Handler, etype: str, obj: Obj, err: StatusError) -> None:
+        """``handler(etype, obj)`` raised a 401 or 403: it gets the event again after a rate-limited back-off."""
+        if self.retries is None:
+            self.retries = HandlerRetries(self.env, self)
+        self.retries.failed(handler, etype, obj, err)
 
     def hold(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` when the gate opens."""
@@ -72,7 +82,10 @@ class Gate:
             child.open = child.allowed
         held, self._held = self._held, {}
         for handler, etype, obj in held.values():
-            handler(etype, obj)
+            try:
+                handler(etype, obj)
+            except StatusError as err:
+                self.handler_failed(handler, etype, obj, err)
         callbacks, self._callbacks = self._callbacks, []
         for cb in callbacks:
             cb()

@@ -69,7 +69,14 @@ class _ListWatch:
     def _flush(self) -> None:
         held, self.held = self.held, {}
         for etype, obj in held.values():
-            self._deliver(etype, obj)
+            try:
+                self._deliver(etype, obj)
+            except StatusError as err:
+                self.handler_failed(self.handler, etype, obj, err)
+
+    def handler_failed(self, handler: Handler, etype: str, obj: Any, err: StatusError) -> None:
+        """The handler's own request was refused (subclasses retry it)."""
+        raise err
 
     def _deliver(self, etype: str, obj: Any) -> None:
         self.handler(etype, obj)
@@ -102,6 +109,10 @@ class WatchGate(_ListWatch):
 
     def _deliver(self, etype: str, obj: Any) -> None:
         self.parent.deliver(self.handler, etype, obj)
+
+    def handler_failed(self, handler: Handler, etype: str, obj: Any, err: StatusError) -> None:
+        """The handler's request was refused: its component's gate hands the event back to us later."""
+        self.parent.handler_failed(self, etype, obj, err)
 
     def hold_event(self, handler: Handler, etype: str, obj: Any) -> None:
         """The store found us closed: the component's gate keeps it (in its order, through us), or we do."""
