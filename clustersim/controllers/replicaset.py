@@ -58,6 +58,10 @@ class _Owned:
     ready: int = 0
     expect_adds: int = 0
     expect_dels: set[str] = field(default_factory=set)
+    # what every pod this ReplicaSet creates carries, made once and shared (labels are never changed in
+    # place: a change replaces the dict; an OwnerRef is immutable)
+    pod_labels: dict[str, str] | None = None
+    pod_owner: OwnerRef | None = None
 
 
 @CONTROLLERS.register("ReplicaSet")
@@ -217,8 +221,10 @@ class ReplicaSetController(Controller):
         owner = rs.meta.owner
         workload = owner.name if owner is not None and owner.kind == "Deployment" else f"rs/{rs.meta.name}"
         template = rs.spec.template
-        pod = Pod(ObjectMeta(name, ns, dict(template.labels), owner=OwnerRef("ReplicaSet", rs.meta.name, rs.meta.uid)),
-                  template.spec, workload=workload)
+        view = self.owned.setdefault(rs.meta.uid, _Owned())
+        if view.pod_labels is None or view.pod_owner is None:
+            view.pod_labels, view.pod_owner = dict(template.labels), OwnerRef("ReplicaSet", rs.meta.name, rs.meta.uid)
+        pod = Pod(ObjectMeta(name, ns, view.pod_labels, owner=view.pod_owner), template.spec, workload=workload)
         self.state.create(pod)
         self.rec.pod(pod.meta.uid, ns, name, workload)
         self.rec.event("ReplicaSet", ns, rs.meta.name, "SuccessfulCreate", f"Created pod: {name}")
