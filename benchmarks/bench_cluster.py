@@ -9,6 +9,8 @@
 Scenarios (the skeleton gets the same nodes, pods, churn and hours):
 - ``ci``: 1,000 nodes in 3 zones, 30,000 pods in 100 Deployments, 1 % of nodes crashing per hour
   (each back after 600 s), 4 pod completions/s replaced by their ReplicaSets (``PodChurn``);
+- ``day``: the ``ci`` cluster for 24 simulated hours (100,000 pod completions), its tables streamed to a
+  temporary folder as ``clustersim run --out`` streams them; the resident memory is printed every simulated hour;
 - ``R``: Kubernetes' own scale limits, 5,000 nodes and 150,000 pods, 20 completions/s (the
   steady-state churn bound the skeleton models), and the scheduler's client set as the upstream
   5,000-node scalability jobs set it: ``--kube-api-qps=100 --kube-api-burst=100`` (kubernetes/test-infra
@@ -33,16 +35,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 SCENARIOS: dict[str, dict[str, Any]] = {
     "ci": {"nodes": 1000, "pods": 30000, "hours": 1.0, "churn": 4.0, "client_qps": None, "client_burst": None},
     "R": {"nodes": 5000, "pods": 150_000, "hours": 1.0, "churn": 20.0, "client_qps": 100.0, "client_burst": 100},
+    # a day of the CI-sized cluster, its tables streamed to a folder: memory must stay what is alive plus a constant
+    "day": {"nodes": 1000, "pods": 30000, "hours": 24.0, "churn": 4.0, "client_qps": None, "client_burst": None, "stream": True},
 }
 
 
@@ -98,7 +104,12 @@ def child(a: argparse.Namespace) -> None:
     cloud_min = (a.cloud_min_size if a.cloud_min_size is not None else a.nodes) if a.cloud else None
     cfg = validate_dict(config(a.nodes, a.pods, a.hours, a.churn, a.seed, a.client_qps, a.client_burst, cloud_min), "benchmark")
     t_import = time.perf_counter() - t0
-    sim = build(cfg)
+    folder = None
+    if a.stream:
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="clustersim-bench-"))
+    sim = build(cfg, folder)
     t_build = time.perf_counter() - t0 - t_import
     prof = None
     if a.profile:
@@ -108,8 +119,16 @@ def child(a: argparse.Namespace) -> None:
         prof.enable()
     t1 = time.perf_counter()
     sim.start()
+    rss_by_hour: list[tuple[float, float, int]] = []
     with few_gc_passes():
-        sim.env.run(until=cfg.duration_s)
+        if a.stream:  # hour by hour, the resident memory after each (slices keep every event in order)
+            for hour in range(1, math.ceil(a.hours) + 1):
+                sim.env.run(until=min(3600.0 * hour, cfg.duration_s))
+                rss_by_hour.append((sim.env.now / 3600, _rss_mib(), len(sim.rec._pods)))
+                print(f"  t={sim.env.now / 3600:5.1f} h  RSS {rss_by_hour[-1][1]:7.1f} MiB  live pod records "
+                      f"{rss_by_hour[-1][2]:,}  (wall {time.perf_counter() - t1:.0f} s)", flush=True)
+        else:
+            sim.env.run(until=cfg.duration_s)
     t_run = time.perf_counter() - t1
     if prof is not None:
         import pstats
@@ -145,9 +164,20 @@ def child(a: argparse.Namespace) -> None:
         print(f"  managed: cloud {cfg.cloud.provider}, pool n min {cfg.cloud.node_pools[0].min_size} max {cfg.cloud.node_pools[0].max_size}; "
               f"autoscaler scale-ups {auto.get('scale_ups', 0)}, scale-downs {auto.get('scale_downs', 0)}; "
               f"Nodes deleted by the CCM {s.get('cloud', {}).get('nodes_deleted_by_ccm', 0)}")
+    if rss_by_hour:
+        out["rss_by_hour"] = rss_by_hour
+        first = next((r for r in rss_by_hour if r[0] >= 2), rss_by_hour[0])
+        print(f"  resident memory: {first[1]:.0f} MiB at {first[0]:.0f} h, {rss_by_hour[-1][1]:.0f} MiB at "
+              f"{rss_by_hour[-1][0]:.0f} h ({rss_by_hour[-1][1] - first[1]:+.0f} MiB); outputs in {sim.rec.out}")
     print("RESULT " + json.dumps(out), flush=True)
     sys.stdout.flush()
     os._exit(0)  # as `clustersim run` ends once its outputs are written: no teardown of every object
+
+
+def _rss_mib() -> float:
+    """Resident memory now (Linux /proc), MiB."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _run(cmd: list[str]) -> dict[str, Any]:
@@ -197,6 +227,7 @@ def main() -> None:
     ap.add_argument("--skeleton", help="path to ../shared/perf/toy_cluster.py to run the yardstick alternately")
     ap.add_argument("--cloud", action="store_true", help="also run it managed (cloud pool, CCM, Cluster Autoscaler) and print the ratio")
     ap.add_argument("--cloud-min-size", type=int, help="the cloud pool's min size (default: the node count, so scale-down has no candidates)")
+    ap.add_argument("--stream", action="store_true", default=None, help="stream the tables to a temporary folder")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     for k, v in SCENARIOS[a.scenario].items():
@@ -207,6 +238,8 @@ def main() -> None:
         return
     args = ["--nodes", str(a.nodes), "--pods", str(a.pods), "--hours", str(a.hours), "--churn", str(a.churn)]
     sim_cmd = [sys.executable, os.path.abspath(__file__), "--child", "--scenario", a.scenario, "--seed", str(a.seed), *args]
+    if a.stream:
+        sim_cmd.append("--stream")
     if a.client_qps is not None:
         sim_cmd += ["--client-qps", str(a.client_qps), "--client-burst", str(a.client_burst or int(a.client_qps))]
     if a.profile:
