@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -117,14 +118,29 @@ def _deployment(series: Series, ns: str, name: str, end: float, t_fault: float |
 
 
 def _good(series: Series, deployments: list[tuple[str, str]], end: float) -> tuple[np.ndarray, np.ndarray]:
-    """Breakpoints and whether the cluster is converged on each interval."""
-    steps = [series.get("pods_pending")]
+    """Breakpoints and whether the cluster is converged on each interval.
+
+    Each workload's shortfall (serving below desired) is evaluated on its own breakpoints only; the
+    number of workloads short is then one step function (their flips merged in time order), read on
+    the common grid: the same answer as evaluating every workload on every breakpoint of the run.
+    """
+    pending = series.get("pods_pending")
+    steps = [pending]
+    flips_t, flips_d = [np.array([0.0])], [np.array([0])]
     for ns, name in deployments:
-        steps += [series.get("desired_replicas", ns, name), series.get("serving_replicas", ns, name)]
+        desired, serving = series.get("desired_replicas", ns, name), series.get("serving_replicas", ns, name)
+        steps += [desired, serving]
+        own, _ = _intervals([desired, serving], 0.0, end)
+        short = (serving.at(own) < desired.at(own)).astype(np.int64)
+        change = np.diff(short, prepend=0)
+        at = np.flatnonzero(change)
+        flips_t.append(own[at])
+        flips_d.append(change[at])
     grid, _ = _intervals(steps, 0.0, end)
-    ok = steps[0].at(grid) == 0
-    for k in range(1, len(steps), 2):
-        ok &= steps[k + 1].at(grid) >= steps[k].at(grid)
+    t_all, d_all = np.concatenate(flips_t), np.concatenate(flips_d)
+    order = np.argsort(t_all, kind="stable")
+    short_count = Step(t_all[order], np.cumsum(d_all[order]))
+    ok = (pending.at(grid) == 0) & (short_count.at(grid) == 0)
     return grid, ok
 
 
@@ -145,57 +161,120 @@ def _first(df: pd.DataFrame, t_min: float) -> float | None:
 
 
 class _PodsByWorkload:
-    """The pods frame split once by workload (each part in frame order), for the per-fault lookups."""
+    """The pods frame's columns as arrays, split once by workload and by name, for the per-fault lookups."""
 
     def __init__(self, pods: pd.DataFrame) -> None:
         self.pods = pods
-        self._parts: dict[Any, pd.DataFrame] | None = None
+        self._by_workload: dict[Any, np.ndarray] | None = None
+        self._by_name: dict[Any, list[int]] | None = None
+        self._cols: dict[str, np.ndarray] = {}
 
-    def of(self, workload: Any) -> pd.DataFrame:
-        """The rows of ``workload``, in frame order (what ``pods[pods.workload == workload]`` gives)."""
-        if self._parts is None:
-            idx = self.pods.groupby("workload", sort=False).indices
-            self._parts = {w: self.pods.iloc[i] for w, i in idx.items()}
-        part = self._parts.get(workload)
-        return part if part is not None else self.pods.iloc[0:0]
+    def col(self, name: str) -> np.ndarray:
+        """A column as a numpy array (times as float)."""
+        if name not in self._cols:
+            c = self.pods[name]
+            self._cols[name] = c.to_numpy(float) if name.endswith("_s") else c.to_numpy(object)
+        return self._cols[name]
+
+    def of(self, workload: Any) -> np.ndarray:
+        """Positions of the rows of ``workload``, in frame order."""
+        if self._by_workload is None:
+            self._by_workload = self.pods.groupby("workload", sort=False).indices
+        return self._by_workload.get(workload, np.zeros(0, dtype=np.int64))
+
+    def named(self, names: set[Any]) -> list[int]:
+        """Positions of the rows whose name is one of ``names``."""
+        if self._by_name is None:
+            self._by_name = {}
+            for i, n in enumerate(self.col("name")):
+                self._by_name.setdefault(n, []).append(i)
+        return [i for n in names for i in self._by_name.get(n, ())]
 
 
-def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame, pods: pd.DataFrame, t_end: float,
-                     by_workload: _PodsByWorkload | None = None) -> None:
+class _CriticalEvents:
+    """The events the critical paths read, indexed once (they are in time order): NodeNotReady times per
+    node, the eviction controllers' "Marking ... for deletion" events per node, Pulled times per pod."""
+
+    def __init__(self, ev: pd.DataFrame) -> None:
+        t, kind, name = ev["t"].to_numpy(float), ev["kind"].to_numpy(object), ev["name"].to_numpy(object)
+        reason, node, message = ev["reason"].to_numpy(object), ev["node"].to_numpy(object), ev["message"].to_numpy(object)
+        self._not_ready: dict[str, list[float]] = {}
+        self._evictions: dict[str, list[tuple[float, str]]] = {}
+        self._pulled: dict[str, list[float]] = {}
+        for i in range(len(t)):
+            r = reason[i]
+            if r == "Pulled":
+                self._pulled.setdefault(name[i], []).append(t[i])
+            elif r == "NodeNotReady" and kind[i] == "Node":
+                self._not_ready.setdefault(name[i], []).append(t[i])
+            elif r in EVICTION_REASONS and isinstance(message[i], str) and message[i].startswith("Marking"):
+                self._evictions.setdefault(node[i], []).append((t[i], name[i]))
+
+    @staticmethod
+    def _window(times: list[float], t0: float, t_end: float) -> tuple[int, int]:
+        return bisect.bisect_left(times, t0), bisect.bisect_left(times, t_end)
+
+    def first_not_ready(self, node: str, t0: float, t_end: float) -> float | None:
+        """The node's first NodeNotReady event in [t0, t_end)."""
+        times = self._not_ready.get(node, [])
+        i, j = self._window(times, t0, t_end)
+        return float(times[i]) if i < j else None
+
+    def evicted(self, node: str, t0: float, t_end: float) -> list[tuple[float, str]]:
+        """(time, pod name) of the evictions from the node in [t0, t_end)."""
+        return [e for e in self._evictions.get(node, []) if t0 <= e[0] < t_end]
+
+    def pulled(self, names: set[str], t0: float, t_end: float) -> tuple[int, float | None]:
+        """How many Pulled events the pods named had in [t0, t_end), and the last one's time."""
+        count, last = 0, None
+        for n in names:
+            times = self._pulled.get(n, [])
+            i, j = self._window(times, t0, t_end)
+            if i < j:
+                count += j - i
+                last = times[j - 1] if last is None else max(last, times[j - 1])
+        return count, last
+
+
+def _node_crash_path(row: dict[str, Any], ts: pd.DataFrame, ev: pd.DataFrame | _CriticalEvents, pods: pd.DataFrame,
+                     t_end: float, by_workload: _PodsByWorkload | None = None) -> None:
     """The path of one failure episode of a node: from its injection until the node's next failure (``t_end``)."""
     by_workload = by_workload or _PodsByWorkload(pods)
+    index = ev if isinstance(ev, _CriticalEvents) else _CriticalEvents(ev)
     node, t0 = row["target"], row["t_inject"]
-    ev = ev[(ev["t"] >= t0) & (ev["t"] < t_end)]
-    not_ready = ev[(ev["kind"] == "Node") & (ev["name"] == node) & (ev["reason"] == "NodeNotReady")]
-    row["t_not_ready"] = _first(not_ready, t0)
+    row["t_not_ready"] = index.first_not_ready(node, t0, t_end)
     taint = ts[(ts["metric"] == "node_noexecute_taint") & (ts["name"] == node) & (ts["value"] == 1.0) & (ts["t"] < t_end)]
     row["t_tainted"] = _first(taint, t0)
     # the taint eviction controller's deletions, or the node lifecycle controller's on the legacy path
-    evicted = ev[ev["reason"].isin(EVICTION_REASONS) & (ev["node"] == node) & ev["message"].str.startswith("Marking")]
+    evicted = index.evicted(node, t0, t_end)
     row["evicted_pods"] = len(evicted)
-    row["t_evicted"] = float(evicted["t"].min()) if len(evicted) else None
+    row["t_evicted"] = float(min(t for t, _ in evicted)) if evicted else None
     row["t_replacements_created"] = row["t_replacements_scheduled"] = row["t_replacements_ready"] = None
     row["t_replacements_pulled"] = row["t_replacements_started"] = None
-    if len(evicted):
-        victims = pods[pods["name"].isin(set(evicted["name"]))]
-        need = victims.groupby("workload").size()
+    if evicted:
+        # victims per workload; each workload's replacements are its first pods created after the eviction
+        # (sorted as pandas' sort_values does: a quicksort argsort of the same values in frame order)
+        workloads = by_workload.col("workload")
+        need = Counter(workloads[i] for i in by_workload.named({n for _, n in evicted}))
+        created = by_workload.col("created_s")
         reps = []
-        for workload, n in need.items():
+        for workload in sorted(need):
             if not workload:
                 continue
             mine = by_workload.of(workload)
-            cand = mine[(mine["created_s"] >= row["t_evicted"]) & (mine["created_s"] < t_end)].sort_values("created_s")
-            reps.append(cand.head(int(n)))
+            c = created[mine]
+            cand = mine[(c >= row["t_evicted"]) & (c < t_end)]
+            reps.append(cand[np.argsort(created[cand], kind="quicksort")][: need[workload]])
         if reps:
-            rep = pd.concat(reps)
-            row["_workloads"] = sorted(w for w in need.index if w)
-            if len(rep) == int(need[need.index != ""].sum()):
-                pulled = ev[(ev["reason"] == "Pulled") & ev["name"].isin(set(rep["name"]))]
-                row["t_replacements_pulled"] = float(pulled["t"].max()) if len(pulled) == len(rep) else None
-                row["t_replacements_started"] = None if rep["started_s"].isna().any() else float(rep["started_s"].max())
-                row["t_replacements_created"] = float(rep["created_s"].max())
-                row["t_replacements_scheduled"] = None if rep["scheduled_s"].isna().any() else float(rep["scheduled_s"].max())
-                row["t_replacements_ready"] = None if rep["ready_s"].isna().any() else float(rep["ready_s"].max())
+            rep = np.concatenate(reps)
+            row["_workloads"] = sorted(w for w in need if w)
+            if len(rep) == sum(n for w, n in need.items() if w != ""):
+                n_pulled, last_pulled = index.pulled(set(by_workload.col("name")[rep]), t0, t_end)
+                row["t_replacements_pulled"] = float(last_pulled) if n_pulled == len(rep) and last_pulled is not None else None
+                for key, col in (("t_replacements_started", "started_s"), ("t_replacements_created", "created_s"),
+                                 ("t_replacements_scheduled", "scheduled_s"), ("t_replacements_ready", "ready_s")):
+                    v = by_workload.col(col)[rep]
+                    row[key] = None if np.isnan(v).any() else float(v.max())
 
     def gap(a: str, b: str) -> float | None:
         return None if row.get(a) is None or row.get(b) is None else float(row[b] - row[a])
@@ -347,8 +426,9 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
     }
     grid, ok = _good(series, deployments, end)
     ev_all, ts_all = ev, ts
-    # the few rows the critical paths read, selected once
+    # the few rows the critical paths read, selected and indexed once
     ev = ev[ev["reason"].isin(["NodeNotReady", *EVICTION_REASONS, "Pulled"])]
+    critical = _CriticalEvents(ev)
     ts = ts[ts["metric"] == "node_noexecute_taint"]
     rows = []
     records = faults.to_dict("records")
@@ -365,7 +445,7 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
         if row["fault"] in NODE_FAULTS:
             times = injections[row["target"]]
             i = bisect.bisect_right(times, row["t_inject"])
-            _node_crash_path(row, ts, ev, pods, times[i] if i < len(times) else math.inf, by_workload)
+            _node_crash_path(row, ts, critical, pods, times[i] if i < len(times) else math.inf, by_workload)
             _endpoint_path(row, cfg, series, end)
         row["convergence_s"] = _convergence(grid, ok, row["t_inject"])
         rows.append(row)
