@@ -25,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 import simpy
 
+from clustersim.metrics import tables
 from clustersim.metrics.tables import Table
 
 __all__ = ["EVENT_SCHEMA", "NODE_STATUS_SCHEMA", "POD_FIELDS", "POD_SCHEMA", "POD_STATUS_SCHEMA", "Recorder", "SERIES_SCHEMA",
@@ -67,6 +68,7 @@ class Recorder:
         self.tables: dict[str, Table] = {}
         self._events = self.table("events", EVENT_SCHEMA)
         self._series = self.table("timeseries", SERIES_SCHEMA)
+        self._event_rows, self._series_rows = self._events.rows, self._series.rows  # the tables keep these lists
         # finished pod records, in deletion order; the pods frame is assembled from them (``metrics.frames``)
         self._pod_rows = self.table("pod_records", POD_SCHEMA, hidden=True)
         self._pod_states = self.table("pod_status", POD_STATUS_SCHEMA)
@@ -93,21 +95,30 @@ class Recorder:
     def event(self, kind: str, namespace: str, name: str, reason: str, message: str,
               node: str = "", type_: str = "Normal") -> None:
         """A Kubernetes Event on object ``kind`` ``namespace/name``."""
-        self._events.add((self.env.now, kind, namespace, name, reason, message, node, type_))
+        rows = self._event_rows  # Table.add, inline: a row per event is the recorder's hottest path
+        rows.append((self.env.now, kind, namespace, name, reason, message, node, type_))
+        if len(rows) >= tables.CHUNK_ROWS:
+            self._events.flush()
 
     def level(self, metric: str, value: float, namespace: str = "", name: str = "", zone: str = "") -> None:
         """Set the level of ``metric`` for these labels; a row is stored only on change."""
         key = (metric, namespace, name, zone)
         if self._levels.get(key) != value:
             self._levels[key] = value
-            self._series.add((self.env.now, metric, namespace, name, zone, float(value)))
+            rows = self._series_rows
+            rows.append((self.env.now, metric, namespace, name, zone, float(value)))
+            if len(rows) >= tables.CHUNK_ROWS:
+                self._series.flush()
 
     def add(self, metric: str, delta: float, namespace: str = "", name: str = "", zone: str = "") -> None:
         """Change the level of ``metric`` by ``delta`` (a gauge that counts things)."""
         key = (metric, namespace, name, zone)
         value = self._levels.get(key, 0.0) + delta
         self._levels[key] = value
-        self._series.add((self.env.now, metric, namespace, name, zone, value))
+        rows = self._series_rows
+        rows.append((self.env.now, metric, namespace, name, zone, value))
+        if len(rows) >= tables.CHUNK_ROWS:
+            self._series.flush()
 
     def pod(self, uid: str, namespace: str, name: str, workload: str) -> None:
         """Open the lifecycle record of a new pod."""
