@@ -12,6 +12,7 @@ from typing import Any
 
 from clustersim.dataplane.dns import ClusterDNS
 from clustersim.dataplane.external import ExternalWorld
+from clustersim.dataplane.ingress import IngressPlane
 
 __all__ = ["RUNTIME_DOWN", "RUNTIME_OK", "RUNTIME_PLEG_STALL", "Host", "Infrastructure", "ProxyTable"]
 
@@ -216,6 +217,7 @@ class Infrastructure:
         self.lb_backends: dict[str, set[str]] | None = None
         self.dns = ClusterDNS()  # what CoreDNS serves (addons/coredns.py writes it)
         self.external = ExternalWorld()  # dependencies outside the cluster
+        self.ingress = IngressPlane()  # what the ingress controller has loaded (addons/ingress_nginx.py writes it)
 
     @property
     def uses_memory(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from clustersim.api.ingress import ANNOTATION_DEFAULT_CLASS, ANNOTATION_INGRESS_CLASS, Ingress, IngressClass
 from clustersim.api.objects import (
     LABEL_ARCH,
     LABEL_HOSTNAME,
@@ -57,6 +58,7 @@ from clustersim.api.types import (
     Volume,
 )
 from clustersim.config.external import EndpointSliceConfig
+from clustersim.config.ingress import IngressClassConfig, IngressConfig, ingress_spec
 from clustersim.config.models import (
     SYSTEM_PRIORITY_CLASSES,
     ContainerConfig,
@@ -321,3 +323,20 @@ def endpointslice_from_config(es: EndpointSliceConfig) -> EndpointSlice:
                          e.terminating, a) for e in es.endpoints for a in e.addresses)
     meta = ObjectMeta(es.name, es.namespace, {"kubernetes.io/service-name": es.service})
     return EndpointSlice(meta, f"{es.namespace}/{es.service}", eps, 1 if eps else 0)
+
+
+def ingressclass_from_config(c: IngressClassConfig) -> IngressClass:
+    """A networking.k8s.io/v1 IngressClass."""
+    meta = ObjectMeta(c.name, "", annotations={ANNOTATION_DEFAULT_CLASS: "true"} if c.is_default else {})
+    return IngressClass(meta, c.controller)
+
+
+def ingress_from_config(c: IngressConfig, classes: list[IngressClassConfig]) -> Ingress:
+    """A networking.k8s.io/v1 Ingress, after the DefaultIngressClass admission plugin
+    (plugin/pkg/admission/network/defaultingressclass): without a class or the legacy annotation it gets
+    the default IngressClass, when exactly one is marked default."""
+    spec = ingress_spec(c)
+    defaults = [k.name for k in classes if k.is_default]
+    if spec.ingress_class_name is None and ANNOTATION_INGRESS_CLASS not in c.annotations and len(defaults) == 1:
+        spec = replace(spec, ingress_class_name=defaults[0])
+    return Ingress(ObjectMeta(c.name, c.namespace, annotations=dict(c.annotations)), spec)

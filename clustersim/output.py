@@ -164,13 +164,17 @@ def format_summary(result: RunResult, source: str) -> str:
         for key, d in (*s["deployments"].items(), *s.get("addons", {}).items()):
             av = "-" if d["availability"] is None else f"{100 * d['availability']:.1f} %"
             mr = "-" if d["mean_ready_ratio"] is None else f"{100 * d['mean_ready_ratio']:.1f} %"
-            lines.append(f"  {key:<20}{d['desired']:>7}  {av:>12}  {mr:>18}  {_t(d['initial_ready_s'])}")
+            lines.append(f"  {key:<20}{d['desired']:>7}  {av:>12}  {mr:>18}  {_t(d['initial_ready_s'])}" if len(key) <= 20 else
+                         f"  {key}\n  {'':<20}{d['desired']:>7}  {av:>12}  {mr:>18}  {_t(d['initial_ready_s'])}")
         lines.append("(availability: share of time, after the Deployment was first whole, with all desired replicas serving)")
     if s.get("services"):
         lines.append("Service                 type          >=1 endpoint  all endpoints  requests  failed  success")
         for key, sv in s["services"].items():
             pct = lambda v: "-" if v is None else f"{100 * v:.1f} %"  # noqa: E731
             ratio = "-" if sv["success_ratio"] is None else f"{100 * sv['success_ratio']:.2f} %"
+            if len(key) > 21:  # a long name on its own line
+                lines.append(f"  {key}")
+                key = ""
             lines.append(f"  {key:<22}{sv['type']:<14}{pct(sv['any_endpoint']):>12}  {pct(sv['all_desired']):>13}  "
                          f"{sv['requests']:>8}  {sv['failed_requests']:>6}  {ratio:>7}")
             where = ", ".join(f"{hop} {n}" for hop, n in sv.get("failed_by_hop", {}).items() if n)
@@ -178,6 +182,14 @@ def format_summary(result: RunResult, source: str) -> str:
                 lines.append(f"    failed at: {where}")
     if s.get("cloud"):
         lines += _pools(s["cloud"])
+    if s.get("ingress_rules"):
+        lines.append("Ingress rule                                      backend         requests  failed  success")
+        for key, r in s["ingress_rules"].items():
+            ratio = "-" if r["success_ratio"] is None else f"{100 * r['success_ratio']:.2f} %"
+            lines.append(f"  {key:<48}{r['backend'] or '-':<14}{r['requests']:>9}  {r['failed_requests']:>6}  {ratio:>7}")
+            where = ", ".join(f"{hop} {n}" for hop, n in r["failed_by_hop"].items() if n)
+            if where:
+                lines.append(f"    failed at: {where}")
     if s["pods_pending_at_end"]:
         lines.append(f"{s['pods_pending_at_end']} pod(s) still Pending at the end (see FailedScheduling in events.parquet)")
     return "\n".join(lines)

@@ -62,6 +62,8 @@ from clustersim.materialize import (
     deployment_from_config,
     endpointslice_from_config,
     hpa_from_config,
+    ingress_from_config,
+    ingressclass_from_config,
     job_from_config,
     nodes_from_config,
     pdb_from_config,
@@ -267,7 +269,7 @@ class Simulation:
         for c in self.controllers:
             c._clock_start = cfg.clock_start  # wall-clock time at t=0, for cron schedules
         self.ccm = self._cloud_controller_manager()
-        self.addons = Addons(self.env, self.state, self.infra, cfg)
+        self.addons = Addons(self.env, self.state, self.infra, cfg, self.rec)
         self.termination_handler = self._termination_handler()
         self.autoscaler = self._cluster_autoscaler()
         self.observer = KubeStateMetrics(self.state, self.rec)
@@ -375,6 +377,11 @@ class Simulation:
             self.admin.create(service_from_config(svc, self.addons.cluster_ip(svc)))
         for es in self.cfg.endpoint_slices:
             self.admin.create(endpointslice_from_config(es))
+        classes = self.addons.ingress_classes()
+        for ic in classes:
+            self.admin.create(ingressclass_from_config(ic))
+        for ing in self.cfg.ingresses:
+            self.admin.create(ingress_from_config(ing, classes))
         for c in self.cfg.persistent_volume_claims:
             self.admin.create(pvc_from_config(c))
         for h in self.cfg.horizontal_pod_autoscalers:

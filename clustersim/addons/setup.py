@@ -4,12 +4,15 @@ kubernetes plugin, wired to the store through their own Client as every componen
 from __future__ import annotations
 
 from clustersim.addons.coredns import CoreDNS
-from clustersim.addons.workloads import KUBE_DNS, KUBE_SYSTEM, addon_workloads, coredns_enabled
+from clustersim.addons.ingress_nginx import IngressNginx
+from clustersim.addons.workloads import KUBE_DNS, KUBE_SYSTEM, addon_workloads, coredns_enabled, ingress_enabled, ingress_service
 from clustersim.apiserver import ClusterState
 from clustersim.client import Client, Gate
+from clustersim.config.ingress import IngressClassConfig
 from clustersim.config.models import DaemonSetConfig, DeploymentConfig, ServiceConfig, SimConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Infrastructure
+from clustersim.metrics.recorder import Recorder
 from clustersim.networking.ipam import ServiceAllocator
 
 __all__ = ["Addons"]
@@ -18,7 +21,7 @@ __all__ = ["Addons"]
 class Addons:
     """What the add-ons add to a run, and CoreDNS's process."""
 
-    def __init__(self, env: ClusterEnv, state: ClusterState, infra: Infrastructure, cfg: SimConfig) -> None:
+    def __init__(self, env: ClusterEnv, state: ClusterState, infra: Infrastructure, cfg: SimConfig, rec: Recorder) -> None:
         self.cfg, self.work = cfg, addon_workloads(cfg)
         net = cfg.networking
         infra.dns.domain, infra.dns.service = net.cluster_domain, f"{KUBE_SYSTEM}/{KUBE_DNS}"
@@ -30,11 +33,23 @@ class Addons:
             gate = Gate(env)
             infra.control_plane_gates.append(gate)  # its informer loses the API server with the control plane
             self.coredns = CoreDNS(Client(state, gate), infra.dns, self.cluster_ips)
+        self.ingress: IngressNginx | None = None
+        if ingress_enabled(cfg):
+            gate = Gate(env)
+            infra.control_plane_gates.append(gate)
+            infra.ingress.service = ingress_service(cfg)
+            self.ingress = IngressNginx(env, Client(state, gate), infra.ingress, cfg.addons.ingress_nginx, rec)
 
     def start(self) -> None:
-        """Start CoreDNS's informer."""
+        """Start CoreDNS's informer and the ingress controller's sync loop."""
         if self.coredns is not None:
             self.coredns.start()
+        if self.ingress is not None:
+            self.ingress.start()
+
+    def ingress_classes(self) -> list[IngressClassConfig]:
+        """Every IngressClass of the run (the add-on's first)."""
+        return [*self.work.ingress_classes, *self.cfg.ingress_classes]
 
     def services(self) -> list[ServiceConfig]:
         """Every Service of the run (the add-ons' first)."""

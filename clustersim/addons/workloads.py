@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from clustersim.config.ingress import IngressClassConfig
 from clustersim.config.models import (
     BehaviorConfig,
     ContainerConfig,
@@ -23,11 +24,14 @@ from clustersim.config.models import (
     WeightedPodAffinityTermConfig,
 )
 
-__all__ = ["COREDNS", "KUBE_DNS", "NODE_LOCAL_DNS", "AddonWorkloads", "addon_workloads", "coredns_enabled", "node_local_enabled"]
+__all__ = ["COREDNS", "KUBE_DNS", "NODE_LOCAL_DNS", "AddonWorkloads", "addon_workloads", "coredns_enabled", "ingress_enabled",
+           "ingress_service", "node_local_enabled"]
 
 KUBE_SYSTEM = "kube-system"
 COREDNS, KUBE_DNS, NODE_LOCAL_DNS = "coredns", "kube-dns", "node-local-dns"
-IMAGE_SIZES_MIB = {"coredns": 16.0, "k8s-dns-node-cache": 40.0}  # compressed sizes of the upstream images, about
+IMAGE_SIZES_MIB = {"coredns": 16.0, "k8s-dns-node-cache": 40.0, "ingress-nginx": 110.0}  # compressed sizes of the upstream images, about
+INGRESS_LABELS = {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx",
+                  "app.kubernetes.io/component": "controller"}  # deploy.yaml's selector
 
 
 @dataclass
@@ -37,6 +41,7 @@ class AddonWorkloads:
     deployments: list[DeploymentConfig] = field(default_factory=list)
     daemon_sets: list[DaemonSetConfig] = field(default_factory=list)
     services: list[ServiceConfig] = field(default_factory=list)
+    ingress_classes: list[IngressClassConfig] = field(default_factory=list)
     image_sizes_mib: dict[str, float] = field(default_factory=dict)
 
 
@@ -95,9 +100,48 @@ def _node_local(cfg: SimConfig) -> DaemonSetConfig:
                            containers=(container,))
 
 
+def ingress_enabled(cfg: SimConfig) -> bool:
+    """The ingress controller runs: always, never, or (auto) when there are Ingresses or ingress clients, or a manifest deploys it."""
+    c = cfg.addons.ingress_nginx
+    if c.enabled != "auto":
+        return bool(c.enabled)
+    adopted = any(d.namespace == c.namespace and d.name == c.name for d in cfg.deployments)
+    return adopted or bool(cfg.ingresses) or bool(cfg.ingress_traffic)
+
+
+def ingress_service(cfg: SimConfig) -> str:
+    """The key of the controller's LoadBalancer Service."""
+    c = cfg.addons.ingress_nginx
+    return f"{c.namespace}/{c.name}"
+
+
+def _ingress_controller(cfg: SimConfig) -> DeploymentConfig:
+    c = cfg.addons.ingress_nginx
+    probe = ProbeConfig(initial_delay_s=10, period_s=10, failure_threshold=3)  # /healthz on 10254 (deploy.yaml)
+    container = ContainerConfig(name="controller", image=c.image, requests={"cpu": c.cpu, "memory": c.memory},
+                                readiness_probe=probe, liveness_probe=ProbeConfig(initial_delay_s=10, period_s=10, failure_threshold=5),
+                                behavior=BehaviorConfig(ready_after_s=1.0, shutdown_s=5.0))
+    return DeploymentConfig(name=c.name, namespace=c.namespace, replicas=c.replicas, labels=dict(INGRESS_LABELS),
+                            node_selector={"kubernetes.io/os": "linux"}, termination_grace_period_s=300, containers=(container,))
+
+
+def _ingress_objects(cfg: SimConfig, out: AddonWorkloads) -> None:
+    c = cfg.addons.ingress_nginx
+    if not any(d.namespace == c.namespace and d.name == c.name for d in cfg.deployments):
+        out.deployments.append(_ingress_controller(cfg))
+        out.image_sizes_mib[c.image] = IMAGE_SIZES_MIB["ingress-nginx"]
+    if not any(s.namespace == c.namespace and s.name == c.name for s in cfg.services):
+        out.services.append(ServiceConfig(name=c.name, namespace=c.namespace, type="LoadBalancer", selector=dict(INGRESS_LABELS),
+                                          external_traffic_policy=c.external_traffic_policy))
+    if not any(k.name == c.class_name for k in cfg.ingress_classes):
+        out.ingress_classes.append(IngressClassConfig(name=c.class_name, controller=c.controller, is_default=c.default_class))
+
+
 def addon_workloads(cfg: SimConfig) -> AddonWorkloads:
     """The add-on objects this run creates (none that the config already has)."""
     out = AddonWorkloads()
+    if ingress_enabled(cfg):
+        _ingress_objects(cfg, out)
     if not coredns_enabled(cfg):
         return out
     have_deps = {(d.namespace, d.name) for d in cfg.deployments}

@@ -32,7 +32,7 @@ Obj = Any
 Handler = Callable[[str, Obj], None]
 KINDS = (Node.KIND, Lease.KIND, Pod.KIND, ReplicaSet.KIND, Deployment.KIND, "PodDisruptionBudget", "Service", "EndpointSlice",
          "StatefulSet", "PersistentVolumeClaim", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler",
-         *RBAC_KINDS, Namespace.KIND, ServiceAccount.KIND)
+         *RBAC_KINDS, Namespace.KIND, ServiceAccount.KIND, "Ingress", "IngressClass")
 
 
 class ClusterState:

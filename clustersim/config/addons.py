@@ -1,4 +1,4 @@
-"""Cluster add-ons the simulator deploys as ordinary workloads: CoreDNS and NodeLocal DNSCache."""
+"""Cluster add-ons the simulator deploys as ordinary workloads: CoreDNS, NodeLocal DNSCache, ingress-nginx."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Literal
 from pydantic import Field
 
 from clustersim.config.base import NonNeg, Pos, Quantity, Strict
+from clustersim.config.bounds import PerSecond
 
-__all__ = ["AddonsConfig", "CoreDNSConfig", "NodeLocalDNSConfig"]
+__all__ = ["AddonsConfig", "CoreDNSConfig", "IngressNginxConfig", "NodeLocalDNSConfig"]
 
 
 class CoreDNSConfig(Strict):
@@ -16,7 +17,7 @@ class CoreDNSConfig(Strict):
     ``kube-system/kube-dns``, as kubeadm installs it (cmd/kubeadm/app/phases/addons/dns/manifests.go)."""
 
     enabled: Literal["auto"] | bool = Field("auto", description="auto: deployed whenever a client in the run resolves names (in-cluster clients, ExternalName Services, external services); a run from a snapshot only if the snapshot has it; true: always; false: never (in-cluster clients then use ClusterIPs).")
-    replicas: int = Field(2, ge=0, description="kubeadm's CoreDNS replicas.")
+    replicas: int = Field(2, ge=0, le=1000, description="kubeadm's CoreDNS replicas.")
     cpu: Quantity = Field("100m", description="CPU request (kubeadm manifest).")
     memory: Quantity = Field("70Mi", description="Memory request (kubeadm manifest; the limit of 170Mi is not modelled).")
     image: str = Field("registry.k8s.io/coredns/coredns:v1.11.3", description="Image (its pull is modelled like any image).")
@@ -26,7 +27,7 @@ class CoreDNSConfig(Strict):
     cache_ttl_s: Pos = Field(30.0, description="`cache 30`: the longest a forwarded (non-cluster) answer is cached (plugin/cache maximum TTL; kubeadm disables the cache for the cluster domain, answered from the informer).")
     cache_min_ttl_s: NonNeg = Field(5.0, description="The cache plugin's minimum TTL (MinimalDefaultTTL, 5 s).")
     node_selector: dict[str, str] = Field(default_factory=dict, description="Extra nodeSelector of the CoreDNS pods (kubernetes.io/os: linux always).")
-    max_qps_per_pod: Pos | None = Field(None, description="Queries per second one pod answers; above it queries are dropped and clients time out (None: no limit; simulator parameter).")
+    max_qps_per_pod: PerSecond | None = Field(None, description="Queries per second one pod answers; above it queries are dropped and clients time out (None: no limit; simulator parameter).")
 
 
 class NodeLocalDNSConfig(Strict):
@@ -42,8 +43,32 @@ class NodeLocalDNSConfig(Strict):
     denial_ttl_s: Pos = Field(5.0, description="cache { denial 9984 5 }: longest a negative answer is kept.")
 
 
+class IngressNginxConfig(Strict):
+    """The ingress-nginx controller as its cloud deploy.yaml installs it (kubernetes/ingress-nginx
+    deploy/static/provider/cloud): a Deployment behind a LoadBalancer Service with
+    externalTrafficPolicy Local, and the IngressClass ``nginx``. Objects a manifest defines are adopted."""
+
+    enabled: Literal["auto"] | bool = Field("auto", description="auto: deployed when the config has Ingresses or ingress clients; true: always; false: never.")
+    namespace: str = Field("ingress-nginx", description="Namespace of its Deployment and Service.")
+    name: str = Field("ingress-nginx-controller", description="Name of its Deployment and LoadBalancer Service.")
+    replicas: int = Field(1, ge=0, le=1000, description="Controller pods (deploy.yaml leaves replicas unset: 1).")
+    class_name: str = Field("nginx", description="--ingress-class: the IngressClass (and kubernetes.io/ingress.class annotation) it serves.")
+    controller: str = Field("k8s.io/ingress-nginx", description="--controller-class: spec.controller of the IngressClasses it serves.")
+    default_class: bool = Field(True, description="The IngressClass the add-on creates is the default one (Ingresses without a class get it at admission); deploy.yaml's is not.")
+    watch_ingress_without_class: bool = Field(False, description="--watch-ingress-without-class.")
+    sync_rate_limit: PerSecond = Field(0.3, description="--sync-rate-limit: syncs per second at most (one per 3.3 s).")
+    reload_s: NonNeg = Field(1.0, description="Time from a reload to the new configuration serving (simulator parameter).")
+    initial_sync_s: NonNeg = Field(1.0, description="The first sync waits this long before the endpoints go in (syncIngress: 'Initial sync, sleeping for 1 second').")
+    backends_sync_s: Pos = Field(1.0, description="BACKENDS_SYNC_INTERVAL (balancer.lua): the Lua workers read new endpoints this often.")
+    cpu: Quantity = Field("100m", description="CPU request (deploy.yaml).")
+    memory: Quantity = Field("90Mi", description="Memory request (deploy.yaml).")
+    image: str = Field("registry.k8s.io/ingress-nginx/controller:v1.15.1", description="Image.")
+    external_traffic_policy: Literal["Cluster", "Local"] = Field("Local", description="Of its LoadBalancer Service (deploy.yaml: Local).")
+
+
 class AddonsConfig(Strict):
     """Add-ons deployed in kube-system."""
 
     coredns: CoreDNSConfig = Field(CoreDNSConfig(), description="CoreDNS (the cluster DNS).")
     node_local_dns: NodeLocalDNSConfig = Field(NodeLocalDNSConfig(), description="NodeLocal DNSCache.")
+    ingress_nginx: IngressNginxConfig = Field(IngressNginxConfig(), description="The ingress-nginx controller.")

@@ -38,6 +38,7 @@ from clustersim.config.bounds import (
     check_quantity,
 )
 from clustersim.config.external import EndpointSliceConfig, ExternalServiceConfig
+from clustersim.config.ingress import IngressClassConfig, IngressConfig, IngressTrafficConfig
 from clustersim.config.networking import NetworkingConfig
 from clustersim.config.timing import ImagePullTimingConfig, KubeProxyTimingConfig, PodStartupConfig, ProxyMode
 from clustersim.config.traffic import TrafficConfig
@@ -817,6 +818,9 @@ class SimConfig(Strict):
     addons: AddonsConfig = Field(AddonsConfig(), description="CoreDNS and NodeLocal DNSCache.")
     external_services: tuple[ExternalServiceConfig, ...] = Field((), description="Dependencies outside the cluster, by DNS name (ExternalName targets, manual endpoint addresses).")
     endpoint_slices: tuple[EndpointSliceConfig, ...] = Field((), description="EndpointSlices written by hand, for Services without selector (from EndpointSlice and Endpoints manifests).")
+    ingresses: tuple[IngressConfig, ...] = Field((), description="networking.k8s.io/v1 Ingresses (served by the ingress controller of their class).")
+    ingress_classes: tuple[IngressClassConfig, ...] = Field((), description="IngressClasses (the ingress-nginx add-on creates `nginx` if none is named so).")
+    ingress_traffic: tuple[IngressTrafficConfig, ...] = Field((), description="Outside clients of the ingress controller, with their mix of hosts and paths.")
 
     @model_validator(mode="after")
     def _some_nodes(self) -> SimConfig:
@@ -911,6 +915,17 @@ class SimConfig(Strict):
             if (es.namespace, es.name) in slices:
                 raise ValueError(f"endpoint_slices.{i}.name: duplicate EndpointSlice {es.namespace}/{es.name}")
             slices.add((es.namespace, es.name))  # a slice of no Service is allowed, as upstream: nothing routes to it
+        seen_ing: set[tuple[str, str]] = set()
+        for i, ing in enumerate(self.ingresses):
+            if (ing.namespace, ing.name) in seen_ing:
+                raise ValueError(f"ingresses.{i}.name: duplicate Ingress {ing.namespace}/{ing.name}")
+            seen_ing.add((ing.namespace, ing.name))
+        classes = [c.name for c in self.ingress_classes]
+        for i, c in enumerate(classes):
+            if classes.index(c) != i:
+                raise ValueError(f"ingress_classes.{i}.name: duplicate IngressClass {c!r}")
+        if self.ingress_traffic and self.addons.ingress_nginx.enabled is False:
+            raise ValueError("ingress_traffic: ingress clients need the ingress controller (addons.ingress_nginx.enabled)")
         size = self.networking.service_ips().num_addresses - 2
         if len(self.services) + 1 > size:
             raise ValueError(f"networking.service_cluster_ip_range: {len(self.services)} Services and kube-dns do not fit its {size} addresses")

@@ -6,6 +6,7 @@ from clustersim.faults import (
     control_plane,
     dns_faults,
     external_faults,
+    ingress_faults,
     node_crash,
     node_faults,
     node_taint,
@@ -18,5 +19,5 @@ from clustersim.faults import (
 )
 from clustersim.faults.base import FAULTS
 
-__all__ = ["FAULTS", "auth", "container_crash", "control_plane", "dns_faults", "external_faults", "node_crash", "node_faults", "node_taint",
-           "pod_failure", "pod_faults", "request_faults", "runtime", "stress", "trace_failures"]
+__all__ = ["FAULTS", "auth", "container_crash", "control_plane", "dns_faults", "external_faults", "ingress_faults", "node_crash",
+           "node_faults", "node_taint", "pod_failure", "pod_faults", "request_faults", "runtime", "stress", "trace_failures"]

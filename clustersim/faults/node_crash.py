@@ -71,7 +71,7 @@ class NodeCrash(NodeFault):
         if a.count == "all":
             return a.matching(self.ctx.cfg)
         if a.mode is None and not a.nodes:
-            return pick_nodes(a.model_copy(update={"mode": "fixed", "value": float(a.count or 1)}), self.ctx.cfg, self.rng)
+            return pick_nodes(a.model_copy(update={"mode": "fixed", "value": float(a.count or 1)}), self.ctx.cfg, self.rng, self.ctx.state)
         return pick_nodes(a, self.ctx.cfg, self.rng, self.ctx.state)
 
     def inject(self) -> None:

@@ -17,7 +17,7 @@ __all__ = ["CONVERTERS", "IGNORED_KINDS", "NOTES", "NOT_MODELLED_KINDS", "leaf_p
 NOTES = "_simplifications"
 
 # kinds that load but carry nothing the simulator uses (their presence is recorded)
-IGNORED_KINDS = {"ConfigMap", "Secret", "StorageClass", "Ingress", "PersistentVolume"}
+IGNORED_KINDS = {"ConfigMap", "Secret", "StorageClass", "PersistentVolume"}
 # kinds that load and are listed as not modelled yet
 NOT_MODELLED_KINDS: set[str] = set()
 

@@ -1,10 +1,10 @@
 """Load kubectl-style manifests: files with several documents, ``kind: List``, folders of files.
 
 Supported kinds become config entries (Node, Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet,
-DaemonSet, Job, CronJob, Service, Endpoints, EndpointSlice, PodDisruptionBudget (policy/v1 and v1beta1),
+DaemonSet, Job, CronJob, Service, Endpoints, EndpointSlice, Ingress, IngressClass, PodDisruptionBudget (policy/v1 and v1beta1),
 PriorityClass, PersistentVolumeClaim, HorizontalPodAutoscaler (autoscaling/v2 and v1, Resource metrics),
 Namespace, ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding); kinds that carry nothing the
-simulator uses load and are recorded (ConfigMap, Secret, StorageClass, Ingress, PersistentVolume, webhook
+simulator uses load and are recorded (ConfigMap, Secret, StorageClass, PersistentVolume, webhook
 configurations, NetworkPolicy). Fields the
 simulator ignores are listed once per kind (``Deployment: spec.template.spec.containers[].resources.limits``).
 An unknown kind, bad YAML, a missing required field or a bad value is a ``ManifestError`` naming the
@@ -29,6 +29,7 @@ from clustersim.config.auth import (
 )
 from clustersim.config.errors import describe_validation_error
 from clustersim.config.external import EndpointSliceConfig
+from clustersim.config.ingress import IngressClassConfig, IngressConfig
 from clustersim.config.models import (
     CronJobConfig,
     DaemonSetConfig,
@@ -60,7 +61,7 @@ MODELS: dict[str, type[BaseModel]] = {"daemon_sets": DaemonSetConfig, "jobs": Jo
           "persistent_volume_claims": PersistentVolumeClaimConfig, "horizontal_pod_autoscalers": HorizontalPodAutoscalerConfig,
           "roles": RoleConfig, "cluster_roles": ClusterRoleConfig, "role_bindings": RoleBindingConfig,
           "cluster_role_bindings": ClusterRoleBindingConfig, "namespaces": NamespaceConfig, "service_accounts": ServiceAccountConfig,
-          "endpoint_slices": EndpointSliceConfig}
+          "endpoint_slices": EndpointSliceConfig, "ingresses": IngressConfig, "ingress_classes": IngressClassConfig}
 KINDS = {**CONVERTERS, **NETWORKING_CONVERTERS}
 IGNORED = IGNORED_KINDS | NETWORKING_IGNORED_KINDS
 ALWAYS_USED = ("apiVersion", "kind", "metadata", "status")

@@ -1,6 +1,7 @@
 """Manifest converters of the networking kinds: Service (defaulted as the API server does), Endpoints
 (mirrored into an EndpointSlice, as the EndpointSliceMirroring controller does for Services without
-selector), EndpointSlice, ReplicationController, and the kinds that load with no effect."""
+selector), EndpointSlice, Ingress, IngressClass, ReplicationController, and the kinds that load with
+no effect."""
 
 from __future__ import annotations
 
@@ -86,5 +87,47 @@ def replication_controller(doc: dict[str, Any]) -> Converted:
     return "replica_sets", out, used
 
 
-NETWORKING_CONVERTERS = {"Service": service, "Endpoints": endpoints, "EndpointSlice": endpointslice,
-                         "ReplicationController": replication_controller}
+def _ingress_backend(b: dict[str, Any] | None) -> dict[str, Any] | None:
+    if b is None:
+        return None
+    if b.get("resource") is not None:
+        r = b["resource"]
+        return {"resource": {"api_group": r.get("apiGroup"), "kind": r.get("kind", ""), "name": r.get("name", "")}}
+    svc = b.get("service") or {}
+    port = svc.get("port") or {}
+    return {"service": svc.get("name"), "port": port.get("number", port.get("name"))}
+
+
+def ingress(doc: dict[str, Any]) -> Converted:
+    """networking.k8s.io/v1 Ingress: rules, paths, backends, defaultBackend, TLS hosts, the class (annotation included)."""
+    meta, spec = doc["metadata"], doc.get("spec") or {}
+    rules = []
+    for r in spec.get("rules") or []:
+        http = r.get("http")
+        paths = None if http is None else [{"path": p.get("path", ""), "path_type": p.get("pathType"),
+                                            "backend": _ingress_backend(p.get("backend"))} for p in http.get("paths") or []]
+        rules.append({"host": r.get("host", ""), "paths": paths})
+    out: dict[str, Any] = {"name": meta["name"], "namespace": meta.get("namespace", "default"), "rules": rules,
+                           "tls": [{"hosts": list(t.get("hosts") or []), "secret_name": t.get("secretName", "")} for t in spec.get("tls") or []]}
+    if spec.get("ingressClassName") is not None:
+        out["ingress_class_name"] = spec["ingressClassName"]
+    ann = (meta.get("annotations") or {}).get("kubernetes.io/ingress.class")
+    if ann is not None:
+        out["annotations"] = {"kubernetes.io/ingress.class": str(ann)}
+    if spec.get("defaultBackend") is not None:
+        out["default_backend"] = _ingress_backend(spec["defaultBackend"])
+    used = ("spec.ingressClassName", "spec.rules[].host", "spec.rules[].http.paths[].path", "spec.rules[].http.paths[].pathType",
+            "spec.rules[].http.paths[].backend", "spec.defaultBackend", "spec.tls[].hosts", "spec.tls[].secretName")
+    return "ingresses", out, used
+
+
+def ingress_class(doc: dict[str, Any]) -> Converted:
+    """networking.k8s.io/v1 IngressClass: its controller and the default-class annotation."""
+    meta, spec = doc["metadata"], doc.get("spec") or {}
+    default = str((meta.get("annotations") or {}).get("ingressclass.kubernetes.io/is-default-class", "")).lower() == "true"
+    out = {"name": meta["name"], "controller": spec.get("controller", ""), "is_default": default}
+    return "ingress_classes", out, ("spec.controller",)
+
+
+NETWORKING_CONVERTERS = {"Ingress": ingress, "IngressClass": ingress_class, "Service": service, "Endpoints": endpoints,
+                         "EndpointSlice": endpointslice, "ReplicationController": replication_controller}

@@ -386,6 +386,20 @@ def _service(cfg: SimConfig, svc: Any, series: Series, end: float, requests: pd.
     return out
 
 
+def _ingress_rules(requests: pd.DataFrame | None) -> dict[str, Any]:
+    """Per Ingress rule (``<namespace>/<ingress> <host><path> (<pathType>)``, or ``(no rule)``): its backend
+    Service and the request counts; for these rows ``routing`` is ingress-nginx's 503 (no ready endpoint)
+    and ``ingress`` its 404 (no rule) or a controller that did not answer."""
+    if requests is None or requests.empty or "source" not in requests:
+        return {}
+    rows = requests[requests["source"] == "ingress"]
+    out: dict[str, Any] = {}
+    for (ing, rule, svc), g in rows.groupby(["ingress", "rule", "service"], sort=True):
+        label = f"{ing} {rule}" if ing else str(rule)
+        out[label] = {"backend": str(svc) or None, **_request_counts(g)}
+    return out
+
+
 def _request_counts(rows: pd.DataFrame) -> dict[str, Any]:
     """Requests, failures, success ratio and the failures per hop of some rows of the requests frame."""
     n, f = int(rows["requests"].sum()), int(rows["failed"].sum())
@@ -422,6 +436,7 @@ def summarize(cfg: SimConfig, end: float, ts: pd.DataFrame, ev: pd.DataFrame, po
         "services": {f"{sv.namespace}/{sv.name}": _service(cfg, sv, series, end, requests) for sv in cfg.services},
         "addons": {f"{d.namespace}/{d.name}": _deployment(series, d.namespace, d.name, end, t_fault)
                    for d in (*addons.deployments, *addons.daemon_sets)},
+        "ingress_rules": _ingress_rules(requests),
         "faults": [],
     }
     grid, ok = _good(series, deployments, end)

@@ -151,6 +151,11 @@ class RoutingTable:
                     label = f"{rule.host or '*'}{p.path or '/'} ({p.path_type})"
                     server.locations.append(Location(p, key, label))
 
+    def signature(self) -> tuple[object, ...]:
+        """What nginx's configuration is made of (servers, locations, backends, default): equal tables need no reload."""
+        servers = tuple((h, tuple((loc.path, loc.ingress) for loc in s.locations)) for h, s in sorted(self.servers.items()))
+        return servers, self.default
+
     def _server(self, host: str) -> _Server | None:
         h = normalize_host(host)
         if h in self.servers and h != CATCH_ALL:

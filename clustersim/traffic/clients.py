@@ -24,12 +24,14 @@ from typing import Any
 
 import numpy as np
 
+from clustersim.addons.workloads import addon_workloads
 from clustersim.apiserver import ClusterState
 from clustersim.config.models import ServiceConfig, SimConfig, TrafficConfig
 from clustersim.env import ClusterEnv
 from clustersim.infra import Host, Infrastructure
 from clustersim.metrics.recorder import Recorder
 from clustersim.traffic.dns import Lookup, Resolver, Target
+from clustersim.traffic.ingress import IngressClients
 from clustersim.traffic.load_balancer import LoadBalancer
 from clustersim.traffic.routing import Router, request_success
 
@@ -63,7 +65,10 @@ class Traffic:
         self.tick = cfg.kube_proxy.traffic_tick_s
         self.router = Router(infra)
         self.resolver = Resolver(state, infra, cfg, self.router)
-        self.lbs = {f"{s.namespace}/{s.name}": LoadBalancer(env, infra, s) for s in cfg.services if s.type == "LoadBalancer"}
+        services = [*addon_workloads(cfg).services, *cfg.services]  # the ingress controller's LoadBalancer Service too
+        self.lb_services = {f"{s.namespace}/{s.name}": s for s in services if s.type == "LoadBalancer"}
+        self.lbs = {key: LoadBalancer(env, infra, s) for key, s in self.lb_services.items()}
+        self.ingress = IngressClients(self, cfg.ingress_traffic)
         self.streams = [self._service_stream(s) for s in cfg.services if s.traffic is not None]
         self.streams += [self._external_stream(e.name, e.traffic) for e in cfg.external_services if e.traffic is not None]
         # t, source, namespace, service, ingress, rule, requests, failed, then failures per hop
@@ -92,7 +97,7 @@ class Traffic:
         """Start the load balancers' health checks and the request loop."""
         for lb in self.lbs.values():
             lb.start()
-        if self.streams:
+        if self.streams or self.ingress.streams:
             self.env.process(self.loop())
 
     def loop(self) -> Generator[Any, Any, None]:
@@ -104,6 +109,7 @@ class Traffic:
                 self.resolver.begin_step(self.env.now, self.tick)
             for st in self.streams:
                 self.step(st)
+            self.ingress.step()
 
     def _entries(self, st: Stream) -> list[Host]:
         t = st.traffic
