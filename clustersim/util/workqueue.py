@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from clustersim.util.ratelimit import TokenBucket
 
-__all__ = ["ControllerRateLimiter"]
+__all__ = ["ControllerRateLimiter", "ItemExponentialFailureRateLimiter"]
 
 
 class ControllerRateLimiter:
@@ -35,3 +35,22 @@ class ControllerRateLimiter:
     def num_requeues(self, key: str) -> int:
         """``NumRequeues``."""
         return self.failures.get(key, 0)
+
+
+class ItemExponentialFailureRateLimiter:
+    """``NewItemExponentialFailureRateLimiter(base, max)`` alone (no bucket): the service controller's
+    5 s doubling to 300 s."""
+
+    def __init__(self, base_s: float, max_s: float) -> None:
+        self.base_s, self.max_s = base_s, max_s
+        self.failures: dict[str, int] = {}
+
+    def when(self, key: str) -> float:
+        """Delay before ``key`` is retried after one more failure."""
+        exp = self.failures.get(key, 0)
+        self.failures[key] = exp + 1
+        return min(self.base_s * 2.0**exp, self.max_s)
+
+    def forget(self, key: str) -> None:
+        """``Forget``."""
+        self.failures.pop(key, None)

@@ -11,6 +11,8 @@ nothing else happens in the loop; otherwise re-plan scale-down, and, outside the
 
 The autoscaler learns of pods and nodes only through its watches (the snapshot is kept from them) and
 of VMs through the cloud provider's NodeGroups; it writes taints, evictions and events through its client.
+A loop that fails on a request the API server refuses is counted and the next one runs a scan interval
+later (``Run``: "Failed to run autoscaler loop" is logged, the loop goes on).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import Node, ObjectMeta, Pod, PodDisruptionBudget
 from clustersim.api.types import ResourceList
 from clustersim.apiserver import DELETED
@@ -61,6 +64,7 @@ class ClusterAutoscaler:
         self.last_scale_up_s = float("-inf")
         self._told: dict[str, str] = {}  # pod key -> last NotTriggerScaleUp message (events are deduplicated)
         self.loops = 0
+        self.loop_errors = 0  # loops that ended on a refused request
         self._node_version = 0  # bumped on every Node event (a cache key of the cluster state's recount)
 
     # ---- informers
@@ -117,7 +121,10 @@ class ClusterAutoscaler:
         """RunOnce now and every scan interval (while leading and the API server answers)."""
         while True:
             if self.client.connected:
-                self.run_once()
+                try:
+                    self.run_once()
+                except StatusError:
+                    self.loop_errors += 1
             yield self.env.timeout(self.cfg.scan_interval_s)
 
     def node_groups(self) -> list[NodeGroup]:

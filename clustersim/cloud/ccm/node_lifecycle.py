@@ -3,7 +3,10 @@
 Every ``--node-monitor-period`` (5 s) MonitorNodes visits the Nodes: a Ready one loses the shutdown
 taint if it has it; for a NotReady or Unknown one the cloud is asked whether its VM exists (an error
 leaves the Node as it is); a Node whose VM is gone is deleted (event DeletingNode); a Node whose VM
-exists and is shut down gets ``node.cloudprovider.kubernetes.io/shutdown:NoSchedule``.
+exists and is shut down gets ``node.cloudprovider.kubernetes.io/shutdown:NoSchedule``. A delete or taint
+the API server refuses (401/403) is logged upstream and tried again at the next pass; here the Node
+stays on the list and is visited again 5 s later (the DeletingNode event is recorded only for a delete
+the API server accepts, where upstream records it before each attempt).
 
 Only Nodes that are not Ready or carry the shutdown taint can need work, so only those are visited
 (tracked from the Node watch): the result is the one visiting every Node would give.
@@ -14,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import ConditionStatus, Node
 from clustersim.api.types import Taint, TaintEffect
 from clustersim.apiserver import DELETED
@@ -64,6 +68,7 @@ class CloudNodeLifecycleController:
     def __init__(self, env: ClusterEnv, client: Client, rec: Recorder, cfg: CloudControllerManagerConfig, cloud: InstancesV2) -> None:
         self.env, self.client, self.rec, self.cfg, self.cloud = env, client, rec, cfg, cloud
         self.watched: set[str] = set()  # Nodes not Ready or shutdown-tainted
+        self.sync_errors = 0  # refused requests
 
     def start(self) -> None:
         """Watch Nodes; run MonitorNodes every period from now on."""
@@ -91,14 +96,23 @@ class CloudNodeLifecycleController:
             if node is None:
                 self.watched.discard(name)
                 continue
-            action = monitor_action(node, self.cloud)
-            if action == "delete":
-                self.rec.event("Node", "", name, DELETE_NODE_EVENT, f"Deleting node {name} because it does not exist in the cloud provider", name)
-                self.client.delete("Node", name)
-                self.watched.discard(name)
-            elif action == "taint":
+            try:
+                self._act(node, monitor_action(node, self.cloud))
+            except StatusError:  # refused: klog.Errorf upstream; the next pass tries again
+                self.sync_errors += 1
+
+    def _act(self, node: Node, action: str) -> None:
+        """Delete the Node, or add or remove the shutdown taint (a PATCH, AddOrUpdateTaintOnNode)."""
+        name = node.meta.name
+        if action == "delete":
+            self.client.authorize("delete", node)
+            self.rec.event("Node", "", name, DELETE_NODE_EVENT, f"Deleting node {name} because it does not exist in the cloud provider", name)
+            self.client.delete("Node", name)
+            self.watched.discard(name)
+        elif action in ("taint", "untaint"):
+            self.client.authorize("patch", node)  # before the Node is changed in place
+            if action == "taint":
                 node.taints = (*node.taints, SHUTDOWN_TAINT)
-                self.client.update(node)
-            elif action == "untaint":
+            else:
                 node.taints = tuple(t for t in node.taints if not (t.key == SHUTDOWN_TAINT.key and t.effect is SHUTDOWN_TAINT.effect))
-                self.client.update(node)
+            self.client.patch(node)

@@ -9,7 +9,10 @@ refused eviction is retried every 10 s for --max-pod-eviction-time (2 min), afte
 fails: the taint comes off (ScaleDownFailed) and scale-down cools down for
 --scale-down-delay-after-failure. Once the pods are gone (waited for up to the grace period plus 30 s)
 the node group deletes the VM (DeleteNodes); the Node object is left to the cloud node lifecycle
-controller, as upstream.
+controller, as upstream. Requests the API server refuses (401/403): a refused taint fails the node's
+deletion at once (ScaleDownFailed, scale-down cools down, as ``taintNodesSync``'s error does); a
+refused eviction is retried like a PDB's refusal (``evictPod`` retries any error until
+--max-pod-eviction-time); a refused untaint is logged upstream and left (the taint stays).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
+from clustersim.api.errors import StatusError
 from clustersim.api.objects import Node, Pod
 from clustersim.client import Client
 from clustersim.cloud.autoscaler.scaleup.orchestrator import STATUS
@@ -65,10 +69,11 @@ class Actuator:
             node = self.client.get("Node", removal.node)
             if node is None or removal.node in self.deleting:
                 continue
+            if not self._taint(node, now):
+                continue
             room -= 1
             drain_room -= int(drains)
             self.deleting[removal.node] = drains
-            self._taint(node, now)
             util = "drain" if drains else "empty"
             if drains:
                 pods = ",".join(p.key for p in removal.pods_to_reschedule)
@@ -79,18 +84,31 @@ class Actuator:
             started.append(removal.node)
         return started
 
-    def _taint(self, node: Node, now: float) -> None:
+    def _taint(self, node: Node, now: float) -> bool:
+        """MarkToBeDeleted; False (and a failed scale-down) when the API server refuses it."""
+        try:
+            self.client.authorize("update", node)  # before the Node is changed in place
+        except StatusError as err:
+            self.rec.event("Node", "", node.meta.name, "ScaleDownFailed", f"failed to mark the node as toBeDeleted/unschedulable: "
+                           f"{err.message}", node.meta.name, "Warning")
+            self.last_failure_s = now
+            return False
         if not any(t.key == TO_BE_DELETED_TAINT for t in node.taints):
             node.taints = (*node.taints, to_be_deleted_taint(now))
         if self.cfg.cordon_node_before_terminating:
             node.unschedulable = True
         self.client.update(node)
         self.rec.event("Node", "", node.meta.name, "ScaleDown", "marked the node as toBeDeleted/unschedulable", node.meta.name)
+        return True
 
     def _untaint(self, name: str) -> None:
         node = self.client.get("Node", name)
         if node is None:
             return
+        try:
+            self.client.authorize("update", node)
+        except StatusError:
+            return  # CleanToBeDeleted: "Failed to clean ToBeDeleted information", logged upstream
         node.taints = tuple(t for t in node.taints if t.key != TO_BE_DELETED_TAINT)
         node.unschedulable = False
         self.client.update(node)
@@ -132,9 +150,14 @@ class Actuator:
         left = self._evictable(removal)
         while left:
             refused = []
+            last = "PodDisruptionBudget"
             for pod in left:
                 grace = min(pod.spec.termination_grace_period_s, float(self.cfg.max_graceful_termination_sec))
-                if self.client.evict(pod, grace):
+                try:
+                    evicted = self.client.evict(pod, grace)
+                except StatusError as err:  # refused by the API server: retried as any eviction error
+                    evicted, last = False, err.message
+                if evicted:
                     self.rec.event("Pod", pod.meta.namespace, pod.meta.name, "ScaleDown", "deleting pod for node scale down", name)
                 elif pod.meta.uid not in daemons:
                     refused.append(pod)
@@ -143,7 +166,7 @@ class Actuator:
                 break
             if self.env.now - start + EVICTION_RETRY_S > self.cfg.max_pod_eviction_time_s:
                 self.rec.event("Node", "", name, "ScaleDownFailed", f"failed to drain the node, aborting ScaleDown: "
-                               f"{len(left)} pods could not be evicted (PodDisruptionBudget)", name, "Warning")
+                               f"{len(left)} pods could not be evicted (last error: {last})", name, "Warning")
                 return False
             yield self.env.timeout(EVICTION_RETRY_S)
         deadline = self.env.now + self.cfg.max_graceful_termination_sec + POD_EVICTION_HEADROOM_S
