@@ -2,9 +2,11 @@
 
 Each action's schedule is expanded to explicit injection times (cron and ``@every`` against the run's
 clock, intervals, a Litmus ChaosSchedule's period, Chaos Mesh's Forbid concurrency), shifted by the
-experiment's start in the run; cloud instances are found among the cluster's nodes by name or by
-``spec.providerID``; cloud actions use the cloud faults when the catalogue has them (InstanceStop,
-InstanceRestart, InstanceTermination), else the node faults with the same effect on the node (NodeCrash,
+experiment's start in the run; cloud instances are found among the cluster's nodes (the cloud pools'
+VMs at t=0 included) by name or by ``spec.providerID``; on a managed cluster (a ``cloud:`` section)
+cloud actions use the cloud faults (InstanceStop, InstanceRestart, InstanceTermination), and an
+instance ID no node is named after is left to the cloud to resolve at injection (``instances``);
+without a cloud they fall back to the node faults with the same effect on the node (NodeCrash,
 NodeReboot). Each entry is validated against its fault's args and the cluster, so a target that does not
 exist is one line naming the chaos file, document and object.
 """
@@ -22,12 +24,14 @@ from clustersim.chaos.durations import expand_schedule
 from clustersim.chaos.model import ChaosAction, ChaosError, ChaosExperiment, Timing
 from clustersim.config.models import SimConfig
 from clustersim.faults.base import FAULTS
+from clustersim.faults.targets import node_labels
 from clustersim.workload.base import WORKLOADS
 
 __all__ = ["Compiled", "compile_experiments", "injection_times"]
 
 CLOUD = {"stop": ("InstanceStop", "NodeCrash"), "restart": ("InstanceRestart", "NodeReboot"),
          "terminate": ("InstanceTermination", "NodeCrash")}
+CLOUD_FAULTS = frozenset(cloud for cloud, _ in CLOUD.values())
 MAX_INJECTIONS = 10_000
 
 
@@ -72,16 +76,23 @@ def injection_times(t: Timing, horizon_s: float, clock: dt.datetime) -> list[flo
     return base
 
 
-def _nodes_of(instances: tuple[str, ...], cfg: SimConfig, a: ChaosAction) -> list[str]:
-    names = [n.name for n in cfg.cluster.node_list()]
+def _instance_targets(instances: tuple[str, ...], cfg: SimConfig, a: ChaosAction, cloud_fault: bool) -> dict[str, Any]:
+    """``nodes`` (and for a cloud fault, ``instances`` the cloud resolves itself) of the instances named."""
+    names = list(node_labels(cfg))
     provider = {name: st.provider_id for name, st in (cfg.snapshot.nodes.items() if cfg.snapshot else ())}
-    out = []
+    nodes, ids = [], []
     for inst in instances:
         hit = [n for n in names if n == inst or provider.get(n, "") == inst or provider.get(n, "").rsplit("/", 1)[-1] == inst]
-        if not hit:
+        if hit:
+            nodes += hit
+        elif cloud_fault:
+            ids.append(inst)
+        else:
             raise ChaosError(a.source, a.description, f"instance {inst!r}: no node of the cluster has this name or providerID")
-        out += hit
-    return out
+    if nodes and ids:  # the fault's filters are all applied (node AND instance): one kind per action
+        raise ChaosError(a.source, a.description, f"instance {ids[0]!r}: no node of the cluster has this name or providerID "
+                         "(an action naming nodes cannot also name instance IDs)")
+    return {"mode": "all", **({"nodes": nodes} if nodes else {}), **({"instances": ids} if ids else {})}
 
 
 def _fault_name(a: ChaosAction, cfg: SimConfig, out: Compiled) -> str | None:
@@ -130,7 +141,7 @@ def _entry(a: ChaosAction, cfg: SimConfig, start_s: float, horizon_s: float, out
         return
     targets = dict(a.targets)
     if a.instances:
-        targets.update(nodes=_nodes_of(a.instances, cfg, a), mode="all")
+        targets.update(_instance_targets(a.instances, cfg, a, name in CLOUD_FAULTS))
     args: dict[str, Any] = {**targets, **a.params}
     if a.timing.duration_s is not None and not (name == "NodeCrash" and a.fault == "Instance:terminate"):
         args["duration_s"] = a.timing.duration_s
