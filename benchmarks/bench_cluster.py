@@ -5,6 +5,7 @@
     python benchmarks/bench_cluster.py --scenario R --nodes 15000 --skeleton ../shared/perf/toy_cluster.py
     python benchmarks/bench_cluster.py --pairs 3 --skeleton ../shared/perf/toy_cluster.py
     python benchmarks/bench_cluster.py --cloud --pairs 2                 # also managed: a cloud pool, the CCM, the autoscaler
+    python benchmarks/bench_cluster.py --authz --pairs 3                 # also without the API server's authorization checks
 
 Scenarios (the skeleton gets the same nodes, pods, churn and hours):
 - ``ci``: 1,000 nodes in 3 zones, 30,000 pods in 100 Deployments, 1 % of nodes crashing per hour
@@ -23,6 +24,10 @@ one cloud node pool (an instance type of the same capacity; min size ``--cloud-m
 count by default, max size 10 % above), with the cloud-controller-manager and the Cluster Autoscaler at
 their upstream defaults; the NodeCrash faults hit those VMs. The plain and the managed run alternate
 (the order flipped every other pair) and the managed/plain ratios are printed per pair.
+
+With ``--authz`` each pair also runs the same cluster with every component's client skipping
+authentication and authorization (``ApiServerAuth.client`` returns an unchecked ``Client``: what the run
+would cost without issue 12's checks) and prints the checked/unchecked ratios; the budget is 1.10x.
 
 Each run is its own child process started from this small driver (which imports neither clustersim
 nor numpy), so the peak RSS of each (from ``wait4``) is its own; wall is the whole process (imports,
@@ -109,6 +114,8 @@ def child(a: argparse.Namespace) -> None:
         import tempfile
 
         folder = Path(tempfile.mkdtemp(prefix="clustersim-bench-"))
+    if a.no_authz:
+        _skip_authorization()
     sim = build(cfg, folder)
     t_build = time.perf_counter() - t0 - t_import
     prof = None
@@ -180,6 +187,19 @@ def _rss_mib() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def _skip_authorization() -> None:
+    """Every component's client carries its credential but the API server checks nothing (the unchecked build)."""
+    from clustersim.auth.authn import Credential
+    from clustersim.auth.server import ApiServerAuth
+    from clustersim.client.client import Client, Gate
+
+    def unchecked(self: Any, identity: Any, gate: Any = None, watch_as: Any = None) -> Client:
+        cred = identity if isinstance(identity, Credential) else self.login(identity)
+        return Client(self.store, gate if gate is not None else Gate(self.env), cred)
+
+    ApiServerAuth.client = unchecked  # type: ignore[method-assign]
+
+
 def _run(cmd: list[str]) -> dict[str, Any]:
     """Run ``cmd`` as a child of this small process; wall, CPU and peak RSS from ``wait4``."""
     t0 = time.perf_counter()
@@ -228,6 +248,8 @@ def main() -> None:
     ap.add_argument("--cloud", action="store_true", help="also run it managed (cloud pool, CCM, Cluster Autoscaler) and print the ratio")
     ap.add_argument("--cloud-min-size", type=int, help="the cloud pool's min size (default: the node count, so scale-down has no candidates)")
     ap.add_argument("--stream", action="store_true", default=None, help="stream the tables to a temporary folder")
+    ap.add_argument("--authz", action="store_true", help="also run it without the authorization checks and print the ratio")
+    ap.add_argument("--no-authz", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     for k, v in SCENARIOS[a.scenario].items():
@@ -247,6 +269,7 @@ def main() -> None:
     cloud_cmd = None
     if a.cloud:
         cloud_cmd = [*sim_cmd, "--cloud"] + (["--cloud-min-size", str(a.cloud_min_size)] if a.cloud_min_size is not None else [])
+    plain_cmd = [*sim_cmd, "--no-authz"] if a.authz else None
     skel_cmd = [sys.executable, a.skeleton, *args] if a.skeleton else None
     per = a.pods + a.nodes
     print(f"scenario {a.scenario}: {a.nodes:,} nodes, {a.pods:,} pods, {a.hours:g} h, churn {a.churn:g}/s; "
@@ -254,21 +277,29 @@ def main() -> None:
     sims: list[dict[str, Any]] = []
     skels: list[dict[str, Any]] = []
     clouds: list[dict[str, Any]] = []
+    plains: list[dict[str, Any]] = []
     for pair in range(a.pairs):
-        order = [("clustersim", sim_cmd), ("managed", cloud_cmd), ("skeleton", skel_cmd)]
+        order = [("clustersim", sim_cmd), ("unchecked", plain_cmd), ("managed", cloud_cmd), ("skeleton", skel_cmd)]
         if pair % 2:
             order.reverse()
         for name, cmd in order:
             if cmd is None:
                 continue
             r = _run(cmd)
-            {"clustersim": sims, "managed": clouds, "skeleton": skels}[name].append(r)
-            if name in ("clustersim", "managed"):
+            {"clustersim": sims, "unchecked": plains, "managed": clouds, "skeleton": skels}[name].append(r)
+            if name in ("clustersim", "unchecked", "managed"):
                 print("\n".join(line for line in r["text"].splitlines() if not line.startswith("RESULT ")))
             else:
                 print("  " + "\n  ".join(line for line in r["text"].splitlines() if line.startswith(("wall:", "peak", "counts"))))
             print(_line(name, r, per) + f"   [pair {pair + 1}, load {_load()}]", flush=True)
     med = statistics.median
+    if plains:
+        cpus = [s["cpu"] / u["cpu"] for s, u in zip(sims, plains, strict=True)]
+        runs = [s["run"] / u["run"] for s, u in zip(sims, plains, strict=True)]
+        print("--- ratios checked / unchecked per pair: CPU " + ", ".join(f"{x:.2f}x" for x in cpus)
+              + "; run " + ", ".join(f"{x:.2f}x" for x in runs))
+        print(f"--- medians: checked CPU {med(s['cpu'] for s in sims):.2f} s, unchecked {med(u['cpu'] for u in plains):.2f} s; "
+              f"ratio CPU {med(cpus):.2f}x, run {med(runs):.2f}x (budget 1.10x)")
     if clouds:
         walls = [c["wall"] / s["wall"] for s, c in zip(sims, clouds, strict=True)]
         runs = [c["run"] / s["run"] for s, c in zip(sims, clouds, strict=True)]
