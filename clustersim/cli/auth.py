@@ -4,7 +4,10 @@ The answers come from the config's RBAC objects and users, the default policy (a
 running cluster holds it) and the config's authorization modes, through the simulator's own
 authorizer. ``can-i`` prints ``yes`` or ``no`` and exits 0 or 1, as ``kubectl auth can-i``;
 ``--as`` impersonates a user (its groups from the config's ``users`` unless ``--as-group`` is given;
-impersonation adds ``system:authenticated``, and a ServiceAccount user gets its groups).
+impersonation adds ``system:authenticated``, and a ServiceAccount user gets its groups). ``can-i --list``
+prints what the user may do in the namespace (``SelfSubjectRulesReview``, ``auth/rules_review.py``) as
+kubectl does (``pkg/cmd/auth/cani.go`` ``printStatus``: each rule broken down per group, resource and
+name, rules differing only in verbs merged, sorted by the rule's string form, in four columns).
 ``who-can`` lists the subjects whose RoleBindings and ClusterRoleBindings allow the request, in the
 tables of ``kubectl who-can`` (aquasecurity/kubectl-who-can); like it, it reads RBAC only (not the
 Node authorizer, not ``system:masters``).
@@ -103,8 +106,8 @@ def _attrs(user: Any, verb: str, spec: str, name: str, namespace: str, all_ns: b
 
 
 @auth_group.command("can-i")
-@click.argument("verb")
-@click.argument("resource")
+@click.argument("verb", required=False, default="")
+@click.argument("resource", required=False, default="")
 @click.argument("name", required=False, default="")
 @click.option("--config", "config", required=True, type=click.Path(path_type=Path), help="The cluster's config.")
 @click.option("--as", "as_user", default=None, help="Username to impersonate (default: the config's admin, in system:masters).")
@@ -112,23 +115,94 @@ def _attrs(user: Any, verb: str, spec: str, name: str, namespace: str, all_ns: b
 @click.option("-n", "--namespace", default="default", show_default=True)
 @click.option("-A", "--all-namespaces", "all_ns", is_flag=True, help="In all namespaces.")
 @click.option("--subresource", default="", help="A subresource (or RESOURCE/SUBRESOURCE).")
+@click.option("--list", "list_", is_flag=True, help="List every action the user may take in the namespace.")
+@click.option("--no-headers", is_flag=True, help="With --list: no header line.")
 @click.option("-q", "--quiet", is_flag=True, help="No output: the exit status says it.")
 def can_i(verb: str, resource: str, name: str, config: Path, as_user: str | None, as_groups: tuple[str, ...],
-          namespace: str, all_ns: bool, subresource: str, quiet: bool) -> None:
-    """Whether VERB on RESOURCE [NAME] is allowed: 'yes' (exit 0) or 'no' (exit 1)."""
+          namespace: str, all_ns: bool, subresource: str, list_: bool, no_headers: bool, quiet: bool) -> None:
+    """Whether VERB on RESOURCE [NAME] is allowed: 'yes' (exit 0) or 'no' (exit 1); with --list, every allowed action."""
     from clustersim.auth.authorizer import Decision
 
+    if list_ and (verb or all_ns):
+        fail("auth can-i: --list takes no VERB or RESOURCE and one namespace (-n), not --all-namespaces")
+    if not list_ and not (verb and resource):
+        fail("auth can-i: give VERB and RESOURCE, or --list")
     cfg, _policy_index, authz = _policy(config)
-    attrs = _attrs(_user(cfg, as_user, as_groups), verb, resource, name, namespace, all_ns, subresource)
+    user = _user(cfg, as_user, as_groups)
+    if list_:
+        _print_rules(authz, user, namespace, not no_headers)
+        return
+    attrs = _attrs(user, verb, resource, name, namespace, all_ns, subresource)
     allowed = authz.authorize(attrs).decision is Decision.ALLOW
     if not quiet:
         click.echo("yes" if allowed else "no")
     raise SystemExit(0 if allowed else 1)
 
 
-def _table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    return "\n".join("   ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows])
+def _print_rules(authz: Any, user: Any, namespace: str, headers: bool) -> None:
+    """``printStatus``: the review's rules broken down, compacted, sorted and printed in kubectl's columns."""
+    from clustersim.auth.rules_review import rules_review
+
+    review = rules_review(authz, user, namespace)
+    if review.incomplete:
+        click.echo(f"warning: the list may be incomplete: {review.evaluation_error}", err=True)
+    rules = _compact([b for r in (*review.resource_rules, *review.non_resource_rules) for b in _breakdown(r)])
+    rules.sort(key=_rule_string)
+    rows = [(_resource_group(r.resources, r.api_groups), _go(r.non_resource_urls), _go(r.resource_names), _go(r.verbs)) for r in rules]
+    header = ("Resources", "Non-Resource URLs", "Resource Names", "Verbs")
+    click.echo(_table(rows, header, headers))
+
+
+def _breakdown(rule: Any) -> list[Any]:
+    """``BreakdownRule``: one rule per (group, resource[, name]) and per non-resource URL."""
+    from clustersim.api.rbac import PolicyRule
+
+    out = [PolicyRule(rule.verbs, (g,), (res,), (n,) if n else ()) for g in rule.api_groups for res in rule.resources
+           for n in (rule.resource_names or ("",))]
+    return out + [PolicyRule(rule.verbs, non_resource_urls=(u,)) for u in rule.non_resource_urls]
+
+
+def _compact(rules: list[Any]) -> list[Any]:
+    """``CompactRules``: rules on the same single group, resource and name merge their verbs (first seen order)."""
+    from clustersim.api.rbac import PolicyRule
+
+    merged: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+    out: list[Any] = []
+    for r in rules:
+        if r.non_resource_urls or len(r.resource_names) > 1 or len(r.api_groups) != 1 or len(r.resources) != 1:
+            out.append(r)
+            continue
+        verbs = merged.setdefault((r.api_groups[0], r.resources[0], r.resource_names), [])
+        verbs.extend(v for v in r.verbs if v not in verbs)
+    return out + [PolicyRule(tuple(v), (g,), (res,), names) for (g, res, names), v in merged.items()]
+
+
+def _go(values: Sequence[str]) -> str:
+    """Go's ``%v`` of a string slice."""
+    return "[" + " ".join(values) + "]"
+
+
+def _rule_string(r: Any) -> str:
+    """The generated ``PolicyRule.String()`` kubectl sorts by (``SortableRuleSlice``)."""
+    return (f"&PolicyRule{{Verbs:{_go(r.verbs)},APIGroups:{_go(r.api_groups)},Resources:{_go(r.resources)},"
+            f"ResourceNames:{_go(r.resource_names)},NonResourceURLs:{_go(r.non_resource_urls)},}}")
+
+
+def _resource_group(resources: Sequence[str], groups: Sequence[str]) -> str:
+    """``describe.CombineResourceGroup``: ``resource.group[/subresource]`` of the first resource."""
+    if not resources:
+        return ""
+    res, _, sub = resources[0].partition("/")
+    if groups and groups[0]:
+        res += "." + groups[0]
+    return res + ("/" + sub if sub else "")
+
+
+def _table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...], headers: bool = True) -> str:
+    """Columns three spaces apart (kubectl's tab writer)."""
+    lines = [header, *rows] if headers else list(rows)
+    widths = [max(len(r[i]) for r in lines) for i in range(len(header))] if lines else []
+    return "\n".join("   ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines)
 
 
 @auth_group.command("who-can")
