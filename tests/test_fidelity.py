@@ -58,3 +58,30 @@ def test_a_quick_rerun_lands_near_the_kept_numbers(fidelity: ModuleType, quick: 
         # the quick version has fewer seeds (and for K1 a shorter window): allow its and the full run's spread
         tolerance = 0.15 * abs(f["sim"]) + 2 * (f["ci"] + r.ci) + 1e-9
         assert abs(r.sim - f["sim"]) <= tolerance, (r.row, r.label, r.stat, r.sim, f["sim"], FIX)
+
+
+def test_the_published_column_is_the_calibration_file_s(fidelity: ModuleType) -> None:
+    """The figures the table compares against are the ones in ../shared/calibration (rows S1, P1-P2, K1, N1-N2)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import calibration as cal
+    import fit_timing
+
+    assert fidelity.K1_SCALE == fit_timing.K1_ASSUMED  # the K1 scenario runs at the size the fit assumed
+    table = cal.rows(shared_path("calibration", "README.md"))
+    published = {(f.row, f.label, f.stat): f.published for row in fidelity.ROWS for f in row.figures}
+    _, s1 = cal.s1(table)
+    for pct, figs in s1.items():
+        for stat, value in figs.items():
+            assert published[("S1", f"{pct:g} % full", stat)] == value
+    for i, pull in enumerate(cal.p1_p2(table)):
+        label = f"{fidelity._mb(pull.size_mb)} {pull.layers} layer{'s' * (pull.layers > 1)}"
+        if i >= 6:
+            label += ", later pairs" if pull.warm else ", first pair"
+        assert published[("P2" if i >= 6 else "P1", label, "p50")] == pytest.approx(pull.seconds, abs=0.006), label
+    k1 = [v for (row, _, _), v in published.items() if row == "K1"]
+    assert tuple(k1) == cal.k1(table)
+    for rid, label in (("N1", "scale 3 -> 4"), ("N2", "scale 3 -> 53")):
+        _, quantiles = cal.n_row(table, rid)
+        for (row, lab, stat), v in published.items():
+            if row == rid:
+                assert lab == label and quantiles[int(stat[1:]) / 100] == v
