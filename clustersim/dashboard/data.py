@@ -10,8 +10,8 @@ import pandas as pd
 from clustersim.addons.workloads import addon_workloads
 from clustersim.rundir import RunDir
 
-__all__ = ["PHASE_NAMES", "event_rows", "fault_phases", "node_matrix", "node_states", "request_success", "scheduling_rows", "steps",
-           "workload_keys"]
+__all__ = ["PHASE_NAMES", "event_rows", "fault_phases", "node_matrix", "node_states", "pool_series", "request_success", "scheduling_rows",
+           "steps", "workload_keys"]
 
 # the recovery critical path's columns in the faults frame, in order, and the phase that ends at each
 PHASE_NAMES = {
@@ -36,6 +36,23 @@ def steps(ts: pd.DataFrame, metric: str, end: float, **labels: str) -> tuple[lis
         last = rows.groupby("t", sort=True)["value"].last()
         t, v = last.index.to_numpy(float), last.to_numpy(float)
     return [*t.tolist(), end], [*v.tolist(), float(v[-1])]
+
+
+def pool_series(run: RunDir) -> dict[str, dict[str, list[float]]]:
+    """Per node pool of a managed run: its Nodes and billed VMs over time (steps) and the cost so far
+    (billed VMs x the pool's price per hour, integrated: exact at each change, linear in between)."""
+    pools = (run.summary.get("cloud") or {}).get("pools") or {}
+    if not pools:
+        return {}
+    ts, end, out = run.frame("timeseries"), run.duration_s, {}
+    for name, p in pools.items():
+        t_nodes, nodes = steps(ts, "pool_nodes", end, name=name)
+        t_vms, vms = steps(ts, "cloud_instances", end, name=name)
+        cost = [0.0]
+        for i in range(1, len(t_vms)):
+            cost.append(cost[-1] + vms[i - 1] * (t_vms[i] - t_vms[i - 1]) / 3600.0 * float(p["price_per_hour"]))
+        out[name] = {"t_nodes": t_nodes, "nodes": nodes, "t_vms": t_vms, "vms": vms, "cost": cost}
+    return out
 
 
 def workload_keys(run: RunDir) -> list[tuple[str, str]]:

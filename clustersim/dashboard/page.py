@@ -17,7 +17,7 @@ from clustersim.dashboard.panels import Panels
 from clustersim.dashboard.tables import event_log, scheduler_explanations
 from clustersim.rundir import RunDir
 
-__all__ = ["PANEL_NAMES", "build_run_layout", "write_run_page"]
+__all__ = ["MANAGED_PANEL_NAMES", "PANEL_NAMES", "build_run_layout", "write_run_page"]
 
 STYLE = "<style>body{font-family:sans-serif;margin:1em 2em;color:#222} h3{margin:0.6em 0 0.2em} code{background:#f3f3f3}</style>"
 
@@ -40,6 +40,11 @@ def _summary(run: RunDir) -> Div:
         cells = "".join(f"<tr><td>{html.escape(k)}</td><td>{d['desired']}</td><td>{_pct(d['availability'])}</td></tr>"
                         for k, d in deps.items())
         items.append(f"<table><tr><th>Deployment</th><th>desired</th><th>availability</th></tr>{cells}</table>")
+    cloud = s.get("cloud")
+    if cloud:
+        pools = ", ".join(f"{html.escape(k)} {p['vms_at_end']} VMs at the end, {p['cost']:.2f}" for k, p in cloud["pools"].items())
+        items.append(f"Node pools ({html.escape(str(cloud['provider']))}): total cost {cloud['total_cost']:.2f} "
+                     f"(list prices x VM hours); {pools}")
     for k, sv in (s.get("services") or {}).items():
         ratio = sv.get("success_ratio")
         items.append(f"Service {html.escape(k)}: {sv.get('requests', 0)} requests, "
@@ -51,7 +56,7 @@ def build_run_layout(run: RunDir, width: int = 1100) -> tuple[Any, list[str]]:
     """The page's layout and the names of the panels it holds."""
     cursor = TimeCursor()
     p = Panels(run, cursor, width)
-    time_panels = [p.fault_timeline(), p.replicas(), p.requests(),
+    time_panels = [p.fault_timeline(), p.replicas(), p.cloud_pools(), p.requests(),
                    p.heatmap("panel-pods-per-node", "Pods bound to each node", "pods", "pods"),
                    p.heatmap("panel-node-cpu", "Node CPU requested / allocatable (the monitoring view)", "cpu", "requested"),
                    p.heatmap("panel-node-usage", "Node CPU used (metrics-server), millicores", "usage", "CPU m"),
@@ -76,6 +81,7 @@ def build_run_layout(run: RunDir, width: int = 1100) -> tuple[Any, list[str]]:
 
 PANEL_NAMES = ("panel-summary", "panel-faults", "panel-node-states", "panel-replicas", "panel-requests", "panel-pods-per-node",
                "panel-node-cpu", "panel-node-usage", "panel-pod-usage", "panel-events", "panel-scheduler")
+MANAGED_PANEL_NAMES = ("panel-cloud",)  # runs with a cloud: section only
 
 
 def write_run_page(run: RunDir, out: Path) -> list[str]:

@@ -10,6 +10,7 @@ from bokeh.models import (
     FactorRange,
     FixedTicker,
     HoverTool,
+    LinearAxis,
     LinearColorMapper,
     NumeralTickFormatter,
     Range1d,
@@ -19,7 +20,16 @@ from bokeh.plotting import figure
 from bokeh.transform import factor_cmap
 
 from clustersim.dashboard.cursor import TimeCursor
-from clustersim.dashboard.data import PHASE_NAMES, fault_phases, node_matrix, node_states, request_success, steps, workload_keys
+from clustersim.dashboard.data import (
+    PHASE_NAMES,
+    fault_phases,
+    node_matrix,
+    node_states,
+    pool_series,
+    request_success,
+    steps,
+    workload_keys,
+)
 from clustersim.rundir import RunDir
 
 __all__ = ["Panels"]
@@ -115,6 +125,29 @@ class Panels:
         fig.legend.label_text_font_size = "8pt"
         fig.legend.ncols = 3
         fig.legend.location = "bottom_left"
+        return fig
+
+    def cloud_pools(self) -> figure | None:
+        """A managed run's node pools: Nodes (solid) and billed VMs (dashed) per pool, cost so far (right axis)."""
+        pools = pool_series(self.run)
+        if not pools:
+            return None
+        fig = self._fig("panel-cloud", "Node pools: Nodes (solid), billed VMs (dashed), cost so far (dotted, right axis)", 260,
+                        y_axis_label="nodes / VMs")
+        top = max(max(p["cost"]) for p in pools.values())
+        fig.extra_y_ranges = {"cost": Range1d(0.0, max(top, 1e-9) * 1.05)}
+        fig.add_layout(LinearAxis(y_range_name="cost", axis_label="cost so far (list price x VM hours)"), "right")
+        for i, (name, p) in enumerate(sorted(pools.items())):
+            color = Category10_10[i % 10]
+            fig.step(p["t_nodes"], p["nodes"], mode="after", color=color, line_width=2, legend_label=f"{name} Nodes")
+            fig.step(p["t_vms"], p["vms"], mode="after", color=color, line_dash="dashed", line_width=1.5, legend_label=f"{name} VMs")
+            src = ColumnDataSource({"t": p["t_vms"], "c": p["cost"], "k": [name] * len(p["cost"])})
+            fig.line("t", "c", source=src, color=color, line_dash="dotted", line_width=2, y_range_name="cost", legend_label=f"{name} cost")
+        fig.add_tools(HoverTool(tooltips=[("pool", "@k"), ("t", "@t{0.0} s"), ("cost so far", "@c{0.000}")]))
+        fig.legend.location = "top_left"
+        fig.legend.click_policy = "hide"
+        fig.legend.label_text_font_size = "8pt"
+        fig.legend.ncols = 3
         return fig
 
     def requests(self) -> figure | None:

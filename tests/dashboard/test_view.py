@@ -59,3 +59,27 @@ def test_cli_view_writes_run_and_sweep_pages_and_refuses_bad_folders(sweep_page:
     for bad in ("/nonexistent/run", str(tmp_path)):
         res = cli("view", bad)
         assert res.exit_code == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+def test_a_managed_run_draws_its_pools_and_their_cost(tmp_path: Path) -> None:
+    from clustersim.config.load import validate_dict
+    from clustersim.dashboard.data import pool_series
+    from clustersim.sim import run
+    from tests.cloud.test_cloud_layer import managed
+
+    pools = [{"name": "od", "instance_type": "m5.xlarge", "min_size": 2, "max_size": 4},
+             {"name": "spot", "instance_type": "m5.xlarge", "min_size": 1, "max_size": 3, "capacity_type": "spot"}]
+    cfg = managed(pools=pools, duration_s=400.0, faults=[{"name": "InstanceTermination", "args": {"at_s": 60, "nodes": ["od-0"]}}])
+    write_outputs(run(validate_dict(cfg, "managed.yaml")), tmp_path, plot=False)
+    rd = read_run(tmp_path)
+    names = write_run_page(rd, tmp_path / "view.html")
+    assert "panel-cloud" in names
+    series = pool_series(rd)
+    assert set(series) == {"od", "spot"}
+    for name, p in rd.summary["cloud"]["pools"].items():
+        assert abs(series[name]["cost"][-1] - p["cost"]) < 1e-9  # the drawn cost ends at the summary's
+        assert series[name]["nodes"][-1] == p["nodes_at_end"]
+    od = series["od"]
+    # the ASG's replacement is billed from its launch (70 s) while od-0 is billed until it is gone (90 s)
+    assert od["t_vms"][:3] == [0.0, 70.0, 90.0] and od["vms"][:3] == [2.0, 3.0, 2.0]
+    assert min(od["nodes"]) == 1.0 and od["nodes"][-1] == 2.0  # one Node short between its deletion and the new one's
