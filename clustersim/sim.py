@@ -27,7 +27,8 @@ from clustersim.actors import ActorContext
 from clustersim.addons.metrics_server import MetricsServer
 from clustersim.addons.setup import Addons
 from clustersim.addons.workloads import addon_workloads
-from clustersim.api.objects import Node
+from clustersim.api.objects import Node, ObjectMeta
+from clustersim.api.rbac import Namespace
 from clustersim.apiserver import ClusterState
 from clustersim.apiserver.admission import DefaultTolerationSeconds
 from clustersim.auth.authn import Credential
@@ -42,7 +43,7 @@ from clustersim.auth.identity import (
 )
 from clustersim.auth.identity import node as node_identity
 from clustersim.auth.materialize import objects_from_config
-from clustersim.auth.server import ApiServerAuth
+from clustersim.auth.server import SYSTEM_NAMESPACES, ApiServerAuth
 from clustersim.auth.summary import denied_summary
 from clustersim.client import Client, Gate
 from clustersim.client.leader_election import ElectedComponent
@@ -269,7 +270,8 @@ class Simulation:
         for c in self.controllers:
             c._clock_start = cfg.clock_start  # wall-clock time at t=0, for cron schedules
         self.ccm = self._cloud_controller_manager()
-        self.addons = Addons(self.env, self.state, self.infra, cfg, self.rec)
+        self.addons = Addons(self.env, self.state, self.infra, cfg, self.rec,
+                             lambda ns, sa, gate: self.auth.client(service_account(ns, sa), gate))
         self.termination_handler = self._termination_handler()
         self.autoscaler = self._cluster_autoscaler()
         self.observer = KubeStateMetrics(self.state, self.rec)
@@ -356,7 +358,13 @@ class Simulation:
                 _, _, ns, sa = ADDONS[addon]
                 accounts.append((ns, sa))
                 addons += addon_policy(addon)
-        self.auth.bootstrap([*objects_from_config(self.cfg, accounts), *addons])
+        own: list[Any] = []  # the cluster add-ons' ServiceAccounts and RBAC, first: a manifest's own objects of the same names win
+        for addon, ns, sa in self.addons.accounts:
+            accounts.append((ns, sa))
+            if ns not in SYSTEM_NAMESPACES:
+                own.append(Namespace(ObjectMeta(ns)))
+            own += addon_policy(addon, ns)
+        self.auth.bootstrap([*own, *objects_from_config(self.cfg, accounts), *addons])
         self.observer.start()
         for kubelet in list(self.kubelets):
             kubelet.start()

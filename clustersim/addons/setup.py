@@ -3,9 +3,11 @@ kubernetes plugin, wired to the store through their own Client as every componen
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from clustersim.addons.coredns import CoreDNS
 from clustersim.addons.ingress_nginx import IngressNginx
-from clustersim.addons.workloads import KUBE_DNS, KUBE_SYSTEM, addon_workloads, coredns_enabled, ingress_enabled, ingress_service
+from clustersim.addons.workloads import COREDNS, KUBE_DNS, KUBE_SYSTEM, addon_workloads, coredns_enabled, ingress_enabled, ingress_service
 from clustersim.apiserver import ClusterState
 from clustersim.client import Client, Gate
 from clustersim.config.ingress import IngressClassConfig
@@ -21,8 +23,14 @@ __all__ = ["Addons"]
 class Addons:
     """What the add-ons add to a run, and CoreDNS's process."""
 
-    def __init__(self, env: ClusterEnv, state: ClusterState, infra: Infrastructure, cfg: SimConfig, rec: Recorder) -> None:
+    def __init__(self, env: ClusterEnv, state: ClusterState, infra: Infrastructure, cfg: SimConfig, rec: Recorder,
+                 connect: Callable[[str, str, Gate], Client] | None = None) -> None:
+        """``connect(namespace, service_account, gate)`` gives an add-on its client as its ServiceAccount (as its
+        pods' projected token does); without it the add-ons use an unauthenticated client (tests of the store only)."""
         self.cfg, self.work = cfg, addon_workloads(cfg)
+        client = connect or (lambda _ns, _sa, gate: Client(state, gate))
+        # (add-on, ServiceAccount namespace, name) of the add-ons that run: their RBAC is bootstrapped (sim.py)
+        self.accounts: list[tuple[str, str, str]] = []
         net = cfg.networking
         infra.dns.domain, infra.dns.service = net.cluster_domain, f"{KUBE_SYSTEM}/{KUBE_DNS}"
         self.dns_ip = net.dns_service_ip()
@@ -32,13 +40,16 @@ class Addons:
         if coredns_enabled(cfg):
             gate = Gate(env)
             infra.control_plane_gates.append(gate)  # its informer loses the API server with the control plane
-            self.coredns = CoreDNS(Client(state, gate), infra.dns, self.cluster_ips)
+            self.accounts.append(("coredns", KUBE_SYSTEM, COREDNS))  # kubeadm's / coredns.yaml.sed's ServiceAccount
+            self.coredns = CoreDNS(client(KUBE_SYSTEM, COREDNS, gate), infra.dns, self.cluster_ips)
         self.ingress: IngressNginx | None = None
         if ingress_enabled(cfg):
             gate = Gate(env)
             infra.control_plane_gates.append(gate)
             infra.ingress.service = ingress_service(cfg)
-            self.ingress = IngressNginx(env, Client(state, gate), infra.ingress, cfg.addons.ingress_nginx, rec)
+            ns = cfg.addons.ingress_nginx.namespace
+            self.accounts.append(("ingress-nginx", ns, "ingress-nginx"))  # deploy.yaml's ServiceAccount
+            self.ingress = IngressNginx(env, client(ns, "ingress-nginx", gate), infra.ingress, cfg.addons.ingress_nginx, rec)
 
     def start(self) -> None:
         """Start CoreDNS's informer and the ingress controller's sync loop."""

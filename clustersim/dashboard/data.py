@@ -160,13 +160,17 @@ def fault_phases(run: RunDir) -> tuple[list[str], pd.DataFrame]:
 
 
 def request_success(run: RunDir) -> pd.DataFrame:
-    """Per traffic step and Service (and Ingress rule when the frame has one): requests, failed, success ratio."""
+    """Per traffic step and Service, and per Ingress rule (``ingress <ns>/<ingress> <host><path> (<pathType>)``, the
+    summary's ``ingress_rules`` keys): requests, failed, success ratio."""
     req = run.frame("requests")
     if req.empty:
         return pd.DataFrame(columns=["t", "key", "requests", "failed", "success"])
-    keys = ["namespace", "service"] + [c for c in ("ingress", "rule", "host", "path") if c in req.columns]
-    df = req.groupby(["t", *keys], sort=True)[["requests", "failed"]].sum().reset_index()
-    df["key"] = df[keys].astype(str).agg("/".join, axis=1).str.replace(r"/+$", "", regex=True)
+    key = req["namespace"].astype(str) + "/" + req["service"].astype(str)
+    if "source" in req.columns and "rule" in req.columns:  # an Ingress client's row: its rule, as the summary's ingress_rules name it
+        ing = req["source"].astype(str) == "ingress"
+        ingress, rule = req["ingress"].astype(str), req["rule"].astype(str)
+        key = key.where(~ing, ("ingress " + ingress + " " + rule).where(ingress != "", "ingress " + rule))
+    df = req.assign(key=key).groupby(["t", "key"], sort=True)[["requests", "failed"]].sum().reset_index()
     df["success"] = np.where(df["requests"] > 0, 1 - df["failed"] / df["requests"].clip(lower=1), np.nan)
     return df[["t", "key", "requests", "failed", "success"]]
 

@@ -149,3 +149,44 @@ def test_invalid_ingresses_name_the_field(ing: dict, field: str) -> None:
     with pytest.raises(ConfigError) as e:
         make_config(cluster=CLUSTER, ingresses=[ing])
     assert e.value.field == field, str(e.value)
+
+
+def test_the_viewer_draws_one_request_panel_line_per_ingress_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from clustersim.dashboard.data import request_success
+    from clustersim.output import write_outputs
+    from clustersim.rundir import read_run
+
+    res = _run(duration_s=90)
+    write_outputs(res, tmp_path, plot=False)
+    df = request_success(read_run(tmp_path))
+    totals = df.groupby("key")[["requests", "failed"]].sum()
+    rules = res.summary["ingress_rules"]
+    assert set(totals.index) == {f"ingress {k}" for k in rules}
+    for k, r in rules.items():
+        assert (totals.loc[f"ingress {k}", "requests"], totals.loc[f"ingress {k}", "failed"]) == (r["requests"], r["failed_requests"])
+
+
+def test_the_controller_acts_as_its_service_account() -> None:
+    from clustersim.sim import build
+
+    svcs = [{**SVCS[0], "traffic": {"rate_per_s": 10}}, *SVCS[1:]]  # in-cluster clients: CoreDNS runs too
+    sim = build(make_config(cluster=CLUSTER, deployments=DEPS, services=svcs, ingresses=[ING], duration_s=60))
+    sim.start()
+    ctrl, dns = sim.addons.ingress, sim.addons.coredns
+    assert ctrl is not None and ctrl.client.credential is not None
+    assert ctrl.client.credential.identity.key == "ingress-nginx/ingress-nginx"
+    assert sim.state.get("ClusterRoleBinding", "ingress-nginx") is not None
+    assert sim.state.get("ServiceAccount", "ingress-nginx/ingress-nginx") is not None
+    assert dns is not None and dns.client.credential is not None and dns.client.credential.identity.key == "kube-system/coredns"
+    assert sim.state.get("ClusterRoleBinding", "system:coredns") is not None
+
+
+def test_without_its_role_binding_the_controller_keeps_stale_endpoints() -> None:
+    roll = [{"name": "DeploymentUpdate", "args": {"at_s": 100, "deployment": "web", "image": "img:2"}}]
+    revoke = [{"name": "PermissionRevoked", "args": {"at_s": 90, "kind": "ClusterRoleBinding", "name": "ingress-nginx",
+                                                     "restore_after_s": 60}}]
+    res = _run(workloads=roll, faults=revoke, duration_s=220)
+    s = res.requests[res.requests.rule == "shop.example.com/ (Prefix)"]
+    bad = s[s.failed_pod > 0]
+    assert len(bad) and bad.t.min() > 100 and bad.t.max() < 170  # its watches refused: old pods' addresses until it is restored
+    assert s[s.t > 175].failed.sum() == 0

@@ -114,9 +114,11 @@ ADDONS = {
 }
 
 
-def addon_policy(addon: str) -> tuple[ClusterRole, ClusterRoleBinding]:
-    """The ClusterRole of ``addon`` and its binding to the addon's ServiceAccount."""
+def addon_policy(addon: str, namespace: str | None = None) -> tuple[ClusterRole, ClusterRoleBinding]:
+    """The ClusterRole of ``addon`` and its binding to the addon's ServiceAccount (in ``namespace`` when the
+    add-on is installed elsewhere than its manifest's namespace)."""
     name, rules, ns, sa = ADDONS[addon]
+    ns = namespace or ns
     # not bootstrap objects: no rbac-defaults label, no autoupdate annotation
     return (ClusterRole(ObjectMeta(name), tuple(rules())),
             ClusterRoleBinding(ObjectMeta(name), RoleRef("ClusterRole", name), (Subject("ServiceAccount", sa, ns),)))
