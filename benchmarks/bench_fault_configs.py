@@ -48,6 +48,9 @@ def main() -> None:
     print(f"{'config':<28} {'here s':>8} {'base s':>8} {'ratio':>6}  requests failed (here / base)")
     tot_here = tot_base = 0.0
     for cfg in configs:
+        if args.baseline is not None and not (args.baseline / cfg.relative_to(HERE)).exists():
+            print(f"{cfg.name:<28} {once(HERE, cfg)['wall_s']:>8.2f} {'-':>8} {'-':>6}  (not in the baseline)", flush=True)
+            continue
         here, base = [], []
         for _ in range(args.repeat):
             here.append(once(HERE, cfg))

@@ -190,3 +190,19 @@ def test_without_its_role_binding_the_controller_keeps_stale_endpoints() -> None
     bad = s[s.failed_pod > 0]
     assert len(bad) and bad.t.min() > 100 and bad.t.max() < 170  # its watches refused: old pods' addresses until it is restored
     assert s[s.t > 175].failed.sum() == 0
+
+
+def test_on_a_cloud_the_controller_waits_for_its_load_balancer() -> None:
+    from tests.cloud.test_cloud_layer import managed
+
+    cfg = managed(duration_s=200.0, deployments=DEPS[:1], services=SVCS[:1], ingresses=[{**ING, "rules": [{
+        "host": "shop.example.com", "paths": ING["rules"][0]["paths"][:1]}]}],
+        ingress_traffic=[{"rate_per_s": 20, "requests": [{"host": "shop.example.com", "path": "/"}]}])
+    cfg["cloud"]["load_balancer"] = {"provision_s": 90.0}
+    res = run_config(**cfg)
+    ev = res.events[(res.events.reason == "EnsuredLoadBalancer") & (res.events.name == "ingress-nginx-controller")]
+    assert len(ev) == 1 and ev.t.min() == pytest.approx(90.0, abs=0.2)
+    r = res.requests
+    before, after = r[r.t < 90], r[r.t > 140]
+    assert before.failed_load_balancer.sum() == before.requests.sum() > 0  # no load balancer yet
+    assert after.failed.sum() == 0 and after.requests.sum() > 0
