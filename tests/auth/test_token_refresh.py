@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clustersim.api.objects import ObjectMeta
 from clustersim.api.rbac import ClusterRoleBinding, RoleRef, Subject
@@ -125,3 +127,18 @@ def test_a_deliberate_expiry_of_the_cloud_controller_token_refuses_then_recovers
     assert _initialized(sim, "p-3")
     assert not events_of(res, "Unauthorized").empty
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(validity=st.floats(min_value=10.0, max_value=5 * MAX_TOKEN_AGE_S), until=st.floats(min_value=0.0, max_value=10 * MAX_TOKEN_AGE_S),
+       token=st.booleans())
+def test_a_rotating_credential_is_never_refused_and_renews_on_schedule(validity: float, until: float, token: bool) -> None:
+    env = simpy.Environment()
+    ident = Identity("system:serviceaccount:a:s", (), TOKEN, "a", "s") if token else Identity("system:node:n", (), X509)
+    cred = Authenticator(env).issue(ident, validity, rotate=True)
+    if until > 0:
+        env.run(until=until)
+    assert cred.failure(env.now) is None and cred.valid
+    period = min(0.8 * validity, MAX_TOKEN_AGE_S) if token else 0.8 * validity
+    assert cred.generation == pytest.approx(int(until / period + 1e-9), abs=1)  # one renewal per period, none skipped
+    assert cred.not_after_s - env.now > validity - period - 1e-6  # always at least the unrenewed remainder left
