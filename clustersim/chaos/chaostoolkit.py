@@ -162,6 +162,8 @@ def _hypotheses(doc: dict[str, Any], d: Doc, conf: dict[str, Any]) -> None:
     ssh = doc.get("steady-state-hypothesis") or {}
     for i, probe in enumerate(ssh.get("probes") or []):
         field = f"steady-state-hypothesis.probes[{i}]"
+        if not isinstance(probe, dict):
+            raise d.fail(field, "must be a mapping")
         missing: list[str] = []
         probe = _substitute(probe, conf, missing)
         prov = probe.get("provider") or {}

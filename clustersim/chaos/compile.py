@@ -27,7 +27,7 @@ from clustersim.faults.base import FAULTS
 from clustersim.faults.targets import node_labels
 from clustersim.workload.base import WORKLOADS
 
-__all__ = ["Compiled", "compile_experiments", "injection_times"]
+__all__ = ["Compiled", "check_actions", "compile_experiments", "injection_times"]
 
 CLOUD = {"stop": ("InstanceStop", "NodeCrash"), "restart": ("InstanceRestart", "NodeReboot"),
          "terminate": ("InstanceTermination", "NodeCrash")}
@@ -110,12 +110,8 @@ def _fault_name(a: ChaosAction, cfg: SimConfig, out: Compiled) -> str | None:
 
 
 def _validate(registry: Any, name: str, args: dict[str, Any], cfg: SimConfig, a: ChaosAction) -> None:
-    try:
-        parsed = registry.get(name).Args.model_validate(args)
-    except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        raise ChaosError(a.source, a.description, f"{name} {loc}: {err['msg'].removeprefix('Value error, ')}".replace(" : ", ": ")) from None
+    _args_only(registry, name, args, a)
+    parsed = registry.get(name).Args.model_validate(args)
     problem = parsed.check(cfg)
     if problem:
         raise ChaosError(a.source, a.description, f"{name} {problem}")
@@ -151,6 +147,41 @@ def _entry(a: ChaosAction, cfg: SimConfig, start_s: float, horizon_s: float, out
         _validate(FAULTS, name, e, cfg, a)
         out.faults.append({"name": name, "args": e})
         out.origins.append(f"{a.source} {a.description}")
+
+
+def check_actions(experiments: list[ChaosExperiment]) -> None:
+    """Each action's arguments against its fault's or workload's Args, before any cluster is known (what
+    ``validate`` and ``chaos read`` promise ``chaos preview`` will accept, short of the cluster's targets).
+
+    Raises:
+        ChaosError: as ``compile_experiments`` would for the same action.
+    """
+    for exp in experiments:
+        for a in exp.actions:
+            if a.problem is not None:
+                continue
+            if a.fault.startswith("workload:"):
+                _args_only(WORKLOADS, a.fault.split(":", 1)[1], {**a.params, "at_s": a.timing.at_s}, a)
+                continue
+            name = CLOUD[a.fault.split(":", 1)[1]][1] if a.fault.startswith("Instance:") else a.fault
+            if name not in FAULTS:
+                continue
+            args: dict[str, Any] = {**a.targets, **a.params}
+            if a.instances:
+                args.update(nodes=list(a.instances), mode="all")
+            if a.timing.duration_s is not None and not (name == "NodeCrash" and a.fault == "Instance:terminate"):
+                args["duration_s"] = a.timing.duration_s
+            fields = FAULTS.get(name).Args.model_fields
+            _args_only(FAULTS, name, {**args, "times_s": [a.timing.at_s]} if "times_s" in fields else {**args, "at_s": a.timing.at_s}, a)
+
+
+def _args_only(registry: Any, name: str, args: dict[str, Any], a: ChaosAction) -> None:
+    try:
+        registry.get(name).Args.model_validate(args)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise ChaosError(a.source, a.description, f"{name} {loc}: {err['msg'].removeprefix('Value error, ')}".replace(" : ", ": ")) from None
 
 
 def compile_experiments(experiments: list[ChaosExperiment], cfg: SimConfig, start_s: float, horizon_s: float) -> Compiled:

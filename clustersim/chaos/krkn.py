@@ -54,7 +54,7 @@ def is_krkn_scenario(doc: Any) -> bool:
     """A Krkn scenario file (one of its top-level keys, or a list of plugin steps with ``id``)."""
     if isinstance(doc, dict):
         return bool(set(doc) & set(SCENARIO_KEYS)) or "hog-type" in doc
-    return isinstance(doc, list) and bool(doc) and all(isinstance(x, dict) and x.get("id") in PLUGIN_IDS for x in doc)
+    return isinstance(doc, list) and bool(doc) and all(isinstance(x, dict) and isinstance(x.get("id"), str) and x["id"] in PLUGIN_IDS for x in doc)
 
 
 def _scenario_type(doc: Any) -> str:

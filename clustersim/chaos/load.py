@@ -19,6 +19,7 @@ from clustersim.chaos.chaos_mesh_flow import read_schedule, read_workflow
 from clustersim.chaos.context import Doc
 from clustersim.chaos.model import SLO, ChaosError, ChaosExperiment
 from clustersim.util.strict_yaml import YAMLInputError, load_yaml_documents
+from clustersim.util.trail import SHAPE_ERRORS, locate
 
 __all__ = ["ChaosSet", "detect", "load_chaos"]
 
@@ -108,14 +109,15 @@ def load_chaos(paths: list[str | Path], lenient: bool = False) -> ChaosSet:
     Raises:
         ChaosError: the first bad document, naming file, document and field.
     """
-    from clustersim.chaos.chaostoolkit import read_chaostoolkit
-    from clustersim.chaos.krkn import read_krkn_config, read_krkn_scenario, read_slos
-    from clustersim.chaos.litmus import collect_litmus_experiment, read_litmus
+    from clustersim.chaos.litmus import collect_litmus_experiment
 
     out = ChaosSet()
     pending: list[tuple[str, str, Any, Path]] = []
     for base in paths:
-        for where, doc in documents(Path(base)):
+        docs = documents(Path(base))
+        if not docs:  # an empty file read as nothing at all would preview a cluster with no experiment
+            raise ChaosError(str(base), "", "no documents (the file is empty)" if Path(base).is_file() else "no .yaml, .yml or .json files")
+        for where, doc in docs:
             out.documents += 1
             fmt = detect(doc)
             if fmt is None:
@@ -129,16 +131,28 @@ def load_chaos(paths: list[str | Path], lenient: bool = False) -> ChaosSet:
                 continue
             pending.append((fmt, where, doc, Path(where.rsplit("[doc ", 1)[0])))
     for fmt, where, doc, path in pending:
-        if fmt == "chaos-mesh":
-            _chaos_mesh(doc, where, out, lenient)
-        elif fmt == "litmus":
-            read_litmus(doc, where, out, lenient)
-        elif fmt == "krkn-config":
-            read_krkn_config(doc, where, path, out, lenient)
-        elif fmt == "krkn-scenario":
-            read_krkn_scenario(doc, where, None, out)
-        elif fmt == "krkn-slo":
-            out.slos += read_slos(doc, where)
-        else:
-            read_chaostoolkit(doc, where, out)
+        try:
+            _read(fmt, where, doc, path, out, lenient)
+        except SHAPE_ERRORS:  # a value of another shape than the format's: name the field last read
+            seen = locate(lambda d: _read(fmt, where, d, path, ChaosSet(), lenient), doc)  # noqa: B023
+            raise ChaosError(where, seen.dotted(brackets=True) if seen else "", seen.problem() if seen else "malformed document") from None
     return out
+
+
+def _read(fmt: str, where: str, doc: Any, path: Path, out: ChaosSet, lenient: bool) -> None:
+    from clustersim.chaos.chaostoolkit import read_chaostoolkit
+    from clustersim.chaos.krkn import read_krkn_config, read_krkn_scenario, read_slos
+    from clustersim.chaos.litmus import read_litmus
+
+    if fmt == "chaos-mesh":
+        _chaos_mesh(doc, where, out, lenient)
+    elif fmt == "litmus":
+        read_litmus(doc, where, out, lenient)
+    elif fmt == "krkn-config":
+        read_krkn_config(doc, where, path, out, lenient)
+    elif fmt == "krkn-scenario":
+        read_krkn_scenario(doc, where, None, out)
+    elif fmt == "krkn-slo":
+        out.slos += read_slos(doc, where)
+    else:
+        read_chaostoolkit(doc, where, out)

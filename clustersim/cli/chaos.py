@@ -33,8 +33,11 @@ def read_cmd(experiments: tuple[Path, ...], lenient: bool, variables: tuple[str,
     from clustersim.chaos import ChaosError, load_chaos
 
     _vars(variables)
+    from clustersim.chaos.compile import check_actions
+
     try:
         cs = load_chaos(list(experiments), lenient=lenient)
+        check_actions(cs.experiments)
     except ChaosError as e:
         fail(str(e))
     for w in cs.warnings:

@@ -26,7 +26,7 @@ def run_cmd(config: Path, out: Path, seed: int | None, sets: tuple[str, ...], no
     from clustersim.sweep.spec import is_experiment
 
     if is_experiment(config):
-        fail(f"{config}: is an experiment file (it has base:); run it with: clustersim sweep {config}")
+        fail(f"{config}: is an experiment file (it has base:, axes: or design:); run it with: clustersim sweep {config}")
     try:
         overrides = parse_overrides(sets)
         if seed is not None:

@@ -69,9 +69,11 @@ def _is_chaos(path: Path) -> bool:
 
 def _validate_chaos(path: Path, lenient: bool) -> None:
     from clustersim.chaos import ChaosError, load_chaos
+    from clustersim.chaos.compile import check_actions
 
     try:
         cs = load_chaos([path], lenient=lenient)
+        check_actions(cs.experiments)
     except ChaosError as e:
         fail(str(e))
     actions = sum(len(e.actions) for e in cs.experiments)

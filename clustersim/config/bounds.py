@@ -74,6 +74,8 @@ def _cpu_bound(v: dict[str, Any]) -> dict[str, Any]:
 
 def number(x: float) -> str:
     """``1,500,000`` for whole numbers, ``2.5e-07`` otherwise."""
+    if isinstance(x, int) and abs(x) >= 10**300:  # beyond a float's range: its digits counted, not converted
+        return f"{'-' if x < 0 else ''}a {len(str(abs(x)))}-digit number"
     return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e18 else f"{x:g}"
 
 

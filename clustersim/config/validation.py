@@ -197,7 +197,8 @@ def expand_traces(data: dict[str, Any], source: str) -> dict[str, Any]:
     out = dict(data)
     for section, names in TRACE_ACTORS.items():
         items = []
-        for i, item in enumerate(data.get(section) or []):
+        listed = data.get(section)
+        for i, item in enumerate(listed if isinstance(listed, list) else []):
             if isinstance(item, dict) and item.get("name") in names and isinstance(item.get("args"), dict) and "path" in item["args"]:
                 path = _trace_path(base, str(item["args"]["path"]), source, f"{section}.{i}.args.path")
                 item = {**item, "args": {**item["args"], "path": str(path)}}

@@ -51,6 +51,7 @@ from clustersim.manifests.paths import manifest_path
 from clustersim.manifests.rules import API_VERSIONS, check_rules
 from clustersim.manifests.schema import KIND_SCHEMAS, METADATA, ShapeError, check_shape
 from clustersim.util.strict_yaml import YAMLInputError, load_yaml_documents
+from clustersim.util.trail import SHAPE_ERRORS, locate
 
 __all__ = ["ManifestError", "ManifestSet", "Origin", "add_document", "ignored_paths", "load_manifests"]
 
@@ -233,8 +234,10 @@ def _one(doc: Any, where: str, out: ManifestSet, lenient: bool) -> None:
         doc = {**doc, "metadata": {**meta, "name": name}}
     try:
         section, entry, used = conv(doc)
-    except (KeyError, TypeError, AttributeError, ValueError) as e:  # a shape no check covers (a converter's own reads)
-        raise ManifestError(where, label, f"cannot convert: {type(e).__name__} {str(e)[:80]}") from None
+    except SHAPE_ERRORS:  # a shape no schema check covers (a converter's own reads): name the field it read last
+        seen = locate(conv, doc)
+        raise ManifestError(where, f"{label}: {seen.dotted(brackets=True)}" if seen else label,
+                            seen.problem() if seen else "cannot convert this object") from None
     if section is None:  # a valid object that takes no effect (e.g. an EndpointSlice of no Service)
         out.ignored_kinds.append(f"{kind}/{name}")
         return

@@ -29,6 +29,8 @@ def expand_snapshot(data: dict[str, Any], source: str) -> dict[str, Any]:
     if not isinstance(snap, dict) or not snap.get("path"):
         return data
     path = Path(source).parent / str(snap["path"])
+    if not path.exists():  # named as the config's field, as a missing manifests folder is
+        raise ConfigError(source, "snapshot.path", f"no such file or folder {str(path)!r}")
     try:
         ss = load_snapshot(path, lenient=bool(snap.get("lenient")))
     except SnapshotError as e:
@@ -37,7 +39,10 @@ def expand_snapshot(data: dict[str, Any], source: str) -> dict[str, Any]:
     entries = ss.manifests.entries
     for section, items in entries.items():
         if section != "nodes":
-            out[section] = [*(data.get(section) or []), *items]
+            before = data.get(section) or []
+            if not isinstance(before, list | tuple):
+                raise ConfigError(source, section, "expected a list")
+            out[section] = [*before, *items]
     _nodes(out, entries["nodes"])
     notes: list[str] = []
     own = [(section, e) for section in WORKLOAD_SECTIONS for e in entries.get(section, [])]

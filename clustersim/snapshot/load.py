@@ -20,6 +20,7 @@ from clustersim.config.snapshot import SnapshotNodeConfig, SnapshotPodConfig, Sn
 from clustersim.manifests.load import ManifestError, ManifestSet, add_document
 from clustersim.snapshot.convert import node_status, pod_entry, replica_set_entry
 from clustersim.snapshot.read import SnapshotError, newest_timestamp, read_objects
+from clustersim.util.trail import SHAPE_ERRORS, locate
 
 __all__ = ["RECOMPUTED_KINDS", "SnapshotSet", "load_snapshot"]
 
@@ -98,9 +99,22 @@ def load_snapshot(path: str | Path, lenient: bool = False) -> SnapshotSet:
         except ValidationError as e:
             loc, msg = _validation_message(e)
             out.skipped.append(f"{where}: {label}: {loc}: {msg}")
-        except (KeyError, TypeError) as e:
-            out.skipped.append(f"{where}: {label}: {str(e).strip(chr(39))}: required field missing or malformed")
+        except SHAPE_ERRORS:  # a field of another shape than a Kubernetes object's: skipped, the field named
+            seen = locate(lambda o: _entry_again(o, kind, taken), obj)  # noqa: B023
+            field = f"{seen.dotted(brackets=True)}: {seen.problem()}" if seen else "malformed object"
+            out.skipped.append(f"{where}: {label}: {field}")
     return out
+
+
+def _entry_again(obj: dict[str, Any], kind: str, taken: Any) -> None:
+    """The conversion of one object again, into a throwaway set (to find the field it fails on)."""
+    scratch = SnapshotSet(taken_at=None)
+    if kind == "Pod":
+        pod_entry(obj, taken, scratch.notes)
+    elif kind == "ReplicaSet":
+        replica_set_entry(obj, scratch.notes)
+    elif kind == "Node":
+        node_status(obj, taken)
 
 
 def _add(out: SnapshotSet, into: list[dict[str, Any]], model: type[BaseModel], entry: dict[str, Any], ignored: set[str], kind: str) -> None:

@@ -73,7 +73,7 @@ def read_objects(root: str | Path) -> list[tuple[str, dict[str, Any]]]:
         except OSError as e:
             raise SnapshotError(str(path), "", e.strerror or "cannot read file") from None
         for i, doc in enumerate(docs):
-            items = doc.get("items") if isinstance(doc, dict) and doc.get("kind", "").endswith("List") else None
+            items = doc.get("items") if isinstance(doc, dict) and str(doc.get("kind") or "").endswith("List") else None
             if isinstance(doc, dict) and items is not None and not isinstance(items, list):
                 raise SnapshotError(f"{path}[doc {i}]", "items", "must be a list")
             for j, item in enumerate(items if items is not None else [doc]):
@@ -86,6 +86,8 @@ def _with_kind(obj: Any, where: str, path: Path) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise SnapshotError(where, "", "an object must be a mapping")
     if obj.get("kind"):
+        if not isinstance(obj["kind"], str):
+            raise SnapshotError(where, "kind", "must be a string")
         return obj
     kind = implied_kind(path)
     if kind is None:

@@ -64,13 +64,19 @@ def _larger(a: RunSize | None, b: RunSize) -> RunSize:
     return RunSize(max(a.nodes, b.nodes), max(a.pods, b.pods), max(a.duration_s, b.duration_s))
 
 
+EXPERIMENT_ONLY = ("axes", "design", "replications", "precision", "plots", "overrides")
+
+
 def is_experiment(path: str | Path) -> bool:
-    """True for a YAML mapping with a ``base`` key (an experiment rather than a config)."""
+    """True for a YAML mapping with a ``base`` key, or without ``cluster`` and with keys only experiments have."""
     try:
         data = load_yaml(path)
     except YAMLInputError:
         return False
-    return isinstance(data, dict) and "base" in data
+    if not isinstance(data, dict):
+        return False
+    # an experiment that lost its base: is still one (told by its own keys; a config has none of them)
+    return "base" in data or ("cluster" not in data and any(k in data for k in EXPERIMENT_ONLY))
 
 
 def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None) -> LoadedExperiment:
