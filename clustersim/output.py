@@ -180,6 +180,10 @@ def format_summary(result: RunResult, source: str) -> str:
             where = ", ".join(f"{hop} {n}" for hop, n in sv.get("failed_by_hop", {}).items() if n)
             if where:
                 lines.append(f"    failed at: {where}")
+            if sv.get("via_ingress"):
+                v = sv["via_ingress"]
+                ratio = "-" if v["success_ratio"] is None else f"{100 * v['success_ratio']:.2f} %"
+                lines.append(f"    through Ingress rules: {v['requests']} requests, {v['failed_requests']} failed, {ratio}")
     if s.get("cloud"):
         lines += _pools(s["cloud"])
     if s.get("ingress_rules"):

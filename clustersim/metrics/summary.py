@@ -381,8 +381,11 @@ def _service(cfg: SimConfig, svc: Any, series: Series, end: float, requests: pd.
                         else want[first:] - np.array([_scaled(b.max_unavailable, x) for x in want[first:]]))
                 out["pdb_min_available"] = float((w * (r[first:] >= need)).sum() / total)
     if requests is not None and not requests.empty:
-        mine = requests[(requests["namespace"] == svc.namespace) & (requests["service"] == svc.name) & (requests["source"] != "ingress")]
-        out.update(_request_counts(mine))
+        rows = requests[(requests["namespace"] == svc.namespace) & (requests["service"] == svc.name)]
+        via = rows["source"] == "ingress"
+        out.update(_request_counts(rows[~via]))  # the Service's own clients
+        if via.any():  # requests an Ingress rule sent to it (also under ingress_rules)
+            out["via_ingress"] = _request_counts(rows[via])
     return out
 
 

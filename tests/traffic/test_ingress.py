@@ -42,6 +42,9 @@ def test_rules_route_and_missing_backends_give_503_and_unknown_hosts_404() -> No
     shares = {k: r["requests"] for k, r in rules.items()}
     assert shares["default/shop shop.example.com/ (Prefix)"] == pytest.approx(2 * shares["(no rule)"], rel=0.1)
     assert {"ingress-nginx/ingress-nginx-controller"} <= set(res.summary["addons"])
+    web, admin_svc = res.summary["services"]["default/web"], res.summary["services"]["default/admin"]
+    assert web["requests"] == 0 and web["via_ingress"]["requests"] == rules["default/shop shop.example.com/ (Prefix)"]["requests"]
+    assert admin_svc["via_ingress"]["success_ratio"] == 0.0
 
 
 def test_the_controller_syncs_at_its_rate_limit_and_reloads_only_for_new_rules() -> None:
