@@ -29,3 +29,16 @@ def test_the_termination_handler_draining_on_a_spot_notice_is_never_refused() ->
     assert len(events_of(res, "SpotInterruptionNotice")) == 1
     assert sim.auth.filter.rows == []
     assert any(u == "system:serviceaccount:kube-system:aws-node-termination-handler" for u, *_ in sim.auth.filter.decided)
+
+
+def test_coredns_and_ingress_nginx_serving_are_never_refused() -> None:
+    from tests.conftest import make_config
+    from tests.traffic.test_ingress import CLUSTER, DEPS, ING, SVCS
+
+    svcs = [{**SVCS[0], "traffic": {"rate_per_s": 10}}, *SVCS[1:]]  # in-cluster clients: CoreDNS answers them
+    sim = build(make_config(cluster=CLUSTER, deployments=DEPS, services=svcs, ingresses=[ING], duration_s=120))
+    res = sim.run()
+    assert sim.auth.filter.rows == [] and res.requests.requests.sum() > 0
+    decided = {(u, ok) for u, *_, ok in sim.auth.filter.decided}
+    assert ("system:serviceaccount:kube-system:coredns", True) in decided
+    assert ("system:serviceaccount:ingress-nginx:ingress-nginx", True) in decided
