@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from clustersim.chaos.durations import expand_schedule
 from clustersim.chaos.model import ChaosAction, ChaosError, ChaosExperiment, Timing
+from clustersim.config.bounds import MAX_RUN_S
 from clustersim.config.models import SimConfig
 from clustersim.faults.base import FAULTS
 from clustersim.faults.targets import node_labels
@@ -157,6 +158,7 @@ def check_actions(experiments: list[ChaosExperiment]) -> None:
         ChaosError: as ``compile_experiments`` would for the same action.
     """
     for exp in experiments:
+        _check_span(exp)
         for a in exp.actions:
             if a.problem is not None:
                 continue
@@ -173,6 +175,18 @@ def check_actions(experiments: list[ChaosExperiment]) -> None:
                 args["duration_s"] = a.timing.duration_s
             fields = FAULTS.get(name).Args.model_fields
             _args_only(FAULTS, name, {**args, "times_s": [a.timing.at_s]} if "times_s" in fields else {**args, "at_s": a.timing.at_s}, a)
+
+
+def _check_span(exp: ChaosExperiment) -> None:
+    """An experiment that lasts longer than one run may simulate (its pauses and durations add up) cannot be previewed."""
+    if exp.span_s(0.0) <= MAX_RUN_S:
+        return
+    last = max(exp.actions, key=lambda a: a.timing.end_s() if a.timing.bounded() else 0.0, default=None)
+    if last is not None and last.timing.end_s() > MAX_RUN_S:
+        raise ChaosError(last.source, last.description, f"ends {last.timing.end_s():,.0f} s after the start, more than the "
+                                                        f"{MAX_RUN_S:,.0f} s (366 days) a run simulates")
+    raise ChaosError(exp.source, "method", f"its pauses add up to {exp.span_s(0.0):,.0f} s, more than the {MAX_RUN_S:,.0f} s "
+                                           "(366 days) a run simulates")
 
 
 def _args_only(registry: Any, name: str, args: dict[str, Any], a: ChaosAction) -> None:

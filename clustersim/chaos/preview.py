@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clustersim.chaos.compile import Compiled, compile_experiments
+from clustersim.chaos.compile import Compiled, check_actions, compile_experiments
 from clustersim.chaos.hypotheses import check, service_of_url
 from clustersim.chaos.load import ChaosSet, load_chaos
 from clustersim.chaos.metrics import run_preview_metrics, service_series
 from clustersim.chaos.model import SLO, ChaosError, Hypothesis
 from clustersim.chaos.slo import evaluate_slos, resiliency_score
+from clustersim.config.bounds import MAX_RUN_S
 from clustersim.config.errors import ConfigError
 from clustersim.util.strict_yaml import YAMLInputError, load_yaml
 
@@ -102,8 +103,12 @@ def prepare(experiments: list[Path], cluster: Path, *, start_s: float = 60.0, ta
             slos += read_slos(doc, where)
     data, source = _cluster_data(cluster, rate)
     base = validate_dict({**data, "faults": [], "workloads": data.get("workloads") or []}, source)
+    check_actions(chaos.experiments)  # what validate checked: the arguments and the span, before the cluster
     span = max(e.span_s(horizon_s) for e in chaos.experiments)
     duration = start_s + span + tail_s
+    if duration > MAX_RUN_S:
+        raise ChaosError(", ".join(map(str, experiments)), "", f"--start {start_s:g} s + the experiments' {span:,.0f} s + --tail "
+                                                               f"{tail_s:g} s is more than the {MAX_RUN_S:,.0f} s (366 days) a run simulates")
     resolved = base.model_dump(mode="json")
     resolved.update(duration_s=duration, manifests=[])
     cfg = validate_dict(resolved, source)

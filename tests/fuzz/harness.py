@@ -19,7 +19,8 @@ from tests.input.cli import Outcome, invoke
 
 SHORT_S = 30.0  # simulated seconds of the run after an accepted validate
 HANG_S = 60  # wall seconds after which an input counts as a hang (a guard, not a timing assertion)
-MAX_RUN = (200, 1_000)  # nodes, pods: an accepted input larger than this is not run in the test (counted)
+MAX_RUN = (200, 1_000, 1_800.0)  # nodes, pods, simulated s: an accepted input larger is not run here (counted)
+RUN_LENGTHS = (SHORT_S, 150.0, 600.0)  # simulated seconds tried in turn (faults must lie inside the run)
 LEAKS = ("Traceback", "pydantic", "input_value", "For further information", "re.error", "Pattern", "object at 0x",
          "KeyError", "AttributeError", "TypeError", "IndexError", "RecursionError", "UnicodeDecodeError", "OverflowError")
 TINY_CLUSTER = {"seed": 1, "duration_s": SHORT_S, "cluster": {"zones": ["zone-a", "zone-b"], "node_pools": [
@@ -111,7 +112,7 @@ def small_enough(cfg: Any) -> bool:
     from clustersim.config.size import run_size
 
     size = run_size(cfg)
-    return size.nodes <= MAX_RUN[0] and size.pods <= MAX_RUN[1]
+    return size.nodes <= MAX_RUN[0] and size.pods <= MAX_RUN[1] and size.duration_s <= MAX_RUN[2]
 
 
 def fuzz_config(path: Path, tmp: Path, v: Verdict) -> None:
@@ -138,20 +139,20 @@ def fuzz_config(path: Path, tmp: Path, v: Verdict) -> None:
 
 
 def _shortened(path: Path) -> list[str]:
-    """``--set duration_s=...`` for the shortest of SHORT_S, 150 s that validates (a fault at 120 s must lie
+    """``--set duration_s=...`` for the shortest of RUN_LENGTHS that validates (a fault at 120 s must lie
     inside the run), else nothing: the config's own duration."""
-    for d in (SHORT_S, 150.0):
+    for d in RUN_LENGTHS:
         if invoke("validate", str(path), "--set", f"duration_s={d}").code == 0:
             return ["--set", f"duration_s={d}"]
     return []
 
 
 def _short_config(data: dict[str, Any], source: str) -> dict[str, Any]:
-    """The design point's config with the shortest of SHORT_S, 150 s that validates (else as it is)."""
+    """The design point's config with the shortest of RUN_LENGTHS that validates (else as it is)."""
     from clustersim.config.errors import ConfigError
     from clustersim.config.load import validate_dict
 
-    for d in (SHORT_S, 150.0):
+    for d in RUN_LENGTHS:
         try:
             validate_dict(dict(data, duration_s=d), source)
         except ConfigError:

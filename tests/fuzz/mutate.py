@@ -245,8 +245,11 @@ def _duplicate_key_line(rng: random.Random, text: bytes) -> tuple[bytes, str]:
     return b"\n".join(lines), f"duplicate key {key.strip().decode()!r} (line {i + 2})"
 
 
-def mutate(rng: random.Random, text: bytes, json_style: bool) -> Mutant:
-    """One hostile variant of ``text``: three in four edit the parsed document (1 to 3 edits), the rest the bytes."""
+def mutate(rng: random.Random, text: bytes, json_style: bool, focus: tuple[str, ...] = ()) -> Mutant:
+    """One hostile variant of ``text``: three in four edit the parsed document (1 to 3 edits), the rest the bytes.
+
+    ``focus``: top-level keys whose subtrees get half of the tree edits (an experiment's ``axes`` and
+    ``overrides`` flow into its runs; edits elsewhere mostly test the schema)."""
     try:
         docs = list(parse_yaml_documents(text, "seed"))
     except YAMLInputError:
@@ -259,7 +262,13 @@ def mutate(rng: random.Random, text: bytes, json_style: bool) -> Mutant:
     whats = []
     for _ in range(rng.choice((1, 1, 1, 2, 3))):
         fn = rng.choices([f for f, _ in TREE_MUTATIONS], weights=[w for _, w in TREE_MUTATIONS])[0]
-        tree, what = fn(rng, tree)
+        keys = [k for k in focus if isinstance(tree, dict) and isinstance(tree.get(k), dict | list) and tree[k]]
+        if keys and rng.random() < 0.5:
+            key = rng.choice(keys)
+            tree[key], what = fn(rng, tree[key])
+            what = f"{key}: {what}"
+        else:
+            tree, what = fn(rng, tree)
         whats.append(what)
     docs[doc_i] = tree
     return Mutant(_dump(docs, json_style), "; ".join(whats))

@@ -3,6 +3,7 @@ files and snapshots of ../shared (each read by the reader a user would reach wit
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,4 +40,5 @@ def seeds() -> list[Seed]:
     out += [Seed("manifest", p) for p in _files(SHARED / "manifests")]
     out += [Seed("chaos", p) for p in _files(SHARED / "chaos") + _files(ROOT / "examples" / "chaos")]
     out += [Seed("snapshot", p) for p in _files(SHARED / "snapshots")]
-    return out
+    only = os.environ.get("CLUSTERSIM_FUZZ_SEEDS")  # e.g. "managed,spot": mutate only seeds whose path has one
+    return [s for s in out if any(w in str(s.path) for w in only.split(","))] if only else out

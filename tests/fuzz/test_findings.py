@@ -97,3 +97,11 @@ def test_locate_names_the_field_a_reader_stopped_at() -> None:
     missing = locate(lambda d: d["spec"]["replicas"], {"spec": {}})
     assert missing is not None and missing.dotted() == "spec.replicas" and missing.problem() == "required field missing"
     assert locate(reader, {"spec": {"ports": [{"name": "a"}]}}) is None
+
+
+def test_a_chaos_experiment_longer_than_a_run_is_refused_by_chaos_read_not_by_the_preview(tmp_path: Path) -> None:
+    doc = {"title": "t", "method": [{"type": "action", "name": "wait", "provider": {"type": "python", "module": "m", "func": "f"},
+                                     "pauses": {"after": 200_000_000}}]}
+    path = _write(tmp_path / "ctk.json", doc)
+    for cmd in (("chaos", "read"), ("validate",)):
+        assert_bad_input(invoke(*cmd, str(path)), f"{path}[doc 0]", "method", "more than the 31,622,400 s (366 days) a run simulates")
