@@ -224,14 +224,19 @@ class PodTopologySpread(PerNodeFilter):
                     by_domain = np.bincount(ids[ids >= 0], weights=per_node[ids >= 0], minlength=len(values))
                     cnt = np.where(sub >= 0, by_domain[np.maximum(sub, 0)], 0)
             weight = math.log(size + 2)  # topologyNormalizingWeight
-            part = cnt * weight + (max_skew - 1)
+            part = cnt * weight  # a fresh array: the operations below are in place (the same values, fewer arrays)
+            part += max_skew - 1
             if not complete:
                 assert sub is not None
                 part = np.where(sub >= 0, part, 0.0)
-            total = part if total is None else total + part
+            if total is None:
+                total = part
+            else:
+                total += part
         if total is None:
             return np.zeros(len(idx), dtype=np.int64)
-        out = np.floor(total + 0.5).astype(np.int64)  # math.Round: half away from zero (scores are >= 0)
+        total += 0.5
+        out = np.floor(total, out=total).astype(np.int64)  # math.Round: half away from zero (scores are >= 0)
         if ignored is not None:
             out[ignored] = -1
         return out
@@ -239,11 +244,15 @@ class PodTopologySpread(PerNodeFilter):
     def normalize(self, state: CycleState, pod: Pod, scores: np.ndarray) -> np.ndarray:
         """``MaxNodeScore * (max + min - s) / max`` over the nodes that count; ignored nodes get 0."""
         scores = np.asarray(scores, dtype=np.int64)
-        if len(scores) and scores.min() >= 0:  # no ignored node (the usual case): no masks
-            lo, hi = int(scores.min()), int(scores.max())
+        lo = int(scores.min()) if len(scores) else -1
+        if lo >= 0:  # no ignored node (the usual case): no masks
+            hi = int(scores.max())
             if hi == 0:
                 return np.full(len(scores), MAX_NODE_SCORE, dtype=np.int64)
-            return MAX_NODE_SCORE * (hi + lo - scores) // hi
+            out = (hi + lo) - scores  # a fresh array, then in place: integers, the same values
+            out *= MAX_NODE_SCORE
+            out //= hi
+            return out
         valid = scores >= 0
         if not valid.any():
             return np.zeros_like(scores)
