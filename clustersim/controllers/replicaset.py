@@ -121,6 +121,8 @@ class ReplicaSetController(Controller):
         ready = active and pod.status.ready
         old = self._seen.get(uid)
         if old is not None and old[1] == active and old[2] == ready:
+            if etype == DELETED:  # an inactive pod removed: forget it (its entry stayed for every pod ever made)
+                del self._seen[uid]
             return False  # nothing this controller counts has changed
         view = self.owned.get(owner.uid)
         if view is None:
