@@ -488,7 +488,7 @@ CYCLE = ("The scheduling cycle costs no simulated time by default (scheduler.pod
          "680 pods/s and give about 230 pods/s at 30,000 nodes (T2), but no cycle-time fit is on by default.")
 ROWS += [
     Row("T1", "GCE scalability jobs", [
-        Figure("T1", "2015, 50 nodes", "value", 14.3, unit="pods/s", why="2015 code: " + CYCLE),
+        Figure("T1", "2015, 50 nodes", "value", 14.3, unit="pods/s", why="Measured on 2015 code. " + CYCLE),
         Figure("T1", "2019, 5,000 nodes, test rate-limited at 100", "value", 100.0, unit="pods/s", why=CYCLE),
         Figure("T1", "CI threshold at 100 nodes", "value", 90.0, unit="pods/s", bound=">=", why=CYCLE)],
         _throughput(100, 3000, {}, "2015, 50 nodes", "2019, 5,000 nodes, test rate-limited at 100", "CI threshold at 100 nodes"),

@@ -48,11 +48,18 @@ def test_in_memory_sweep_returns_the_same_rows(tiny: Path, tmp_path: Path) -> No
     assert by[50] > by[20]
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_sigint_midway_then_resume_has_every_run_exactly_once(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, replications=60, overrides={"duration_s": 300, "faults.0.args.nodes": []})
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "clustersim", "sweep", str(path), "--out", str(out), "--no-report"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a test process started as a background job inherits SIGINT ignored, and Python keeps an ignored SIGINT
+    # ignored: give the sweep the default disposition, as a terminal's foreground job has, so Ctrl-C is what arrives
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint)
     store = ResultStore(out)
     deadline = time.monotonic() + 120
     while len(store.completed()) < 5 and time.monotonic() < deadline and proc.poll() is None:
