@@ -51,24 +51,19 @@ def _selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
 
 
 def _ingress_backends(cfg: SimConfig) -> list[tuple[str, str, str]]:
-    """(namespace, rule label, backend Service) of the config's Ingress rules, where the config has them."""
-    data = cfg.model_dump(mode="json")
+    """(namespace, rule label, backend Service) of every Service backend of the config's Ingresses: each path of
+    each rule, labelled as the summary's ``ingress_rules`` ("<ns>/<name> <host><path> (<pathType>)"), and the
+    default backend. Resource backends route nowhere for ingress-nginx and are left out."""
     out = []
-    for ing in data.get("ingresses") or []:
-        ns, name = ing.get("namespace", "default"), ing.get("name", "")
-        stack: list[Any] = [ing]
-        while stack:
-            x = stack.pop()
-            if isinstance(x, dict):
-                backend = x.get("backend") if isinstance(x.get("backend"), dict) else None
-                if backend is not None:
-                    svc = backend.get("service") or backend.get("service_name")
-                    svc = svc.get("name") if isinstance(svc, dict) else svc
-                    if svc:
-                        out.append((ns, f"{ns}/{name} {x.get('host', '')}{x.get('path', '')}", str(svc)))
-                stack.extend(x.values())
-            elif isinstance(x, list):
-                stack.extend(x)
+    for ing in cfg.ingresses:
+        ns, name = ing.namespace, ing.name
+        if ing.default_backend is not None and ing.default_backend.service:
+            out.append((ns, f"{ns}/{name} (default backend)", ing.default_backend.service))
+        for rule in ing.rules:
+            for path in rule.paths or ():
+                if path.backend.service:
+                    label = f"{ns}/{name} {rule.host}{path.path} ({path.path_type or 'ImplementationSpecific'})"
+                    out.append((ns, label, path.backend.service))
     return out
 
 
