@@ -26,6 +26,7 @@ from clustersim.cloud.simulated import SimulatedCloud
 from clustersim.config.models import SimConfig
 from clustersim.faults.base import FAULTS
 from clustersim.faults.injections import Injections
+from clustersim.faults.pod_targets import check_mode_value
 from clustersim.faults.targets import node_labels, pick_from
 
 __all__ = ["CLOUD_FAULTS", "InstanceFault", "InstanceRestart", "InstanceStop", "InstanceTermination", "SpotInterruption"]
@@ -48,10 +49,7 @@ class InstanceTargetArgs(Injections):
 
     @model_validator(mode="after")
     def _mode_value(self) -> InstanceTargetArgs:
-        if self.mode in ("fixed", "fixed-percent", "random-max-percent") and self.value is None:
-            raise ValueError(f"value: required with mode {self.mode}")
-        if self.mode in ("fixed-percent", "random-max-percent") and self.value is not None and self.value > 100:
-            raise ValueError("value: a percentage is at most 100")
+        check_mode_value(self.mode, self.value)
         return self
 
     def check(self, cfg: SimConfig) -> str | None:

@@ -34,6 +34,16 @@ PHASES = ("Pending", "Running", "Succeeded", "Failed", "Unknown")
 Mode = Literal["one", "all", "fixed", "fixed-percent", "random-max-percent"]
 
 
+
+def check_mode_value(mode: str | None, value: float | None) -> None:
+    """Chaos Mesh's mode/value pair (its PodSelector mode and value fields): fixed and the percent modes need a value,
+    and a percentage is at most 100. Shared by the pod, node and cloud-instance targets."""
+    if mode in ("fixed", "fixed-percent", "random-max-percent") and value is None:
+        raise ValueError(f"value: required with mode {mode}")
+    if mode in ("fixed-percent", "random-max-percent") and (value or 0) > 100:
+        raise ValueError("value: a percentage is at most 100")
+
+
 class PodTargetArgs(ActorArgs):
     """A pod selector and a selection mode."""
 
@@ -82,10 +92,7 @@ class PodTargetArgs(ActorArgs):
     def _mode_value(self) -> PodTargetArgs:
         if self.count is not None and self.mode is not None:
             raise ValueError("count: give count or mode, not both")
-        if self.mode in ("fixed", "fixed-percent", "random-max-percent") and self.value is None:
-            raise ValueError(f"value: required with mode {self.mode}")
-        if self.mode in ("fixed-percent", "random-max-percent") and (self.value or 0) > 100:
-            raise ValueError("value: a percentage is at most 100")
+        check_mode_value(self.mode, self.value)
         if not any(getattr(self, f) for f in self.SELECTOR_FIELDS):
             raise ValueError("deployment: give deployment or a selector (namespaces, labels, pods, nodes, ...)")
         return self

@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 from clustersim.actors import ActorArgs
 from clustersim.apiserver import ClusterState
 from clustersim.config.models import ClusterConfig, SimConfig
-from clustersim.faults.pod_targets import PodTargetArgs, select_pods
+from clustersim.faults.pod_targets import PodTargetArgs, check_mode_value, select_pods
 
 __all__ = ["NodeTargetArgs", "node_labels", "pick_from", "pick_nodes"]
 
@@ -61,10 +61,7 @@ class NodeTargetArgs(ActorArgs):
 
     @model_validator(mode="after")
     def _mode_value(self) -> NodeTargetArgs:
-        if self.mode in ("fixed", "fixed-percent", "random-max-percent") and self.value is None:
-            raise ValueError(f"value: required with mode {self.mode}")
-        if self.mode in ("fixed-percent", "random-max-percent") and self.value is not None and self.value > 100:
-            raise ValueError("value: a percentage is at most 100")
+        check_mode_value(self.mode, self.value)
         return self
 
     def matching(self, cfg: SimConfig) -> list[str]:
